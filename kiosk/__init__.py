@@ -1,0 +1,1 @@
+"""Turnero: kiosk."""
