@@ -1,0 +1,41 @@
+# The two set-up commands of the README:
+#   make demo   — install into .venv and run the demo server (http://127.0.0.1:8000)
+#   make test   — install everything the tests need and run the whole suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := chromium espeak-ng socat xvfb xauth libusb-1.0-0 libgl1 libegl1 \
+	libgles2 libgl1-mesa-dri fonts-dejavu-core sox
+
+.PHONY: demo test venv system-packages bench lint
+
+$(BIN)/turnero: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[kiosk,test]'
+	touch $@
+
+venv: $(BIN)/turnero
+
+demo: venv
+	$(BIN)/turnero demo
+
+# Debian packages for the browser, speech, serial and Kivy tests (needs root; skipped
+# otherwise, and the tests that need them skip locally — never in CI).
+system-packages:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		fi; \
+	else echo "(not root: skipping apt packages $(APT_PACKAGES))"; fi
+
+test: venv system-packages
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check server kiosk printer display hardware tests bench
+
+bench: venv
+	$(BIN)/python bench/run_all.py

@@ -1,0 +1,257 @@
+"""Users, sign-in sessions and device tokens.
+
+Password checks (argon2, ~0.1 s) run in a worker thread, never on the event loop. Resolved
+tokens are cached for ``CACHE_TTL_S`` so a request does not queue behind the writer; a token
+revoked by this server leaves the cache at once, one revoked by the CLI within the TTL.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from server.auth import (
+    DEVICE_ROLES,
+    SESSION_HOURS,
+    USER_ROLES,
+    LoginThrottle,
+    Principal,
+    Role,
+    check_password_strength,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from server.engine import Engine
+from server.queue.model import Conflict, Invalid, NotFound, QueueError
+from server.storage import Store, TokenRow, Tx, UserRow
+
+CACHE_TTL_S = 30.0
+
+
+class BadCredentials(QueueError):
+    pass
+
+
+class TooManyAttempts(QueueError):
+    def __init__(self, retry_after: float) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            f"Demasiados intentos fallidos. Espere {minutes} min antes de intentar de nuevo."
+        )
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    csrf: str
+    principal: Principal
+    expires_at: float
+
+
+def user_public(u: UserRow) -> dict[str, Any]:
+    return {"id": u.id, "username": u.username, "display_name": u.display_name,
+            "role": u.role, "active": u.active}
+
+
+def token_public(t: TokenRow) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "role": t.role, "created_at": t.created_at,
+            "revoked": t.revoked_at is not None}
+
+
+class Accounts:
+    def __init__(self, store: Store, engine: Engine,
+                 clock: Callable[[], float] = time.time,
+                 throttle: LoginThrottle | None = None) -> None:
+        self.store = store
+        self.engine = engine
+        self.clock = clock
+        self.throttle = throttle or LoginThrottle()
+        self._cache: dict[str, tuple[Principal, float]] = {}
+
+    # ------------------------------------------------------------------ users
+
+    def create_user_sync(self, username: str, password: str, role: str,
+                         display_name: str | None = None) -> dict[str, Any]:
+        username = username.strip()
+        if not username or len(username) > 64 or any(c.isspace() for c in username):
+            raise Invalid("El usuario no puede estar vacío ni tener espacios.")
+        if role not in {str(r) for r in USER_ROLES}:
+            raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
+        problem = check_password_strength(password)
+        if problem:
+            raise Invalid(problem)
+        pw_hash = hash_password(password)
+
+        def add(tx: Tx) -> dict[str, Any]:
+            if tx.user_by_name(username):
+                raise Conflict(f"El usuario {username!r} ya existe.")
+            uid = tx.insert_user(username, display_name or username, role, pw_hash, self.clock())
+            user = tx.user_by_id(uid)
+            assert user is not None
+            return user_public(user)
+
+        return self.store.run_sync(add)
+
+    async def create_user(self, username: str, password: str, role: str,
+                          display_name: str | None = None) -> dict[str, Any]:
+        return await anyio.to_thread.run_sync(
+            self.create_user_sync, username, password, role, display_name)
+
+    async def list_users(self) -> list[dict[str, Any]]:
+        return await self.store.run(lambda tx: [user_public(u) for u in tx.users()])
+
+    async def update_user(self, user_id: int, *, role: str | None = None,
+                          active: bool | None = None, display_name: str | None = None,
+                          password: str | None = None) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        if role is not None:
+            if role not in {str(r) for r in USER_ROLES}:
+                raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
+            fields["role"] = role
+        if active is not None:
+            fields["active"] = int(active)
+        if display_name is not None:
+            if not display_name.strip():
+                raise Invalid("El nombre no puede estar vacío.")
+            fields["display_name"] = display_name.strip()
+        if password is not None:
+            problem = check_password_strength(password)
+            if problem:
+                raise Invalid(problem)
+            fields["password_hash"] = await anyio.to_thread.run_sync(hash_password, password)
+
+        def update(tx: Tx) -> dict[str, Any]:
+            user = tx.user_by_id(user_id)
+            if user is None:
+                raise NotFound("Ese usuario no existe.")
+            if fields:
+                tx.update_user(user_id, **fields)
+            if "role" in fields or "password_hash" in fields or active is False:
+                for token_id in tx.revoke_user_sessions(user_id, self.clock()):
+                    self._forget(token_id)
+            updated = tx.user_by_id(user_id)
+            assert updated is not None
+            return user_public(updated)
+
+        return await self.store.run(update)
+
+    # ------------------------------------------------------------------ sessions
+
+    async def sign_in(self, username: str, password: str, counter: int | None,
+                      address: str, force: bool = False) -> SignIn:
+        keys = (f"user:{username.lower()}", f"addr:{address}")
+        wait = self.throttle.retry_after(*keys)
+        if wait > 0:
+            raise TooManyAttempts(wait)
+        user = await self.store.run(lambda tx: tx.user_by_name(username))
+        valid = await anyio.to_thread.run_sync(
+            verify_password, password, user.password_hash if user else None)
+        if not valid or user is None or not user.active:
+            self.throttle.failed(*keys)
+            raise BadCredentials("Usuario o contraseña incorrectos.")
+        role = Role(user.role)
+        if role == Role.CLERK and counter is None:
+            raise Invalid("Elija la ventanilla en la que va a atender.")
+        if counter is not None:
+            self.engine._counter(counter)
+        self.throttle.succeeded(*keys)
+        token, csrf = new_token(), secrets.token_urlsafe(24)
+        now = self.clock()
+        expires = now + SESSION_HOURS * 3600
+
+        def open_session(tx: Tx) -> Principal:
+            token_id = tx.insert_token(token_digest(token), "session", str(role), user.username,
+                                       now, user_id=user.id, counter=counter, csrf=csrf,
+                                       expires_at=expires)
+            p = Principal(role, user.username, user.display_name, token_id, user.id, counter,
+                          csrf)
+            if counter is not None:
+                self.engine.open_counter_tx(tx, counter, p, force)
+            return p
+
+        principal = await self.store.run(open_session)
+        return SignIn(token, csrf, principal, expires)
+
+    async def sign_out(self, p: Principal) -> None:
+        def close(tx: Tx) -> None:
+            tx.revoke_token(p.token_id, self.clock())
+            if p.counter is not None:
+                self.engine.close_counter_tx(tx, p.counter, p)
+
+        await self.store.run(close)
+        self._forget(p.token_id)
+
+    # ------------------------------------------------------------------ tokens
+
+    def create_device_token_sync(self, role: str, name: str) -> tuple[str, dict[str, Any]]:
+        if role not in {str(r) for r in DEVICE_ROLES}:
+            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk o display.")
+        name = name.strip()
+        if not name:
+            raise Invalid("Dé un nombre al dispositivo (p. ej. quiosco-entrada).")
+        token = new_token()
+
+        def add(tx: Tx) -> dict[str, Any]:
+            tid = tx.insert_token(token_digest(token), "device", role, name, self.clock())
+            row = next(t for t in tx.tokens("device") if t.id == tid)
+            return token_public(row)
+
+        return token, self.store.run_sync(add)
+
+    async def create_device_token(self, role: str, name: str) -> tuple[str, dict[str, Any]]:
+        return await anyio.to_thread.run_sync(self.create_device_token_sync, role, name)
+
+    async def list_device_tokens(self) -> list[dict[str, Any]]:
+        return await self.store.run(lambda tx: [token_public(t) for t in tx.tokens("device")])
+
+    async def revoke_device_token(self, token_id: int) -> None:
+        def revoke(tx: Tx) -> None:
+            if not any(t.id == token_id for t in tx.tokens("device")):
+                raise NotFound("Ese token no existe.")
+            tx.revoke_token(token_id, self.clock())
+
+        await self.store.run(revoke)
+        self._forget(token_id)
+
+    # ------------------------------------------------------------------ resolving
+
+    async def resolve(self, token: str) -> Principal | None:
+        digest = token_digest(token)
+        now = time.monotonic()
+        hit = self._cache.get(digest)
+        if hit and now - hit[1] < CACHE_TTL_S:
+            return hit[0]
+
+        def lookup(tx: Tx) -> Principal | None:
+            row = tx.token_by_hash(digest)
+            if row is None or row.revoked_at is not None:
+                return None
+            if row.expires_at is not None and row.expires_at < self.clock():
+                return None
+            if row.user_id is not None:
+                user = tx.user_by_id(row.user_id)
+                if user is None or not user.active:
+                    return None
+                return Principal(Role(row.role), user.username, user.display_name, row.id,
+                                 user.id, row.counter, row.csrf)
+            return Principal(Role(row.role), row.name, row.name, row.id)
+
+        principal = await self.store.run(lookup)
+        if principal is None:
+            self._cache.pop(digest, None)
+        else:
+            self._cache[digest] = (principal, now)
+        return principal
+
+    def _forget(self, token_id: int) -> None:
+        for digest, (p, _) in list(self._cache.items()):
+            if p.token_id == token_id:
+                del self._cache[digest]

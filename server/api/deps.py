@@ -1,0 +1,95 @@
+"""Request dependencies: who is calling, and may they. Roles are checked here, on the server,
+for every route; the counter a clerk may act on is checked in the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, WebSocket
+
+from server.accounts import Accounts
+from server.auth import Principal, Role
+from server.engine import Engine
+from server.events import EventHub
+
+SESSION_COOKIE = "turnero_session"
+CSRF_COOKIE = "turnero_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def get_hub(request: Request) -> EventHub:
+    hub: EventHub = request.app.state.hub
+    return hub
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+
+
+async def principal_from(conn: Request | WebSocket, query_token: str | None = None
+                         ) -> Principal | None:
+    """Bearer header first, then a ``?token=`` (websockets, display boards), then the session
+    cookie (browsers). Cookie-authenticated principals are marked so CSRF applies to them."""
+    accounts: Accounts = conn.app.state.accounts
+    header = conn.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return await accounts.resolve(header[7:].strip())
+    if query_token:
+        return await accounts.resolve(query_token)
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    if cookie:
+        p = await accounts.resolve(cookie)
+        if p is not None:
+            from dataclasses import replace
+
+            return replace(p, via_cookie=True)
+    return None
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    return await principal_from(request)
+
+
+def require(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
+    allowed = frozenset(roles)
+
+    async def dependency(request: Request) -> Principal:
+        p = await principal_from(request)
+        if p is None:
+            raise HTTPException(401, "Inicie sesión o use un token válido.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if p.role not in allowed:
+            raise HTTPException(403, "Su rol no permite esta acción.")
+        if p.via_cookie and request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER)
+            if not sent or sent != p.csrf:
+                raise HTTPException(403, "Solicitud rechazada: falta o no coincide el token "
+                                         "CSRF. Recargue la página.")
+        return p
+
+    return dependency
+
+
+ANY_ROLE = tuple(Role)
+STAFF_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
+
+AnyRole = Annotated[Principal, Depends(require(*ANY_ROLE))]
+Staff = Annotated[Principal, Depends(require(*STAFF_ROLES))]
+Manager = Annotated[Principal, Depends(require(*MANAGERS))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Issuer = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.ADMIN))]
+Watcher = Annotated[Principal, Depends(require(Role.DISPLAY, *STAFF_ROLES))]
+Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]

@@ -1,0 +1,89 @@
+"""WS /api/v1/events: a snapshot on connect, then one message per change, and heartbeats.
+
+Order of operations makes reconnects lossless: the client is subscribed BEFORE the snapshot is
+read, the snapshot carries the audit ``seq`` it reflects, and buffered events at or below that
+seq are skipped. A client that keeps the last seq it saw can tell old calls from new ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from server.api.deps import principal_from
+from server.auth import Role
+from server.engine import Engine
+from server.events import EventHub, Subscriber
+from server.views import iso
+
+router = APIRouter(tags=["events"])
+
+HEARTBEAT_S = 15.0
+WATCHERS = {Role.DISPLAY, Role.CLERK, Role.SUPERVISOR, Role.ADMIN}
+
+
+@router.websocket("/events")
+async def events(ws: WebSocket, token: str | None = None) -> None:
+    principal = await principal_from(ws, token)
+    await ws.accept()
+    if principal is None:
+        await ws.close(code=4401, reason="token inválido")
+        return
+    if principal.role not in WATCHERS:
+        await ws.close(code=4403, reason="rol sin acceso a eventos")
+        return
+    engine: Engine = ws.app.state.engine
+    hub: EventHub = ws.app.state.hub
+    sub = hub.subscribe()
+    try:
+        snapshot = await engine.snapshot()
+        await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
+        last_seq = int(snapshot["seq"])
+        receiver = asyncio.create_task(_drain_incoming(ws))
+        try:
+            await _forward(ws, sub, receiver, last_seq, engine)
+        finally:
+            receiver.cancel()
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hub.unsubscribe(sub)
+
+
+async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
+                   last_seq: int, engine: Engine) -> None:
+    """Send buffered events until the client leaves; a heartbeat when nothing happens."""
+    while True:
+        getter = asyncio.ensure_future(sub.queue.get())
+        done, _ = await asyncio.wait({getter, receiver}, timeout=HEARTBEAT_S,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if receiver in done:
+            getter.cancel()
+            return
+        if not done:
+            getter.cancel()
+            beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz),
+                    "seq": last_seq}
+            await ws.send_text(json.dumps(beat))
+            continue
+        item = getter.result()
+        if item is None:  # too slow: the hub dropped us
+            await ws.close(code=4408, reason="cliente demasiado lento")
+            return
+        seq, text = item
+        if seq and seq <= last_seq:
+            continue
+        last_seq = max(last_seq, seq)
+        await ws.send_text(text)
+
+
+async def _drain_incoming(ws: WebSocket) -> None:
+    """Read (and ignore) what the client sends, so a disconnect is noticed at once."""
+    try:
+        while True:
+            await ws.receive_text()
+    except (WebSocketDisconnect, RuntimeError):
+        return

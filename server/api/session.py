@@ -1,0 +1,54 @@
+"""/api/v1/auth: sign in (token + session cookie), sign out, who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
+from server.auth import SESSION_HOURS, Principal
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Login(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    counter: int | None = Field(default=None, description="Counter number (clerks)")
+    force: bool = Field(default=False, description="Take over a counter held by someone else")
+
+
+def _me(p: Principal) -> dict[str, Any]:
+    return {"role": str(p.role), "username": p.name, "display_name": p.display_name,
+            "counter": p.counter}
+
+
+@router.post("/login")
+async def login(body: Login, request: Request, response: Response, accounts: AccountsDep
+                ) -> dict[str, Any]:
+    address = request.client.host if request.client else "?"
+    s = await accounts.sign_in(body.username, body.password, body.counter, address, body.force)
+    secure = request.url.scheme == "https"
+    max_age = SESSION_HOURS * 3600
+    response.set_cookie(SESSION_COOKIE, s.token, max_age=max_age, httponly=True,
+                        samesite="strict", secure=secure, path="/")
+    response.set_cookie(CSRF_COOKIE, s.csrf, max_age=max_age, httponly=False,
+                        samesite="strict", secure=secure, path="/")
+    return {"token": s.token, "csrf": s.csrf, "expires_at": s.expires_at, **_me(s.principal)}
+
+
+@router.post("/logout")
+async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dict[str, Any]:
+    if who.is_device:
+        return {"ok": False, "detail": "Los dispositivos no cierran sesión; revoque el token."}
+    await accounts.sign_out(who)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/me")
+async def me(who: AnyRole) -> dict[str, Any]:
+    return _me(who)

@@ -1,0 +1,139 @@
+"""The composition root: ``create_app(settings)`` wires store, engine, accounts, hub and routes.
+
+Nothing is created at import time, so tests build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from server.accounts import Accounts
+from server.api import catalog, counters, errors, events, session, tickets
+from server.config import DEMO_CONFIG, OfficeConfig, load_config
+from server.engine import Engine, EngineSettings
+from server.events import EventHub
+from server.storage import Store
+
+log = logging.getLogger("turnero")
+
+WEB_DIR = Path(__file__).parent / "web"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SWEEP_INTERVAL_S = 600
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    config_path: Path = DEMO_CONFIG
+    host: str = "127.0.0.1"
+    port: int = 8000
+    open_all_hours: bool = False
+    public_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host if self.host not in ("0.0.0.0", "::") else "127.0.0.1"
+        return f"http://{host}:{self.port}"
+
+
+def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
+    seed = seed or load_config(settings.config_path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store.open(settings.db_path)
+        engine = Engine.load(store, seed,
+                              EngineSettings(settings.base_url, settings.open_all_hours))
+        hub = EventHub()
+        hub.bind(asyncio.get_running_loop())
+        engine.on_events(hub.publish_from_thread)
+        app.state.store, app.state.engine, app.state.hub = store, engine, hub
+        app.state.accounts = Accounts(store, engine)
+        app.state.settings = settings
+        closed = await engine.close_stale_days()
+        if closed:
+            log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
+        sweeper = asyncio.create_task(_sweep(engine))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            hub.close_all()
+            engine.on_events(None)
+            store.close()
+
+    app = FastAPI(
+        title="Turnero",
+        version="0.1.0",
+        description="Queue management for in-person citizen service. API under /api/v1.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module in (tickets, counters, catalog, session, events):
+        api.include_router(module.router)
+    app.include_router(api)
+    _mount_pages(app)
+    app.middleware("http")(_security_headers)
+    return app
+
+
+async def _sweep(engine: Engine) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_INTERVAL_S)
+        try:
+            await engine.close_stale_days()
+        except Exception:  # noqa: BLE001 - keep sweeping
+            log.exception("closing stale days failed")
+
+
+async def _security_headers(request: Request,
+                            call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.url.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _mount_pages(app: FastAPI) -> None:
+    """API docs served locally (no CDN), and the static web assets."""
+    import swagger_ui_bundle
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+              name="swagger")
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse((WEB_DIR / "docs.html").read_text(encoding="utf-8"))
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/panel")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}

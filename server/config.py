@@ -1,0 +1,388 @@
+"""The office configuration: a TOML file that seeds a new database.
+
+The file is validated as a whole and every error names the key and the line, so a technician
+can fix it without reading code. After the first start the configuration lives in the database
+(the admin pages edit it there); see README "Configuration".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server.queue.hours import WEEKDAYS, OpeningHours, Period
+from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
+
+DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
+
+
+class ConfigError(Exception):
+    """One or more problems in a configuration; ``problems`` has one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Board:
+    """A display board limited to some services and/or counters (empty = all)."""
+
+    code: str
+    name: str
+    services: tuple[str, ...] = ()
+    counters: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    name: str
+    timezone: str = "America/Bogota"
+    hours: OpeningHours = field(default_factory=OpeningHours)
+    services: tuple[Service, ...] = ()
+    counters: tuple[Counter, ...] = ()
+    groups: tuple[Group, ...] = ()
+    policy: PriorityPolicy = field(default_factory=PriorityPolicy)
+    boards: tuple[Board, ...] = ()
+    ticket_footer: tuple[str, ...] = ()
+    board_message: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def service(self, code: str) -> Service | None:
+        return next((s for s in self.services if s.code == code), None)
+
+    def counter(self, number: int) -> Counter | None:
+        return next((c for c in self.counters if c.number == number), None)
+
+    def group(self, code: str) -> Group | None:
+        return next((g for g in self.groups if g.code == code), None)
+
+    def board(self, code: str) -> Board | None:
+        return next((b for b in self.boards if b.code == code), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML shape, as plain data (stored as JSON in the database)."""
+        return {
+            "office": {
+                "name": self.name,
+                "timezone": self.timezone,
+                "ticket_footer": list(self.ticket_footer),
+                "board_message": self.board_message,
+            },
+            "hours": {
+                **{
+                    WEEKDAYS[d]: [str(p) for p in self.hours.weekly.get(d, ())]
+                    for d in range(7)
+                },
+                "closed_dates": sorted(d.isoformat() for d in self.hours.closed_dates),
+            },
+            "priority": {
+                "mode": str(self.policy.mode),
+                "preferential_in_row": self.policy.preferential_in_row,
+                "max_wait_min": self.policy.max_wait_min,
+            },
+            "services": [asdict(s) for s in self.services],
+            "counters": [
+                {"number": c.number, "name": c.name, "services": list(c.services)}
+                for c in self.counters
+            ],
+            "groups": [asdict(g) for g in self.groups],
+            "boards": [
+                {
+                    "code": b.code,
+                    "name": b.name,
+                    "services": list(b.services),
+                    "counters": list(b.counters),
+                }
+                for b in self.boards
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_config(path: str | Path) -> OfficeConfig:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError([f"{path}: no se puede leer el archivo ({e.strerror})."]) from e
+    return parse_config(text, source=str(path))
+
+
+def parse_config(text: str, source: str = "<config>") -> OfficeConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"{source}: TOML inválido: {e}"]) from e
+    return config_from_dict(data, source=source, text=text)
+
+
+def config_from_dict(data: dict[str, Any], source: str = "<config>", text: str = "") -> OfficeConfig:
+    v = _Validator(source, text)
+    cfg = v.build(data)
+    if v.problems:
+        raise ConfigError(v.problems)
+    assert cfg is not None
+    return cfg
+
+
+_CODE_RE = re.compile(r"^[A-Z]$")
+_GROUP_RE = re.compile(r"^[A-Z0-9_]{1,12}$")
+_PERIOD_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+class _Validator:
+    """Collects every problem (not just the first) with the line where the key stands."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+        self.problems: list[str] = []
+
+    # -- locating keys in the text, for messages ------------------------------------------
+    def _line_of(self, table: str, index: int | None, key: str | None) -> int | None:
+        if not self.lines:
+            return None
+        start = 0
+        if index is not None:
+            headers = [
+                i for i, ln in enumerate(self.lines) if ln.strip().startswith(f"[[{table}]]")
+            ]
+            if index < len(headers):
+                start = headers[index]
+        elif table:
+            for i, ln in enumerate(self.lines):
+                if ln.strip().startswith(f"[{table}]"):
+                    start = i
+                    break
+        if key is None:
+            return start + 1
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, len(self.lines)):
+            if i > start and self.lines[i].strip().startswith("["):
+                break
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return start + 1
+
+    def error(self, where: str, msg: str, table: str = "", index: int | None = None,
+              key: str | None = None) -> None:
+        line = self._line_of(table, index, key)
+        at = f"{self.source}:{line}" if line else self.source
+        self.problems.append(f"{at}: {where}: {msg}")
+
+    # -- typed getters ----------------------------------------------------------------------
+    def get(self, d: dict[str, Any], key: str, typ: type | tuple[type, ...], default: Any,
+            where: str, table: str, index: int | None = None, required: bool = False) -> Any:
+        if key not in d:
+            if required:
+                self.error(where, "falta este dato (obligatorio)", table, index, None)
+            return default
+        value = d[key]
+        if typ is int and isinstance(value, bool) or not isinstance(value, typ):
+            names = typ.__name__ if isinstance(typ, type) else "/".join(t.__name__ for t in typ)
+            self.error(where, f"se esperaba {names}, se encontró {value!r}", table, index, key)
+            return default
+        return value
+
+    # -- sections ---------------------------------------------------------------------------
+    def build(self, data: dict[str, Any]) -> OfficeConfig | None:
+        known = {"office", "hours", "priority", "services", "counters", "groups", "boards"}
+        for k in data:
+            if k not in known:
+                self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
+        office = data.get("office", {})
+        name = self.get(office, "name", str, "", "office.name", "office", required=True)
+        tzname = self.get(office, "timezone", str, "America/Bogota", "office.timezone", "office")
+        try:
+            ZoneInfo(tzname)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.error("office.timezone", f"zona horaria desconocida: {tzname!r}", "office",
+                       None, "timezone")
+            tzname = "America/Bogota"
+        footer = self.get(office, "ticket_footer", list, [], "office.ticket_footer", "office")
+        message = self.get(office, "board_message", str, "", "office.board_message", "office")
+        hours = self._hours(data.get("hours", {}))
+        policy = self._policy(data.get("priority", {}))
+        services = self._services(data.get("services", []))
+        codes = {s.code for s in services}
+        counters = self._counters(data.get("counters", []), codes)
+        groups = self._groups(data.get("groups", []))
+        boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
+        if not services:
+            self.error("services", "defina al menos un servicio ([[services]])", "services")
+        if not counters:
+            self.error("counters", "defina al menos una ventanilla ([[counters]])", "counters")
+        for s in services:
+            if s.active and not any(s.code in c.services for c in counters):
+                self.error(f"services[{s.code}]", "ninguna ventanilla atiende este servicio",
+                           "services")
+        return OfficeConfig(
+            name=name, timezone=tzname, hours=hours, services=tuple(services),
+            counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
+            ticket_footer=tuple(str(x) for x in footer), board_message=message,
+        )
+
+    def _hours(self, h: dict[str, Any]) -> OpeningHours:
+        weekly: dict[int, tuple[Period, ...]] = {}
+        for k in h:
+            if k not in WEEKDAYS and k != "closed_dates":
+                self.error(f"hours.{k}", "día desconocido (use monday … sunday en inglés)",
+                           "hours", None, k)
+        for d, dayname in enumerate(WEEKDAYS):
+            raw = self.get(h, dayname, list, [], f"hours.{dayname}", "hours")
+            periods: list[Period] = []
+            for item in raw:
+                m = _PERIOD_RE.match(str(item))
+                if not m:
+                    self.error(f"hours.{dayname}", f"franja {item!r} inválida; use \"08:00-11:30\"",
+                               "hours", None, dayname)
+                    continue
+                h1, m1, h2, m2 = map(int, m.groups())
+                try:
+                    p = Period(time(h1, m1), time(h2, m2))
+                except ValueError:
+                    self.error(f"hours.{dayname}", f"hora imposible en {item!r}", "hours", None,
+                               dayname)
+                    continue
+                if p.end <= p.start:
+                    self.error(f"hours.{dayname}", f"la franja {item!r} termina antes de empezar",
+                               "hours", None, dayname)
+                    continue
+                periods.append(p)
+            periods.sort(key=lambda p: p.start)
+            for a, b in zip(periods, periods[1:], strict=False):
+                if b.start < a.end:
+                    self.error(f"hours.{dayname}", f"las franjas {a} y {b} se cruzan", "hours",
+                               None, dayname)
+            if periods:
+                weekly[d] = tuple(periods)
+        closed: set[date] = set()
+        for item in self.get(h, "closed_dates", list, [], "hours.closed_dates", "hours"):
+            try:
+                closed.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
+            except ValueError:
+                self.error("hours.closed_dates", f"fecha inválida {item!r}; use AAAA-MM-DD",
+                           "hours", None, "closed_dates")
+        return OpeningHours(weekly, frozenset(closed))
+
+    def _policy(self, p: dict[str, Any]) -> PriorityPolicy:
+        mode = self.get(p, "mode", str, "strict", "priority.mode", "priority")
+        if mode not in {m.value for m in PolicyMode}:
+            self.error("priority.mode", f"modo {mode!r} desconocido; use \"strict\" o \"ratio\"",
+                       "priority", None, "mode")
+            mode = "strict"
+        ratio = self.get(p, "preferential_in_row", int, 3, "priority.preferential_in_row",
+                         "priority")
+        if ratio < 1:
+            self.error("priority.preferential_in_row", "debe ser 1 o más", "priority", None,
+                       "preferential_in_row")
+            ratio = 1
+        cap = self.get(p, "max_wait_min", int, 0, "priority.max_wait_min", "priority")
+        if cap < 0:
+            self.error("priority.max_wait_min", "no puede ser negativo (0 = sin tope)",
+                       "priority", None, "max_wait_min")
+            cap = 0
+        return PriorityPolicy(PolicyMode(mode), ratio, cap)
+
+    def _services(self, items: Any) -> list[Service]:
+        out: list[Service] = []
+        if not isinstance(items, list):
+            self.error("services", "use [[services]] (una tabla por servicio)", "services")
+            return out
+        for i, s in enumerate(items):
+            where = f"services[{i}]"
+            code = self.get(s, "code", str, "", f"{where}.code", "services", i, required=True)
+            if code and not _CODE_RE.match(code):
+                self.error(f"{where}.code", f"{code!r} no es una letra mayúscula (A-Z)",
+                           "services", i, "code")
+            if code and any(o.code == code for o in out):
+                self.error(f"{where}.code", f"el código {code!r} está repetido", "services", i,
+                           "code")
+            name = self.get(s, "name", str, "", f"{where}.name", "services", i, required=True)
+            desc = self.get(s, "description", str, "", f"{where}.description", "services", i)
+            target = self.get(s, "target_wait_min", int, 15, f"{where}.target_wait_min",
+                              "services", i)
+            if target <= 0:
+                self.error(f"{where}.target_wait_min", "debe ser mayor que 0", "services", i,
+                           "target_wait_min")
+            active = self.get(s, "active", bool, True, f"{where}.active", "services", i)
+            default = self.get(s, "default_service_min", (int, float), 5,
+                               f"{where}.default_service_min", "services", i)
+            for k in s:
+                if k not in {"code", "name", "description", "target_wait_min", "active",
+                             "default_service_min"}:
+                    self.error(f"{where}.{k}", "dato desconocido", "services", i, k)
+            out.append(Service(code, name, desc, target, active, float(default)))
+        return out
+
+    def _counters(self, items: Any, codes: set[str]) -> list[Counter]:
+        out: list[Counter] = []
+        for i, c in enumerate(items if isinstance(items, list) else []):
+            where = f"counters[{i}]"
+            number = self.get(c, "number", int, 0, f"{where}.number", "counters", i,
+                              required=True)
+            if number <= 0:
+                self.error(f"{where}.number", "debe ser un número mayor que 0", "counters", i,
+                           "number")
+            if any(o.number == number for o in out):
+                self.error(f"{where}.number", f"la ventanilla {number} está repetida",
+                           "counters", i, "number")
+            name = self.get(c, "name", str, f"Ventanilla {number}", f"{where}.name", "counters",
+                            i)
+            services = self.get(c, "services", list, [], f"{where}.services", "counters", i,
+                                required=True)
+            for code in services:
+                if code not in codes:
+                    self.error(f"{where}.services", f"servicio {code!r} no existe", "counters",
+                               i, "services")
+            if not services and "services" in c:
+                self.error(f"{where}.services", "una ventanilla debe atender al menos un servicio",
+                           "counters", i, "services")
+            out.append(Counter(number, name, tuple(str(x) for x in services)))
+        return out
+
+    def _groups(self, items: Any) -> list[Group]:
+        out: list[Group] = []
+        for i, g in enumerate(items if isinstance(items, list) else []):
+            where = f"groups[{i}]"
+            code = self.get(g, "code", str, "", f"{where}.code", "groups", i, required=True)
+            if code and not _GROUP_RE.match(code):
+                self.error(f"{where}.code", f"{code!r}: use mayúsculas, dígitos o _ (máx. 12)",
+                           "groups", i, "code")
+            if any(o.code == code for o in out):
+                self.error(f"{where}.code", f"el grupo {code!r} está repetido", "groups", i,
+                           "code")
+            name = self.get(g, "name", str, "", f"{where}.name", "groups", i, required=True)
+            enabled = self.get(g, "enabled", bool, True, f"{where}.enabled", "groups", i)
+            out.append(Group(code, name, enabled))
+        return out
+
+    def _boards(self, items: Any, codes: set[str], numbers: set[int]) -> list[Board]:
+        out: list[Board] = []
+        for i, b in enumerate(items if isinstance(items, list) else []):
+            where = f"boards[{i}]"
+            code = self.get(b, "code", str, "", f"{where}.code", "boards", i, required=True)
+            name = self.get(b, "name", str, code, f"{where}.name", "boards", i)
+            services = self.get(b, "services", list, [], f"{where}.services", "boards", i)
+            counters = self.get(b, "counters", list, [], f"{where}.counters", "boards", i)
+            for s in services:
+                if s not in codes:
+                    self.error(f"{where}.services", f"servicio {s!r} no existe", "boards", i,
+                               "services")
+            for n in counters:
+                if n not in numbers:
+                    self.error(f"{where}.counters", f"ventanilla {n!r} no existe", "boards", i,
+                               "counters")
+            out.append(Board(code, name, tuple(services), tuple(int(n) for n in counters)))
+        return out

@@ -1,0 +1,82 @@
+"""Live events: one hub, many websocket clients, none able to slow the others down.
+
+Each client has a bounded buffer. Publishing never awaits a client: a message is serialized
+once and dropped into every buffer; a client whose buffer is full is too slow (or dead) and is
+disconnected. Its own sender task drains the buffer onto the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+CLIENT_BUFFER = 256
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One connected client's buffer of serialized messages."""
+
+    queue: asyncio.Queue[tuple[int, str] | None] = field(
+        default_factory=lambda: asyncio.Queue(maxsize=CLIENT_BUFFER)
+    )
+    accepts: Callable[[dict[str, Any]], bool] = lambda _m: True
+    overflowed: bool = False
+
+
+class EventHub:
+    def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    @property
+    def client_count(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None) -> Subscriber:
+        sub = Subscriber(accepts=accepts or (lambda _m: True))
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subscribers.discard(sub)
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Deliver to every subscriber; must run on the event loop."""
+        text = json.dumps(message, ensure_ascii=False)
+        item = (int(message.get("seq", 0)), text)
+        for sub in list(self._subscribers):
+            if not sub.accepts(message):
+                continue
+            try:
+                sub.queue.put_nowait(item)
+            except asyncio.QueueFull:
+                self._drop(sub)
+
+    def publish_from_thread(self, messages: list[dict[str, Any]]) -> None:
+        """Called by the storage writer thread after a commit; keeps commit order."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._publish_many, messages)
+
+    def _publish_many(self, messages: list[dict[str, Any]]) -> None:
+        for m in messages:
+            self.publish(m)
+
+    def _drop(self, sub: Subscriber) -> None:
+        sub.overflowed = True
+        self._subscribers.discard(sub)
+        # Make room for the end marker so the sender task wakes up and closes the socket.
+        while not sub.queue.empty():
+            sub.queue.get_nowait()
+        sub.queue.put_nowait(None)
+
+    def close_all(self) -> None:
+        for sub in list(self._subscribers):
+            self._drop(sub)

@@ -1,0 +1,250 @@
+"""Shared fixtures: they start real things.
+
+- ``live_server``: a real ``turnero serve`` (uvicorn) subprocess on 127.0.0.1 and a free port,
+  with a real SQLite file in tmp_path, the demo office, open all hours, and ready users and
+  device tokens.
+- ``browser``: Debian's real headless Chromium through Playwright (no browser download).
+  Locally it skips when Chromium is missing; with TURNERO_REQUIRE_ALL=1 (set by .ci/run) a
+  missing browser is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = ROOT / "server" / "demo" / "office.toml"
+ARTIFACTS = Path(os.environ.get("TURNERO_ARTIFACTS", ROOT / "test-artifacts"))
+CHROMIUM = os.environ.get("TURNERO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+REQUIRE_ALL = os.environ.get("TURNERO_REQUIRE_ALL") == "1"
+
+PASSWORD = "clave-de-prueba-1"
+USERS = {
+    "admin": "admin",
+    "super": "supervisor",
+    "clerk1": "clerk",
+    "clerk2": "clerk",
+    "clerk3": "clerk",
+    "clerk4": "clerk",
+}
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip locally when a real part is missing; fail in CI (TURNERO_REQUIRE_ALL=1)."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"{what} is required in CI but missing")
+    pytest.skip(f"{what} missing")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+def prepare_database(db: Path, config: Path = DEMO_CONFIG) -> dict[str, str]:
+    """Users (password PASSWORD) and one kiosk and one display token, made in-process."""
+    from server.accounts import Accounts
+    from server.config import load_config
+    from server.engine import Engine, EngineSettings
+    from server.storage import Store
+
+    store = Store.open(db)
+    try:
+        engine = Engine.load(store, load_config(config), EngineSettings())
+        accounts = Accounts(store, engine)
+        pw_hash = _password_hash()
+
+        def add_users(tx: Any) -> None:
+            existing = {u.username for u in tx.users()}
+            for name, role in USERS.items():
+                if name not in existing:
+                    tx.insert_user(name, name.capitalize(), role, pw_hash, time.time())
+
+        store.run_sync(add_users)
+        kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
+        display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
+    finally:
+        store.close()
+    return {"kiosk": kiosk, "display": display}
+
+
+@functools.cache
+def _password_hash() -> str:
+    """Hashed once per test session: argon2 is deliberately slow."""
+    from server.auth import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@dataclass
+class LiveServer:
+    db: Path
+    config: Path = DEMO_CONFIG
+    extra_args: list[str] = field(default_factory=list)
+    port: int = field(default_factory=free_port)
+    tokens: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def kiosk_token(self) -> str:
+        return self.tokens["kiosk"]
+
+    @property
+    def display_token(self) -> str:
+        return self.tokens["display"]
+
+    def start(self, timeout: float = 20.0) -> None:
+        cmd = [sys.executable, "-m", "server", "serve", "--db", str(self.db), "--config",
+               str(self.config), "--port", str(self.port), "--open-all-hours", *self.extra_args]
+        self.log_path = self.db.with_suffix(f".{self.port}.log")
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                        env=subprocess_env(), cwd=ROOT)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not start: {self.log()}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    # -- clients -------------------------------------------------------------------------
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=10)
+
+    def login(self, username: str, counter: int | None = None, force: bool = False) -> str:
+        body: dict[str, Any] = {"username": username, "password": PASSWORD}
+        if counter is not None:
+            body["counter"] = counter
+        if force:
+            body["force"] = True
+        r = httpx.post(f"{self.base_url}/api/v1/auth/login", json=body, timeout=10)
+        assert r.status_code == 200, r.text
+        token: str = r.json()["token"]
+        return token
+
+    def issue(self, service: str = "A", group: str | None = None) -> dict[str, Any]:
+        r = httpx.post(f"{self.base_url}/api/v1/tickets", json={"service": service,
+                       "group": group}, headers={"Authorization": f"Bearer {self.kiosk_token}"},
+                       timeout=10)
+        assert r.status_code == 201, r.text
+        data: dict[str, Any] = r.json()
+        return data
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Any]:
+    """Factory: ``make_server(config=..., extra_args=[...])`` → started LiveServer."""
+    servers: list[LiveServer] = []
+
+    def make(config: Path = DEMO_CONFIG, extra_args: list[str] | None = None,
+             db: Path | None = None) -> LiveServer:
+        db = db or tmp_path / f"turnero-{len(servers)}.db"
+        server = LiveServer(db=db, config=config, extra_args=extra_args or [])
+        server.tokens = prepare_database(db, config)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield make
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture
+def live_server(make_server: Any) -> LiveServer:
+    server: LiveServer = make_server()
+    return server
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    need(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                            headless=True)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for screenshots and other test artifacts (kept after the run)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (TURNERO_REQUIRE_ALL=1) a skipped test is a failed test: nothing goes untested."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
