@@ -1,0 +1,166 @@
+// Live events client shared by every page (panel, board, supervisor, ticket status).
+//
+// Connects to /api/v1/events, hands the snapshot and each event to the page, and survives
+// everything a LAN meets: server restarts, network cuts, sleeping laptops. It reconnects with
+// exponential back-off (1 s … 30 s, with jitter); on reconnect the server sends a fresh
+// snapshot, so the page re-reads the whole state and nothing is missed. Events carry a
+// monotonically increasing `seq`; this client never hands the page an event it already saw,
+// so a call is never announced twice.
+//
+//   const live = new LiveEvents({
+//     token: "...",                        // optional: device token (else the session cookie)
+//     onSnapshot(snapshot) {},             // full state, on every (re)connect
+//     onEvent(event) {},                   // one change: event.type, event.seq, event.ticket …
+//     onStatus(connected) {},              // true / false as the link comes and goes
+//   });
+//   live.start();
+
+export class LiveEvents {
+  constructor({ token = null, path = "/api/v1/events", onSnapshot, onEvent, onStatus }) {
+    this.token = token;
+    this.path = path;
+    this.onSnapshot = onSnapshot || (() => {});
+    this.onEvent = onEvent || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.lastSeq = 0;
+    this.attempt = 0;
+    this.ws = null;
+    this.connected = false;
+    this.watchdog = null;
+    this.stopped = false;
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : "";
+    return `${scheme}//${location.host}${this.path}${query}`;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+    // A laptop waking up or a TV coming back on the network: reconnect at once.
+    window.addEventListener("online", () => this.reconnectSoon(0));
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && !this.connected) this.reconnectSoon(0);
+    });
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.ws) this.ws.close();
+  }
+
+  connect() {
+    if (this.stopped) return;
+    let ws;
+    try {
+      ws = new WebSocket(this.url());
+    } catch (e) {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onmessage = (msg) => this.receive(msg.data);
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.setConnected(false);
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => ws.close();
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch (e) {
+      return;
+    }
+    this.feedWatchdog();
+    if (message.type === "snapshot") {
+      this.attempt = 0;
+      this.setConnected(true);
+      this.lastSeq = Math.max(this.lastSeq, message.seq || 0);
+      this.onSnapshot(message);
+      return;
+    }
+    if (message.type === "heartbeat") return;
+    if (message.seq && message.seq <= this.lastSeq) return; // already seen
+    if (message.seq) this.lastSeq = message.seq;
+    this.onEvent(message);
+  }
+
+  // The server sends a heartbeat every 15 s: silence for 40 s means a dead link that the
+  // browser has not noticed (a cut cable does not close a socket).
+  feedWatchdog() {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.ws) this.ws.close();
+    }, 40000);
+  }
+
+  setConnected(value) {
+    if (this.connected === value) return;
+    this.connected = value;
+    this.onStatus(value);
+  }
+
+  scheduleReconnect() {
+    clearTimeout(this.watchdog);
+    const base = Math.min(30000, 1000 * 2 ** this.attempt);
+    this.attempt += 1;
+    this.reconnectSoon(base / 2 + Math.random() * base / 2);
+  }
+
+  reconnectSoon(delayMs) {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      if (this.connected && this.ws && this.ws.readyState === WebSocket.OPEN) return;
+      if (this.ws && this.ws.readyState === WebSocket.CONNECTING) return;
+      this.connect();
+    }, delayMs);
+  }
+}
+
+// Cookie-session pages send the CSRF token (readable cookie) on every state change.
+export function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)turnero_csrf=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+// fetch() for the JSON API with the session cookie and CSRF header; throws ApiError with the
+// server's plain-Spanish `detail` so pages can show it as is.
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+export async function api(method, path, body) {
+  const options = { method, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (e) {
+    throw new ApiError(0, "No hay conexión con el servidor.");
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!response.ok) {
+    let detail = data && data.detail;
+    if (Array.isArray(detail)) detail = detail.map((d) => d.msg).join("; ");
+    throw new ApiError(response.status, detail || `Error ${response.status}`);
+  }
+  return data;
+}
