@@ -135,6 +135,9 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     import uvicorn
 
     from server.app import Settings, create_app
+    from server.storage import Store
+
+    Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
                         open_all_hours=open_all_hours, public_url=public_url)
