@@ -113,10 +113,16 @@ class EscposTransport(TicketPrinter):
 
     def close(self) -> None:
         printer, self._printer = self._printer, None
-        if printer is not None:
-            # Closing a link that already broke: there is nothing left to release.
-            with contextlib.suppress(OSError, ValueError, EscposError):
-                printer.close()
+        if printer is None:
+            return
+        try:
+            printer.close()  # flushes first, which fails on a link that already broke
+        except Exception:
+            # Release the handle without flushing, and leave python-escpos nothing to close
+            # again when it garbage-collects the object (its __del__ calls close()).
+            device, printer._device = printer._device, False
+            with contextlib.suppress(Exception):
+                device.close()
 
     def _write(self, printer: Escpos, data: bytes) -> None:
         """Write ``data`` through the library (overridden where a timeout must be set first)."""
@@ -163,7 +169,8 @@ def explain(err: BaseException) -> str:
         return "la impresora no respondió a tiempo"
     if isinstance(err, AssertionError):  # python-escpos' way of saying "USB device not found"
         return "no se encontró el dispositivo USB (¿está conectado y encendido?)"
-    if isinstance(err, OSError) and err.errno in _ERRNO_TEXT:
-        return _ERRNO_TEXT[err.errno]
+    code = err.errno if isinstance(err, OSError) else (err.args or [None])[0]
+    if code in _ERRNO_TEXT:  # also termios.error, which carries (errno, text) but is no OSError
+        return _ERRNO_TEXT[code]
     text = " ".join(str(err).split())
     return text or type(err).__name__
