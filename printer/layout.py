@@ -155,7 +155,7 @@ def qr_module_size(url: str, profile: PaperProfile) -> int:
     code.add_data(url, optimize=0)
     try:
         version = code.best_fit()
-    except DataOverflowError:
+    except (DataOverflowError, ValueError):  # qrcode raises either, depending on length
         return 1  # too long for any QR; the printer will skip it, the ticket still prints
     modules = 17 + 4 * version + 8  # symbol plus a 4-module quiet zone on each side
     return max(1, min(profile.qr_max_module, profile.dots // modules))
