@@ -23,6 +23,14 @@ from printer.status import PrinterStatus, query_status
 #: Upper bound for connecting and for waiting on a stalled link, in seconds.
 LINK_TIMEOUT_S = 2.0
 
+try:
+    from termios import error as _termios_error  # pyserial lets some of these through
+except ImportError:  # Windows
+    _termios_error = OSError
+
+#: What a broken or missing device raises, from the OS, pyserial, pyusb or python-escpos.
+LINK_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, EscposError, _termios_error)
+
 
 class TicketPrinter(ABC):
     """A printer the kiosk can send a finished print job to.
@@ -85,7 +93,7 @@ class EscposTransport(TicketPrinter):
             self._printer = self._connect()
         except PrinterUnavailable:
             raise
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             raise PrinterUnavailable(
                 f"No se pudo abrir la impresora {self.spec}: {explain(err)}"
             ) from err
@@ -95,7 +103,7 @@ class EscposTransport(TicketPrinter):
         assert self._printer is not None
         try:
             self._write(self._printer, data)
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             self.close()  # the next call reconnects, e.g. after the cable is plugged back
             raise PrinterUnavailable(f"No se pudo imprimir en {self.spec}: {explain(err)}") from err
 
@@ -105,7 +113,7 @@ class EscposTransport(TicketPrinter):
             return query_status(self)
         except PrinterUnavailable as err:
             return PrinterStatus.unreachable(str(err))
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             self.close()
             return PrinterStatus.unreachable(
                 f"No se pudo consultar la impresora {self.spec}: {explain(err)}"

@@ -82,3 +82,16 @@ def test_usb_ids_round_trip(vid: int, pid: int) -> None:
 @given(port=st.integers(1, 65535))
 def test_tcp_ports_round_trip(port: int) -> None:
     assert parse_spec(f"tcp:printer-1.local:{port}").port == port
+
+
+def test_every_spec_kind_and_dummy_mode_is_documented() -> None:
+    from pathlib import Path
+
+    from printer.spec import EXAMPLES
+    from printer.transports.dummy import DUMMY_MODES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "printer.md").read_text("utf-8")
+    for example in EXAMPLES.values():
+        assert f"`{example.split(':')[0]}" in doc
+    for mode in DUMMY_MODES[1:]:
+        assert f"`dummy:{mode}`" in doc

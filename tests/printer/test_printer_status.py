@@ -196,3 +196,14 @@ def test_file_printer_status_is_unknown(tmp_path) -> None:
         status = printer.status()
     assert (status.online, status.cover_open, status.paper) == (None, None, "unknown")
     assert "solo envío" in status.message
+
+
+def test_status_of_a_serial_printer_that_went_away_does_not_raise(pty_printer) -> None:
+    peer = pty_printer({1: 0x12, 2: 0x12, 4: 0x12})
+    printer = open_printer(f"serial:{peer.path}")
+    assert printer.status().paper == "ok"
+    peer.close()  # unplugged while the kiosk runs
+    status = printer.status()
+    assert status.online is False and status.blocked
+    assert f"serial:{peer.path}@9600" in status.message
+    printer.close()
