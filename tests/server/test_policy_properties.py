@@ -90,3 +90,17 @@ def test_ratio_never_exceeds_n_preferential_in_a_row_while_general_waits(line, n
     general_waits = any(not t.preferential for t in eligible)
     if choice and general_waits and streak >= n:
         assert not choice.ticket.preferential
+
+
+@given(waiting_lines(), policies, st.integers(0, 6))
+@settings(max_examples=400)
+def test_the_heads_of_each_class_are_enough_to_choose(line, policy, streak) -> None:  # type: ignore[no-untyped-def]
+    """Storage passes only the oldest ticket of each class; the choice must be the same."""
+    from server.queue.policy import line_heads
+
+    full = choose_next(line, COUNTER, policy, now=4000, preferential_streak=streak)
+    general = sum(1 for t in eligible_tickets(line, COUNTER) if not t.preferential)
+    heads = choose_next(line_heads(line, COUNTER), COUNTER, policy, now=4000,
+                        preferential_streak=streak, general_waiting=general)
+    assert (full.ticket.id, full.rule, full.reason) == (heads.ticket.id, heads.rule,
+                                                         heads.reason) if full else heads is None

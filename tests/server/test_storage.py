@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import tempfile
 import sys
 import threading
 from pathlib import Path
@@ -99,3 +100,44 @@ def test_events_of_a_failed_request_are_not_published(tmp_path: Path) -> None:
         assert published == ["kept", "kept-too"]
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- SQL mirror of a pure rule
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from server.queue.model import Status, Ticket  # noqa: E402
+from server.queue.policy import rank_in_line  # noqa: E402
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> list[Ticket]:
+    out = []
+    for i in range(draw(st.integers(1, 30))):
+        service = draw(st.sampled_from("AB"))
+        out.append(Ticket(
+            id=f"t{i}", number=f"{service}-{i:03d}", letter=service, seq=i, day="d",
+            service=service, group=draw(st.sampled_from([None, "AM"])),
+            status=draw(st.sampled_from([Status.WAITING, Status.WAITING, Status.CALLED])),
+            issued_at=float(draw(st.integers(0, 50))), queued_at=float(draw(st.integers(0, 50))),
+        ))
+    return out
+
+
+@given(lines())
+@settings(max_examples=150, deadline=None)
+def test_count_ahead_in_sql_matches_the_pure_rank(line: list[Ticket]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "t.db")
+        try:
+            def load(tx):  # type: ignore[no-untyped-def]
+                for t in line:
+                    tx.insert_ticket(t, hour=8, weekday=0)
+                return [(t.id, tx.count_ahead(t)) for t in line if t.status == Status.WAITING]
+
+            sql = dict(store.run_sync(load))
+        finally:
+            store.close()
+    pure = {t.id: rank_in_line(t, line) for t in line if t.status == Status.WAITING}
+    assert sql == pure
