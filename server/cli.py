@@ -143,7 +143,10 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
                         open_all_hours=open_all_hours, public_url=public_url)
     app = create_app(settings)
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1)
+    # One process, one writer: never more than one worker. The sans-I/O websocket protocol
+    # fans events out fastest (docs/benchmarks.md).
+    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
+                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"))
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -204,7 +207,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 2
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / DEMO_MARKER).write_text("Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
+    (folder / DEMO_MARKER).write_text(
+        "Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
     ns = argparse.Namespace(config=DEMO_CONFIG, db=folder / "turnero.db")
     store, engine, accounts = _open(ns)
     lines = []

@@ -95,9 +95,8 @@ def choose_next(
             t, RULE_OLDEST_PREFERENTIAL, f"{t.number} es el turno preferencial más antiguo."
         )
     t = general[0]
-    return Choice(
-        t, RULE_OLDEST_GENERAL, f"No hay turnos preferenciales en espera; {t.number} es el más antiguo."
-    )
+    return Choice(t, RULE_OLDEST_GENERAL,
+                  f"No hay turnos preferenciales en espera; {t.number} es el más antiguo.")
 
 
 def _general_count(given: int | None, seen: int) -> str:
@@ -124,8 +123,8 @@ def rank_in_line(ticket: Ticket, waiting: Iterable[Ticket]) -> int:
             continue
         if other.service != ticket.service:
             continue
-        if other.preferential and not ticket.preferential:
-            ahead += 1
-        elif other.preferential == ticket.preferential and other.line_key() < key:
+        jumps_class = other.preferential and not ticket.preferential
+        older_in_class = other.preferential == ticket.preferential and other.line_key() < key
+        if jumps_class or older_in_class:
             ahead += 1
     return ahead

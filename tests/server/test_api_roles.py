@@ -7,7 +7,6 @@ call it fails ``test_every_route_is_in_the_table``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from starlette.websockets import WebSocketDisconnect

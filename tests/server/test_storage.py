@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
