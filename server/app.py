@@ -126,9 +126,11 @@ def _mount_pages(app: FastAPI) -> None:
               name="swagger")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
+    docs_page = (WEB_DIR / "docs.html").read_text(encoding="utf-8")
+
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return HTMLResponse((WEB_DIR / "docs.html").read_text(encoding="utf-8"))
+        return HTMLResponse(docs_page)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
