@@ -495,23 +495,35 @@ class Engine:
 
     # ------------------------------------------------------------------ counters
 
-    def open_counter_tx(self, tx: Tx, number: int, actor: Principal, force: bool) -> None:
-        """Sign a clerk in at a counter (inside the sign-in transaction)."""
+    def open_counter_tx(self, tx: Tx, number: int, actor: Principal, force: bool) -> list[int]:
+        """Sign a clerk in at a counter (inside the sign-in transaction).
+
+        One clerk per counter and one counter per clerk: taking over a counter (``force``)
+        ends the sessions bound to it, and signing in elsewhere closes the clerk's previous
+        counter. Returns the ids of the sessions ended, so token caches can drop them."""
         self._counter(number)
         now = self.clock()
         row = tx.counter_row(number)
-        if row.state != "closed" and row.clerk and row.clerk.lower() != actor.name.lower() \
-                and not force:
+        held_by_other = row.state != "closed" and row.clerk and \
+            row.clerk.lower() != actor.name.lower()
+        if held_by_other and not force:
             raise Conflict(
                 f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
                 "Elija otra o pida al supervisor que la libere."
             )
+        ended = tx.revoke_counter_sessions(number, now)
+        for previous in tx.counters_held_by(actor.name):
+            if previous != number:
+                ended += tx.revoke_counter_sessions(previous, now)
+                self.close_counter_tx(tx, previous, actor)
         row.state, row.clerk, row.clerk_name = "open", actor.name, actor.display_name
         row.pause_reason, row.since, row.preferential_streak = None, now, 0
         tx.save_counter(row)
         tx.record("counter.changed", now, {"counter": self._counter_view(tx, number)},
                   counter=number, actor=actor.name, actor_role=str(actor.role),
-                  detail={"state": "open"})
+                  detail={"state": "open", "took_over_from": row.clerk if held_by_other
+                          else None})
+        return ended
 
     def close_counter_tx(self, tx: Tx, number: int, actor: Principal) -> None:
         now = self.clock()
