@@ -183,6 +183,7 @@ function renderHeader() {
 function renderTicket() {
   const card = $("#ticket");
   const t = inHand();
+  card.dataset.ticketId = t ? t.id : "";
   if (!t) {
     card.className = "ticket-card is-empty";
     card.replaceChildren(
