@@ -44,7 +44,9 @@ async function askSignIn(notice = "") {
   const box = $("#signin");
   show(box, true);
   const me = await signIn(box, { title: "Administración",
-    subtitle: "Ingrese con un usuario administrador.", notice });
+    subtitle: "Ingrese con un usuario administrador.", notice,
+    clerkRefused: "No tiene permiso: esta página es solo para administradores. "
+      + "Para atender, ingrese en el panel de ventanilla (/panel)." });
   box.replaceChildren();
   show(box, false);
   return me;
@@ -563,7 +565,8 @@ function userForm() {
     event.preventDefault();
     const name = username.value.trim();
     let ok = markInvalid(username, name && !/\s/.test(name) ? "" : "Escriba un usuario sin espacios.");
-    ok = markInvalid(password, password.value.length >= 8 ? "" : "Mínimo 8 caracteres.") && ok;
+    ok = markInvalid(password, password.value.length >= 8 ? ""
+      : "La contraseña debe tener al menos 8 caracteres.") && ok;
     if (!ok) return;
     try {
       await api("POST", "/api/v1/admin/users", { username: name, password: password.value,

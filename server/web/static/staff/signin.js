@@ -28,7 +28,10 @@ function counterLabel(c) {
 // Renders the form into `container` and resolves once signed in.
 //   withCounter: ask for the counter (the clerk panel), required
 //   notice: a line shown above the form (e.g. "Su sesión terminó")
-export function signIn(container, { title, subtitle, withCounter = false, notice = "" }) {
+//   clerkRefused: shown when a clerk signs in without a counter (the server asks for one only
+//                 after the password was right, so this means "a clerk, on a non-clerk page")
+export function signIn(container, { title, subtitle, withCounter = false, notice = "",
+  clerkRefused = "" }) {
   return new Promise((resolve) => {
     container.replaceChildren();
     const message = h("div", { class: "form-message", id: "signin-message", role: "alert" });
@@ -80,7 +83,8 @@ export function signIn(container, { title, subtitle, withCounter = false, notice
         const me = await api("POST", "/api/v1/auth/login", body);
         resolve(me);
       } catch (e) {
-        fail(e.message);
+        const clerk = e instanceof ApiError && e.status === 422 && !counter && clerkRefused;
+        fail(clerk ? clerkRefused : e.message);
         if (e instanceof ApiError && e.status === 409 && counter) takeOver.hidden = false;
         if (e instanceof ApiError && e.status === 401) password.select();
       } finally {
