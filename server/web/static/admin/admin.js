@@ -22,6 +22,7 @@ const DAYS = [["monday", "Lunes"], ["tuesday", "Martes"], ["wednesday", "Miérco
   ["thursday", "Jueves"], ["friday", "Viernes"], ["saturday", "Sábado"], ["sunday", "Domingo"]];
 const ROLES = { clerk: "Funcionario de ventanilla", supervisor: "Supervisor", admin: "Administrador" };
 const DEVICE_ROLES = { kiosk: "Quiosco", display: "Pantalla" };
+const DEVICE_OF = { kiosk: "del quiosco", display: "de la pantalla" };
 
 const state = { me: null, config: null, section: "servicios" };
 
@@ -598,7 +599,8 @@ async function renderTokens(box, created = null) {
       }
     } });
     box.append(h("div", { class: "token-box", role: "alert" },
-      h("p", { text: `Token de ${DEVICE_ROLES[created.role]} «${created.name}» creado. Cópielo ahora: no se volverá a mostrar.` }),
+      h("p", { text: `Token ${DEVICE_OF[created.role]} «${created.name}» creado. `
+        + "Cópielo ahora: no se volverá a mostrar." }),
       h("div", { class: "token-row" }, value, copy)));
   }
   const list = h("div", { class: "card" }, h("p", { class: "muted", text: "Cargando…" }));
