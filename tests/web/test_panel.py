@@ -17,6 +17,7 @@ from tests.web.conftest import (
     open_sign_in,
     serious_violations,
     sign_in,
+    submit_sign_in,
     waiting_row,
 )
 
@@ -35,11 +36,7 @@ def ticket_state(server: LiveServer, ticket_id: str) -> dict[str, Any]:
 
 def test_wrong_password_shows_the_message(live_server: LiveServer, browser: Browser) -> None:
     page = desk(browser)
-    open_sign_in(page, live_server)
-    page.get_by_label("Usuario").fill("clerk1")
-    page.get_by_label("Contraseña").fill("no-es-la-clave")
-    page.get_by_label("Ventanilla", exact=True).select_option("1")
-    page.get_by_role("button", name="Ingresar").click()
+    submit_sign_in(page, live_server, "clerk1", counter=1, password="no-es-la-clave")
     expect(page.get_by_role("alert")).to_have_text("Usuario o contraseña incorrectos.")
     expect(page.locator("#desk")).to_be_hidden()
     page.context.close()
@@ -154,11 +151,7 @@ def test_a_counter_held_by_another_clerk_can_be_taken_over(
         live_server: LiveServer, browser: Browser) -> None:
     live_server.login("clerk2", counter=1)
     page = desk(browser)
-    open_sign_in(page, live_server)
-    page.get_by_label("Usuario").fill("clerk1")
-    page.get_by_label("Contraseña").fill("clave-de-prueba-1")
-    page.get_by_label("Ventanilla", exact=True).select_option("1")
-    page.get_by_role("button", name="Ingresar").click()
+    submit_sign_in(page, live_server, "clerk1", counter=1)
     expect(page.get_by_role("alert")).to_contain_text("La ventanilla 1 está ocupada por Clerk2")
     page.get_by_role("button", name="Tomar esta ventanilla").click()
     expect(page.locator("#conn")).to_have_text("En línea")
