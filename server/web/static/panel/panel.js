@@ -148,10 +148,21 @@ async function loadAbsent() {
 }
 
 function setConnected(connected) {
+  if (!connected) checkSession();
   show($("#offline"), !connected);
   const pill = $("#conn");
   pill.textContent = connected ? "En línea" : "Sin conexión";
   pill.className = `conn ${connected ? "is-online" : "is-offline"}`;
+}
+
+// A socket that closes may mean the session ended (password changed, user disabled): then the
+// sign-in form, not an endless "reconnecting". A server that is away keeps the banner.
+async function checkSession() {
+  try {
+    if (await whoAmI() === null) askSignIn("Su sesión terminó. Ingrese de nuevo.");
+  } catch (e) {
+    // the server is away: LiveEvents keeps retrying and the banner says so
+  }
 }
 
 // --------------------------------------------------------------------------- drawing
