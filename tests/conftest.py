@@ -217,7 +217,9 @@ def live_server(make_server: Any) -> LiveServer:
     return server
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
+# this thread while it lives, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Any]:
     need(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), "Chromium")
     from playwright.sync_api import sync_playwright
@@ -226,7 +228,7 @@ def playwright_instance() -> Iterator[Any]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Any) -> Iterator[Any]:
     b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                             headless=True)
