@@ -236,6 +236,35 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
     b.close()
 
 
+# ----------------------------------------------------------------------- accessibility
+AXE_DIR = Path(os.environ.get("TURNERO_AXE_DIR", Path.home() / ".cache" / "turnero-axe"))
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry, installed once into a cache folder (never committed)."""
+    if not AXE_JS.exists():
+        need(shutil.which("npm") is not None, "npm (to install axe-core)")
+        subprocess.run(["npm", "install", "--prefix", str(AXE_DIR), "axe-core@4", "--no-audit",
+                        "--no-fund", "--silent"], check=False, timeout=300,
+                       capture_output=True)
+    need(AXE_JS.exists(), "axe-core")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now; return serious and critical violations.
+    The page's CSP forbids injected scripts, so the context must be made with bypass_csp."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.fixture
 def artifacts() -> Path:
     """Folder for screenshots and other test artifacts (kept after the run)."""
