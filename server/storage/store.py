@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from server.queue.model import Outcome, Status, Ticket
+from server.storage.migrations_stats import m_satisfaction_characterization
 
 T = TypeVar("T")
 
@@ -138,6 +139,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_satisfaction_characterization", m_satisfaction_characterization),
 ]
 
 
