@@ -144,7 +144,8 @@ class StatsService:
     def _dims(self, query: StatsQuery, all_dims: bool) -> list[str]:
         if not all_dims:
             return [query.by]
-        extra = [f"char:{q.code}" for q in self.config.characterization.questions]
+        c = self.config.characterization
+        extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
         return [*DIMENSIONS, *extra]
 
     def csv(self, kind: str, query: StatsQuery, spanish_excel: bool,
