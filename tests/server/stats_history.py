@@ -110,10 +110,10 @@ def characterization_config(tmp: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A real server over the hand-made history (characterization enabled), shared by a test
-    module whose tests only read. ``tokens["super"]`` is a supervisor session."""
+def run_stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real server over the hand-made history (characterization enabled), for a
+    module-scoped fixture of tests that only read. ``tokens["super"]`` is a supervisor
+    session."""
     tmp = tmp_path_factory.mktemp("stats")
     config = characterization_config(tmp)
     server = LiveServer(db=tmp / "turnero.db", config=config)

@@ -7,15 +7,20 @@ import csv
 import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from tests.conftest import ROOT, LiveServer, subprocess_env
 from tests.server import stats_history as h
-from tests.server.stats_history import stats_server  # noqa: F401 - fixture
 
+
+@pytest.fixture(scope="module")
+def stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from h.run_stats_server(tmp_path_factory)
 
 def export(server: LiveServer, **params: Any) -> Any:
     with server.client(server.tokens["super"]) as c:

@@ -3,14 +3,18 @@ real server: every figure below is worked out by hand from that table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.conftest import LiveServer
 from tests.server import stats_history as h
-from tests.server.stats_history import stats_server  # noqa: F401 - fixture
 
+
+@pytest.fixture(scope="module")
+def stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from h.run_stats_server(tmp_path_factory)
 
 def summary(server: LiveServer, **params: Any) -> dict[str, Any]:
     with server.client(server.tokens["super"]) as c:
