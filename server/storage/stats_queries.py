@@ -110,27 +110,29 @@ def group_counts(conn: sqlite3.Connection, sel: Selection, by: str) -> Iterator[
     yield from conn.execute(sql, [*key_params, *target_params, *params])
 
 
-def wait_seconds(conn: sqlite3.Connection, sel: Selection, by: str
-                 ) -> Iterator[tuple[Any, int, float]]:
-    """(key, preferential, first call − issue) for every ticket that was called."""
+def _durations(conn: sqlite3.Connection, sel: Selection, by: str, seconds: str,
+               condition: str) -> Iterator[tuple[Any, int, float]]:
     key, key_params = sel.key(by)
     where, params = sel.where()
     yield from conn.execute(
-        f"""SELECT {key}, t.group_code IS NOT NULL, t.first_called_at - t.issued_at
-            FROM tickets t WHERE {where} AND t.first_called_at IS NOT NULL""",
+        f"""SELECT {key}, t.group_code IS NOT NULL, {seconds}
+            FROM tickets t WHERE {where} AND {condition}""",
         [*key_params, *params])
+
+
+def wait_seconds(conn: sqlite3.Connection, sel: Selection, by: str
+                 ) -> Iterator[tuple[Any, int, float]]:
+    """(key, preferential, first call − issue) for every ticket that was called."""
+    return _durations(conn, sel, by, "t.first_called_at - t.issued_at",
+                      "t.first_called_at IS NOT NULL")
 
 
 def service_seconds(conn: sqlite3.Connection, sel: Selection, by: str
                     ) -> Iterator[tuple[Any, int, float]]:
     """(key, preferential, finish − start) for every served ticket."""
-    key, key_params = sel.key(by)
-    where, params = sel.where()
-    yield from conn.execute(
-        f"""SELECT {key}, t.group_code IS NOT NULL, t.finished_at - t.started_at
-            FROM tickets t WHERE {where} AND t.outcome = 'served'
-              AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL""",
-        [*key_params, *params])
+    return _durations(conn, sel, by, "t.finished_at - t.started_at",
+                      "t.outcome = 'served' AND t.started_at IS NOT NULL "
+                      "AND t.finished_at IS NOT NULL")
 
 
 #: Column order of ``ticket_rows``.

@@ -1,5 +1,6 @@
 // Who is signed in, and the sign-in / "no permission" screens shared by the supervisor pages.
 import { api, ApiError } from "/static/common/live.js";
+import { el } from "./format.js";
 
 const MANAGERS = new Set(["supervisor", "admin"]);
 const ROLE_NAMES = { clerk: "funcionario de ventanilla", kiosk: "quiosco", display: "pantalla" };
@@ -26,9 +27,31 @@ async function logout() {
   }
 }
 
+// The sign-in form and the "no permission" notice, built once into <div id="gate">.
+function buildGate() {
+  const field = (id, label, attrs) => [el("label", { for: id }, label),
+    el("input", { id, name: id, required: true, ...attrs })];
+  document.getElementById("gate").replaceChildren(
+    el("section", { id: "signin", class: "card narrow", "aria-labelledby": "signin-title", hidden: true },
+      el("h2", { id: "signin-title" }, "Iniciar sesión"),
+      el("p", { class: "muted" }, "Para supervisores y administradores."),
+      el("form", { id: "signin-form", novalidate: true },
+        ...field("username", "Usuario", { autocomplete: "username" }),
+        ...field("password", "Contraseña", { type: "password", autocomplete: "current-password" }),
+        el("p", { id: "signin-error", class: "error", role: "alert" }),
+        el("button", { type: "submit", class: "btn primary wide" }, "Entrar"))),
+    el("section", { id: "denied", class: "card narrow", "aria-labelledby": "denied-title", hidden: true },
+      el("h2", { id: "denied-title" }, "No tiene permiso"),
+      el("p", {}, "Esta página es solo para supervisores y administradores. Usted inició sesión como ",
+        el("strong", { id: "denied-role" }), "."),
+      el("button", { type: "button", class: "btn", id: "denied-logout" },
+        "Cerrar sesión y entrar con otro usuario")));
+}
+
 // Resolves with the signed-in manager once there is one; until then shows the sign-in form
 // (or "No tiene permiso" for other roles). `onReady(me)` starts the page.
 export async function requireManager(onReady) {
+  buildGate();
   document.getElementById("logout")?.addEventListener("click", logout);
   document.getElementById("denied-logout")?.addEventListener("click", logout);
   const form = document.getElementById("signin-form");
