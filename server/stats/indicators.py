@@ -12,6 +12,7 @@ with one spreadsheet formula over the exported ticket rows.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,12 +151,13 @@ class Summary:
 
 
 def summarize(
-    counts: Iterable[tuple[Hashable, bool, Sequence[int]]],
-    waits: Iterable[tuple[Hashable, bool, float]],
-    services: Iterable[tuple[Hashable, bool, float]],
+    counts: Iterable[tuple[Hashable, Any, Sequence[int]]],
+    waits: Iterable[tuple[Hashable, Any, float]],
+    services: Iterable[tuple[Hashable, Any, float]],
 ) -> Summary:
     """Combine per-(key, preferential) count rows and per-ticket durations (seconds) into
-    indicators per key, per class and in total. Durations need not be sorted."""
+    indicators per key, per class and in total. ``preferential`` is any truthy value;
+    durations need not be sorted."""
     row_counts: dict[Hashable, Counts] = {}
     class_counts = {PREFERENTIAL: Counts(), GENERAL: Counts()}
     total_counts = Counts()
@@ -165,16 +167,17 @@ def summarize(
         class_counts[PREFERENTIAL if pref else GENERAL].add(c)
         total_counts.add(c)
 
-    def split(rows: Iterable[tuple[Hashable, bool, float]]
+    def split(rows: Iterable[tuple[Hashable, Any, float]]
               ) -> tuple[dict[Hashable, list[float]], dict[str, list[float]], list[float]]:
-        by_key: dict[Hashable, list[float]] = {}
-        by_class: dict[str, list[float]] = {PREFERENTIAL: [], GENERAL: []}
-        every: list[float] = []
+        # The hot loop of a year's summary: two appends per ticket, nothing else.
+        by_key: defaultdict[Hashable, list[float]] = defaultdict(list)
+        pref_values: list[float] = []
+        general_values: list[float] = []
         for key, pref, seconds in rows:
-            by_key.setdefault(key, []).append(seconds)
-            by_class[PREFERENTIAL if pref else GENERAL].append(seconds)
-            every.append(seconds)
-        return by_key, by_class, every
+            by_key[key].append(seconds)
+            (pref_values if pref else general_values).append(seconds)
+        return (by_key, {PREFERENTIAL: pref_values, GENERAL: general_values},
+                pref_values + general_values)
 
     wk, wc, wall = split(waits)
     sk, sc, sall = split(services)

@@ -66,9 +66,9 @@ class StatsService:
     @staticmethod
     def _summarize(conn: sqlite3.Connection, sel: sq.Selection, by: str) -> Summary:
         return summarize(
-            ((k, bool(p), values) for k, p, *values in sq.group_counts(conn, sel, by)),
-            ((k, bool(p), s) for k, p, s in sq.wait_seconds(conn, sel, by)),
-            ((k, bool(p), s) for k, p, s in sq.service_seconds(conn, sel, by)),
+            ((k, p, values) for k, p, *values in sq.group_counts(conn, sel, by)),
+            sq.wait_seconds(conn, sel, by),
+            sq.service_seconds(conn, sel, by),
         )
 
     def _bounds(self, start: date, end: date) -> tuple[float, float]:
