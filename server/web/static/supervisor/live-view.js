@@ -17,7 +17,7 @@ function renderKpis(queue, today) {
   const over = queue.services.filter((s) => s.over_target).length;
   box.replaceChildren(
     kpi("Personas en espera", fmt.int(queue.waiting_total),
-      over ? `${over} servicio(s) sobre la meta` : "Todas las filas dentro de la meta",
+      over ? `${over} ${over === 1 ? "servicio" : "servicios"} sobre la meta` : "Todas las filas dentro de la meta",
       over ? "warn" : null),
     kpi("Turnos emitidos hoy", fmt.int(today.issued)),
     kpi("Atendidos hoy", fmt.int(today.served)),
