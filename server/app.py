@@ -17,10 +17,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from server.accounts import Accounts
-from server.api import admin, catalog, counters, errors, events, panel, session, tickets
+from server.api import (
+    admin,
+    catalog,
+    counters,
+    errors,
+    events,
+    panel,
+    session,
+    stats,
+    survey,
+    tickets,
+)
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
+from server.stats import pages as stats_pages
 from server.storage import Store
 from server.web import pages
 
@@ -89,10 +101,11 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (panel, admin, tickets, counters, catalog, session, events):
+    for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)
+    app.include_router(stats_pages.router)
     _mount_pages(app)
     app.middleware("http")(_security_headers)
     return app

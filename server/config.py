@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.queue.hours import WEEKDAYS, OpeningHours, Period
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
+from server.stats.characterization import NO_ANSWER, Characterization, Option, Question
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
 
@@ -51,6 +52,7 @@ class OfficeConfig:
     boards: tuple[Board, ...] = ()
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
+    characterization: Characterization = field(default_factory=Characterization)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -104,6 +106,7 @@ class OfficeConfig:
                 }
                 for b in self.boards
             ],
+            "characterization": self.characterization.to_dict(),
         }
 
 
@@ -139,6 +142,8 @@ def config_from_dict(data: dict[str, Any], source: str = "<config>",
 
 _CODE_RE = re.compile(r"^[A-Z]$")
 _GROUP_RE = re.compile(r"^[A-Z0-9_]{1,12}$")
+_QUESTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_OPTION_RE = re.compile(r"^[A-Za-z0-9+_.\-]{1,24}$")
 _PERIOD_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -198,7 +203,8 @@ class _Validator:
 
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
-        known = {"office", "hours", "priority", "services", "counters", "groups", "boards"}
+        known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
+                 "characterization"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -220,6 +226,7 @@ class _Validator:
         counters = self._counters(data.get("counters", []), codes)
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
+        characterization = self._characterization(data.get("characterization", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -232,6 +239,7 @@ class _Validator:
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
+            characterization=characterization,
         )
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
@@ -387,3 +395,62 @@ class _Validator:
                                "counters")
             out.append(Board(code, name, tuple(services), tuple(int(n) for n in counters)))
         return out
+
+    def _characterization(self, c: Any) -> Characterization:
+        """Optional kiosk questions: fixed options only (no free text, so no personal data)."""
+        if not isinstance(c, dict):
+            self.error("characterization", "use [characterization]", "characterization")
+            return Characterization()
+        for k in c:
+            if k not in {"enabled", "questions"}:
+                self.error(f"characterization.{k}", "dato desconocido (use enabled, questions)",
+                           "characterization", None, k)
+        enabled = self.get(c, "enabled", bool, False, "characterization.enabled",
+                           "characterization")
+        table = "characterization.questions"
+        items = c.get("questions", [])
+        if not isinstance(items, list):
+            self.error(table, "use [[characterization.questions]]", "characterization")
+            items = []
+        questions: list[Question] = []
+        for i, q in enumerate(items):
+            where = f"{table}[{i}]"
+            code = self.get(q, "code", str, "", f"{where}.code", table, i, required=True)
+            if code and not _QUESTION_RE.match(code):
+                self.error(f"{where}.code", f"{code!r}: use minúsculas, dígitos o _ (máx. 32)",
+                           table, i, "code")
+            if code and any(o.code == code for o in questions):
+                self.error(f"{where}.code", f"la pregunta {code!r} está repetida", table, i,
+                           "code")
+            text = self.get(q, "text", str, "", f"{where}.text", table, i, required=True)
+            for k in q:
+                if k not in {"code", "text", "options"}:
+                    self.error(f"{where}.{k}", "dato desconocido (use code, text, options)",
+                               table, i, k)
+            raw = self.get(q, "options", list, [], f"{where}.options", table, i, required=True)
+            options: list[Option] = []
+            for item in raw:
+                if not isinstance(item, dict) or not isinstance(item.get("code"), str) \
+                        or not isinstance(item.get("label"), str):
+                    self.error(f"{where}.options", f"opción {item!r} inválida; use "
+                               '{ code = "...", label = "..." }', table, i, "options")
+                    continue
+                ocode = item["code"]
+                if not _OPTION_RE.match(ocode) or ocode == NO_ANSWER:
+                    self.error(f"{where}.options", f"código de opción {ocode!r} inválido "
+                               f"(letras, dígitos, + - _ .; {NO_ANSWER!r} se añade solo)",
+                               table, i, "options")
+                    continue
+                if any(o.code == ocode for o in options):
+                    self.error(f"{where}.options", f"la opción {ocode!r} está repetida", table,
+                               i, "options")
+                    continue
+                options.append(Option(ocode, item["label"]))
+            if len(options) < 2 and "options" in q:
+                self.error(f"{where}.options", "una pregunta necesita al menos dos opciones",
+                           table, i, "options")
+            questions.append(Question(code, text, tuple(options)))
+        if enabled and not questions:
+            self.error("characterization.enabled", "activada pero sin preguntas "
+                       "([[characterization.questions]])", "characterization", None, "enabled")
+        return Characterization(enabled, tuple(questions))

@@ -31,6 +31,7 @@ from server.queue.model import (
 from server.queue.numbering import format_number
 from server.queue.policy import RULE_SPECIFIC, choose_next
 from server.storage import AuditRecord, CounterRow, Store, Tx
+from server.storage.feedback_queries import save_characterization
 from server.views import counter_view, iso, ticket_view
 
 CONFIG_KEY = "office_config"
@@ -223,9 +224,10 @@ class Engine:
             return "La oficina está cerrada."
         return f"La oficina está cerrada. Abre {describe_moment(nxt, local)}."
 
-    async def issue_ticket(self, service: str, group: str | None, actor: Principal
-                           ) -> dict[str, Any]:
+    async def issue_ticket(self, service: str, group: str | None, actor: Principal,
+                           characterization: dict[str, Any] | None = None) -> dict[str, Any]:
         cfg = self.config
+        answers = cfg.characterization.validate(characterization)
         svc = cfg.service(service)
         if svc is None:
             raise Invalid(f"El servicio {service!r} no existe.")
@@ -252,6 +254,8 @@ class Engine:
                 status=Status.WAITING, issued_at=now, queued_at=now, kiosk=actor.name,
             )
             tx.insert_ticket(t, hour=local.hour, weekday=local.weekday())
+            if answers:
+                save_characterization(tx, t.id, answers)
             view = self._waiting_view(tx, t)
             tx.record("ticket.issued", now, {"ticket": view, "counter": None}, ticket_id=t.id,
                       actor=actor.name, actor_role=str(actor.role),

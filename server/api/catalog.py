@@ -35,6 +35,7 @@ async def office(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
         "board_message": cfg.board_message,
         "boards": data["boards"],
         "opening": engine.opening_state(),
+        "characterization": cfg.characterization.public(),
     }
 
 

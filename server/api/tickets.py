@@ -15,6 +15,10 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
 class TicketCreate(BaseModel):
     service: str = Field(min_length=1, max_length=8, examples=["A"])
     group: str | None = Field(default=None, max_length=12, examples=[None, "AM"])
+    characterization: dict[str, str | None] | None = Field(
+        default=None, max_length=20, examples=[None, {"age_band": "60+"}],
+        description="Optional anonymous answers (question code → option code), only when the "
+                    "office enabled characterization; see GET /api/v1/office.")
 
 
 class Transfer(BaseModel):
@@ -29,7 +33,7 @@ class PrintReport(BaseModel):
 @router.post("", status_code=201)
 async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await engine.issue_ticket(body.service, body.group, who)
+    return await engine.issue_ticket(body.service, body.group, who, body.characterization)
 
 
 @router.get("/{ticket_id}")

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from server.queue.model import Outcome, Status, Ticket
+from server.storage.migrations_stats import m_satisfaction_characterization
 
 T = TypeVar("T")
 
@@ -144,6 +145,7 @@ def _m002_waiting_index(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_waiting_index", _m002_waiting_index),
+    ("003_satisfaction_characterization", m_satisfaction_characterization),
 ]
 
 

@@ -53,6 +53,14 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/admin/tokens", {"admin"}),
     ("POST", "/api/v1/admin/tokens", {"admin"}),
     ("POST", "/api/v1/admin/tokens/{token_id}/revoke", {"admin"}),
+    # statistics and the satisfaction survey
+    ("GET", "/api/v1/stats/summary", MANAGERS),
+    ("GET", "/api/v1/stats/export", MANAGERS),
+    ("GET", "/api/v1/stats/today", MANAGERS),
+    ("GET", "/api/v1/stats/options", MANAGERS),
+    ("GET", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
+    ("POST", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
+    ("GET", "/api/v1/counters/{number}/survey-ticket", {"kiosk", "supervisor", "admin"}),
 ]
 
 BODIES = {
@@ -72,8 +80,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def concrete(path: str) -> str:
-    return (path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
+    path = (path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
             .replace("{user_id}", "999999").replace("{token_id}", "999999"))
+    if "/stats/" in path:
+        path += "?from=2026-11-01&to=2026-11-30&by=service&format=csv&kind=summary"
+    return path
 
 
 def body_for(path: str) -> dict[str, object] | None:

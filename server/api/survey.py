@@ -1,0 +1,55 @@
+"""The satisfaction survey: public by ticket id (the unguessable id is the capability, as for
+the ticket status page), and the counter tablet's "what to ask now"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+
+from server.api.deps import EngineDep, require
+from server.auth import Principal, Role
+from server.stats.feedback import SurveyService
+
+router = APIRouter(tags=["survey"])
+
+#: The counter tablet runs with a kiosk device token (a citizen-facing device, like the
+#: kiosk); supervisors and admins may open it too, e.g. to test it.
+Tablet = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.ADMIN))]
+
+
+def get_survey(engine: EngineDep) -> SurveyService:
+    return SurveyService(engine.store, engine.clock, engine.config)
+
+
+SurveyDep = Annotated[SurveyService, Depends(get_survey)]
+
+
+class Answer(BaseModel):
+    rating: int = Field(description="1 (muy mala) … 5 (muy buena)", examples=[5])
+    reason: str | None = Field(default=None, max_length=32,
+                               description="Optional reason code from GET …/survey `reasons`")
+
+
+@router.get("/tickets/{ticket_id}/survey")
+async def survey_state(ticket_id: str, surveys: SurveyDep) -> dict[str, Any]:
+    """`state`: open (may answer), answered, not_ready (attention not finished) or closed;
+    plus the rating labels and reason codes to show."""
+    return await surveys.status(ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/survey", status_code=201)
+async def answer_survey(ticket_id: str, body: Answer, surveys: SurveyDep) -> dict[str, Any]:
+    """Store the anonymous answer: one per ticket (409 the second time), only after the
+    ticket was served (409 before)."""
+    return await surveys.answer(ticket_id, body.rating, body.reason)
+
+
+@router.get("/counters/{number}/survey-ticket", response_model=None)
+async def counter_survey(number: int, surveys: SurveyDep, who: Tablet
+                         ) -> dict[str, Any] | Response:
+    """The survey the counter tablet shows now: the ticket finished last at this counter, if
+    served within the last few minutes and not yet rated; 204 when there is none."""
+    found = await surveys.for_counter(number)
+    return found if found is not None else Response(status_code=204)

@@ -1,0 +1,126 @@
+// The survey page: /survey?counter=N on the tablet at a counter (device token of role kiosk,
+// given once as ?token=… and then kept on the tablet), or /survey?ticket=<id> for one ticket
+// (the same view as on the ticket's status page).
+//
+// At a counter it asks the server every few seconds which ticket just finished there
+// (GET /api/v1/counters/N/survey-ticket): the tablet cannot listen to the event stream, which
+// is for staff and boards. It shows the survey, thanks, and goes back to waiting.
+import { mountSurvey } from "./survey.js";
+
+const POLL_MS = 3000;
+const THANKS_MS = 6000;
+const IDLE_AFTER_MS = 120000; // a survey nobody touches goes away: that person has left
+const TOKEN_KEY = "turnero.survey.token";
+
+const params = new URLSearchParams(location.search);
+const surveyBox = document.getElementById("survey");
+const idle = document.getElementById("idle");
+const problem = document.getElementById("problem");
+
+function showProblem(text) {
+  problem.textContent = text;
+  problem.hidden = !text;
+}
+
+function showIdle() {
+  surveyBox.hidden = true;
+  surveyBox.replaceChildren();
+  idle.hidden = false;
+}
+
+function deviceToken() {
+  const fromUrl = params.get("token");
+  if (fromUrl) {
+    localStorage.setItem(TOKEN_KEY, fromUrl);
+    params.delete("token");
+    history.replaceState(null, "", `${location.pathname}?${params}`); // keep it off the screen
+    return fromUrl;
+  }
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+function singleTicket(ticketId) {
+  document.getElementById("idle-text").textContent = "Su atención aún no ha terminado.";
+  document.getElementById("idle-sub").textContent = "La encuesta aparecerá aquí cuando termine.";
+  const survey = mountSurvey(surveyBox, { ticketId });
+  const timer = setInterval(() => {
+    const state = surveyBox.dataset.state;
+    idle.hidden = Boolean(state && state !== "not_ready");
+    if (state === "not_ready") survey.refresh();
+    else if (state) clearInterval(timer);
+  }, 1000);
+}
+
+function counterTablet(counter, token) {
+  document.getElementById("heading").textContent = `Ventanilla ${counter}: califique su atención`;
+  const asked = new Set();
+  let current = null;
+  let idleTimer = null;
+
+  function finish() {
+    clearTimeout(idleTimer);
+    setTimeout(() => {
+      current = null;
+      showIdle();
+    }, THANKS_MS);
+  }
+
+  async function poll() {
+    if (current) return;
+    let response;
+    try {
+      response = await fetch(`/api/v1/counters/${encodeURIComponent(counter)}/survey-ticket`,
+        { headers: { Authorization: `Bearer ${token}` } });
+    } catch (e) {
+      showProblem("Sin conexión con el servidor. Reintentando…");
+      return;
+    }
+    if (response.status === 401 || response.status === 403) {
+      showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de quiosco.");
+      return;
+    }
+    if (response.status === 404) {
+      showProblem(`La ventanilla ${counter} no existe.`);
+      return;
+    }
+    showProblem("");
+    if (response.status !== 200) return;
+    const found = await response.json();
+    if (asked.has(found.ticket)) return;
+    asked.add(found.ticket);
+    current = found.ticket;
+    idle.hidden = true;
+    mountSurvey(surveyBox, { ticketId: found.ticket, onDone: finish });
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      current = null;
+      showIdle();
+    }, IDLE_AFTER_MS);
+  }
+
+  poll();
+  setInterval(poll, POLL_MS);
+}
+
+async function showOffice() {
+  try {
+    const r = await fetch("/api/v1/office", { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (r.ok) document.getElementById("office").textContent = (await r.json()).name;
+  } catch (e) {
+    // the office name is a nicety
+  }
+}
+
+const ticket = params.get("ticket");
+const counter = params.get("counter");
+const token = ticket ? null : deviceToken();
+if (ticket) {
+  singleTicket(ticket);
+} else if (!counter || !/^\d+$/.test(counter)) {
+  showProblem("Abra esta página con el número de la ventanilla: /survey?counter=1&token=…");
+} else if (!token) {
+  showProblem("Falta el token del dispositivo: abra /survey?counter=" + counter + "&token=… una vez.");
+} else {
+  showOffice();
+  counterTablet(counter, token);
+}
