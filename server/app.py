@@ -16,8 +16,10 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from display import routes as display_routes
+from server import ticket_page
 from server.accounts import Accounts
-from server.api import catalog, counters, errors, events, session, tickets
+from server.api import catalog, counters, errors, events, session, ticket_live, tickets
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
@@ -88,9 +90,11 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (tickets, counters, catalog, session, events):
+    for module in (tickets, counters, catalog, session, events, ticket_live):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(ticket_page.router)
+    display_routes.install(app, settings.db_path.parent / "speech-cache")
     _mount_pages(app)
     app.middleware("http")(_security_headers)
     return app
