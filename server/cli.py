@@ -24,7 +24,7 @@ DEMO_DIR = Path("turnero-demo")
 DEMO_MARKER = ".turnero-demo"
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["printer.cli"]
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -135,12 +135,18 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     import uvicorn
 
     from server.app import Settings, create_app
+    from server.storage import Store
+
+    Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
                         open_all_hours=open_all_hours, public_url=public_url)
     app = create_app(settings)
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1)
+    # One process, one writer: never more than one worker. The sans-I/O websocket protocol
+    # fans events out fastest (docs/benchmarks.md).
+    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
+                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"))
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -201,7 +207,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 2
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / DEMO_MARKER).write_text("Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
+    (folder / DEMO_MARKER).write_text(
+        "Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
     ns = argparse.Namespace(config=DEMO_CONFIG, db=folder / "turnero.db")
     store, engine, accounts = _open(ns)
     lines = []

@@ -127,7 +127,8 @@ def parse_config(text: str, source: str = "<config>") -> OfficeConfig:
     return config_from_dict(data, source=source, text=text)
 
 
-def config_from_dict(data: dict[str, Any], source: str = "<config>", text: str = "") -> OfficeConfig:
+def config_from_dict(data: dict[str, Any], source: str = "<config>",
+                     text: str = "") -> OfficeConfig:
     v = _Validator(source, text)
     cfg = v.build(data)
     if v.problems:

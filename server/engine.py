@@ -29,7 +29,7 @@ from server.queue.model import (
     Ticket,
 )
 from server.queue.numbering import format_number
-from server.queue.policy import RULE_SPECIFIC, choose_next, eligible_tickets, rank_in_line
+from server.queue.policy import RULE_SPECIFIC, choose_next
 from server.storage import AuditRecord, CounterRow, Store, Tx
 from server.views import counter_view, iso, ticket_view
 
@@ -107,26 +107,39 @@ class Engine:
     def _view(self, t: Ticket, **kw: Any) -> dict[str, Any]:
         return ticket_view(t, self.config, self.settings.public_url, **kw)
 
-    def _waiting_view(self, tx: Tx, t: Ticket, waiting: list[Ticket] | None = None
-                      ) -> dict[str, Any]:
+    def _waiting_view(self, tx: Tx, t: Ticket) -> dict[str, Any]:
         """A ticket with people ahead and estimated wait (only meaningful while waiting)."""
         if t.status != Status.WAITING:
             return self._view(t)
-        if waiting is None:
-            waiting = tx.tickets_with_status(Status.WAITING)
-        ahead = rank_in_line(t, waiting)
-        return self._view(t, ahead=ahead, estimated_wait_min=self._estimate(tx, t, ahead))
+        ahead = tx.count_ahead(t)
+        return self._view(t, ahead=ahead,
+                          estimated_wait_min=self._estimator(tx, t.service, t.day)(ahead))
 
-    def _estimate(self, tx: Tx, t: Ticket, ahead: int) -> int:
+    def _waiting_views(self, tx: Tx, waiting: list[Ticket], day: str) -> list[dict[str, Any]]:
+        """Views of a whole line, ranked in one pass per service (snapshots)."""
+        by_service: dict[str, list[Ticket]] = {}
+        for t in waiting:
+            by_service.setdefault(t.service, []).append(t)
+        views: list[dict[str, Any]] = []
+        for service, line in by_service.items():
+            estimate = self._estimator(tx, service, day)
+            ranked = sorted(line, key=lambda t: (not t.preferential, t.line_key()))
+            views += [self._view(t, ahead=i, estimated_wait_min=estimate(i))
+                      for i, t in enumerate(ranked)]
+        return sorted(views, key=lambda v: (v["queued_at"], v["number"]))
+
+    def _estimator(self, tx: Tx, service_code: str, day: str) -> Callable[[int], int]:
+        """Minutes of wait for a number of people ahead in one service (see estimate.py)."""
         cfg = self.config
-        service = cfg.service(t.service)
+        service = cfg.service(service_code)
         default = service.default_service_min if service else 5.0
-        mean = mean_service_minutes(tx.recent_service_durations(t.service, t.day, SAMPLE),
+        mean = mean_service_minutes(tx.recent_service_durations(service_code, day, SAMPLE),
                                     default)
         rows = tx.counter_rows()
-        serving = [c for c in cfg.counters if t.service in c.services]
+        serving = [c for c in cfg.counters if service_code in c.services]
         open_ = [c for c in serving if rows.get(c.number, CounterRow(c.number)).state == "open"]
-        return estimate_wait_minutes(ahead, mean, len(open_) or len(serving))
+        counters = len(open_) or len(serving)
+        return lambda ahead: estimate_wait_minutes(ahead, mean, counters)
 
     def _counter_view(self, tx: Tx, number: int) -> dict[str, Any]:
         held = tx.in_hand(number)
@@ -277,19 +290,20 @@ class Engine:
 
     def _overview(self, tx: Tx, now: float) -> dict[str, Any]:
         cfg = self.config
-        waiting = tx.tickets_with_status(Status.WAITING)
+        lines = tx.line_summary()
+
+        def wait_min(oldest: float | None) -> float:
+            return round((now - oldest) / 60, 1) if oldest is not None else 0
+
         services = []
         for s in cfg.services:
-            mine = [t for t in waiting if t.service == s.code]
-            oldest = min((t.queued_at for t in mine), default=None)
+            count, pref, oldest = lines.get(s.code, (0, 0, None))  # type: ignore[arg-type]
             services.append({
                 "code": s.code, "name": s.name, "active": s.active,
                 "target_wait_min": s.target_wait_min,
-                "waiting": len(mine),
-                "preferential": sum(1 for t in mine if t.preferential),
-                "general": sum(1 for t in mine if not t.preferential),
-                "longest_wait_min": round((now - oldest) / 60, 1) if oldest else 0,
-                "over_target": bool(oldest and now - oldest > s.target_wait_min * 60),
+                "waiting": count, "preferential": pref, "general": count - pref,
+                "longest_wait_min": wait_min(oldest),
+                "over_target": bool(oldest is not None and now - oldest > s.target_wait_min * 60),
             })
         rows = tx.counter_rows()
         counters = []
@@ -297,16 +311,16 @@ class Engine:
             held = tx.in_hand(c.number)
             view = counter_view(rows.get(c.number, CounterRow(c.number)), cfg,
                                 self._view(held) if held else None)
-            line = eligible_tickets(waiting, c)
-            view["waiting"] = len(line)
-            view["waiting_preferential"] = sum(1 for t in line if t.preferential)
-            view["longest_wait_min"] = round((now - line[0].queued_at) / 60, 1) if line else 0
+            mine = [lines[code] for code in c.services if code in lines]
+            view["waiting"] = sum(m[0] for m in mine)
+            view["waiting_preferential"] = sum(m[1] for m in mine)
+            view["longest_wait_min"] = wait_min(min((m[2] for m in mine), default=None))
             counters.append(view)
         return {
             "at": iso(now, cfg.tz),
             "day": self._local(now).date().isoformat(),
             "opening": self.opening_state(now),
-            "waiting_total": len(waiting),
+            "waiting_total": sum(m[0] for m in lines.values()),
             "services": services,
             "counters": counters,
         }
@@ -314,13 +328,13 @@ class Engine:
     async def queue_overview(self) -> dict[str, Any]:
         return await self.store.run(lambda tx: self._overview(tx, self.clock()))
 
-    async def snapshot(self) -> dict[str, Any]:
-        """Everything a live client needs on (re)connect; events after ``seq`` follow."""
+    async def snapshot(self, include_waiting: bool = True) -> dict[str, Any]:
+        """Everything a live client needs on (re)connect; events after ``seq`` follow.
+        Boards do not need the waiting list (``include_waiting=False``)."""
 
         def snap(tx: Tx) -> dict[str, Any]:
             now = self.clock()
             cfg = self.config
-            waiting = tx.tickets_with_status(Status.WAITING)
             since = now - 12 * 3600
             calls = tx.audit_since(since, ("ticket.called", "ticket.recalled"), 20)
             recent = []
@@ -335,7 +349,9 @@ class Engine:
                 "office": {"name": cfg.name, "timezone": cfg.timezone,
                            "board_message": cfg.board_message},
                 "queue": self._overview(tx, now),
-                "waiting": [self._waiting_view(tx, t, waiting) for t in waiting],
+                "waiting": self._waiting_views(tx, tx.tickets_with_status(Status.WAITING),
+                                               self._local(now).date().isoformat())
+                if include_waiting else [],
                 "recent_calls": recent,
             }
 
@@ -386,9 +402,9 @@ class Engine:
             row = tx.counter_row(number)
             self._resume_if_needed(tx, row, actor, now)
             closed = self._close_in_hand(tx, number, actor, now)
-            waiting = tx.tickets_with_status(Status.WAITING)
-            choice = choose_next(waiting, counter, self.config.policy, now,
-                                 row.preferential_streak)
+            heads, general_waiting = tx.line_heads(counter.services)
+            choice = choose_next(heads, counter, self.config.policy, now,
+                                 row.preferential_streak, general_waiting)
             if choice is None:
                 return CallResult(None, closed, None)
             t = lifecycle.call(choice.ticket, number, actor.name, now)

@@ -70,8 +70,9 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def prepare_database(db: Path, config: Path = DEMO_CONFIG) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk and one display token, made in-process."""
+def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
+    """Users (password PASSWORD) and one kiosk and one display token, made in-process.
+    ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
     from server.accounts import Accounts
     from server.config import load_config
     from server.engine import Engine, EngineSettings
@@ -79,7 +80,7 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG) -> dict[str, str]:
 
     store = Store.open(db)
     try:
-        engine = Engine.load(store, load_config(config), EngineSettings())
+        engine = Engine.load(store, seed or load_config(config), EngineSettings())
         accounts = Accounts(store, engine)
         pw_hash = _password_hash()
 

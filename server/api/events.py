@@ -39,7 +39,7 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
     hub: EventHub = ws.app.state.hub
     sub = hub.subscribe()
     try:
-        snapshot = await engine.snapshot()
+        snapshot = await engine.snapshot(include_waiting=principal.role != Role.DISPLAY)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
         last_seq = int(snapshot["seq"])
         receiver = asyncio.create_task(_drain_incoming(ws))

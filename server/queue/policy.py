@@ -42,11 +42,14 @@ def choose_next(
     policy: PriorityPolicy,
     now: float,
     preferential_streak: int = 0,
+    general_waiting: int | None = None,
 ) -> Choice | None:
     """Pick the next ticket for ``counter``.
 
     ``preferential_streak`` is how many preferential tickets this counter called in a row
-    (only the ratio mode uses it).
+    (only the ratio mode uses it). Every rule looks only at the oldest ticket of each class
+    (the oldest overall is one of them), so a caller may pass just those two heads and the
+    number of general tickets waiting (``general_waiting``, used in the reason text).
     """
     line = eligible_tickets(waiting, counter)
     if not line:
@@ -82,8 +85,9 @@ def choose_next(
         return Choice(
             t,
             RULE_PREFERENTIAL_FIRST,
-            f"{t.number} es de atención preferencial y pasa antes que los "
-            f"{len(general)} turnos generales en espera; es el preferencial más antiguo.",
+            f"{t.number} es de atención preferencial y pasa antes que "
+            f"{_general_count(general_waiting, len(general))} en espera; es el preferencial "
+            "más antiguo.",
         )
     if preferential:
         t = preferential[0]
@@ -91,9 +95,21 @@ def choose_next(
             t, RULE_OLDEST_PREFERENTIAL, f"{t.number} es el turno preferencial más antiguo."
         )
     t = general[0]
-    return Choice(
-        t, RULE_OLDEST_GENERAL, f"No hay turnos preferenciales en espera; {t.number} es el más antiguo."
-    )
+    return Choice(t, RULE_OLDEST_GENERAL,
+                  f"No hay turnos preferenciales en espera; {t.number} es el más antiguo.")
+
+
+def _general_count(given: int | None, seen: int) -> str:
+    n = given if given is not None else seen
+    return "1 turno general" if n == 1 else f"{n} turnos generales"
+
+
+def line_heads(line: Iterable[Ticket], counter: Counter) -> list[Ticket]:
+    """The oldest eligible ticket of each class: all that ``choose_next`` needs."""
+    eligible = eligible_tickets(line, counter)
+    heads = [next((t for t in eligible if t.preferential), None),
+             next((t for t in eligible if not t.preferential), None)]
+    return [t for t in heads if t is not None]
 
 
 def rank_in_line(ticket: Ticket, waiting: Iterable[Ticket]) -> int:
@@ -107,8 +123,8 @@ def rank_in_line(ticket: Ticket, waiting: Iterable[Ticket]) -> int:
             continue
         if other.service != ticket.service:
             continue
-        if other.preferential and not ticket.preferential:
-            ahead += 1
-        elif other.preferential == ticket.preferential and other.line_key() < key:
+        jumps_class = other.preferential and not ticket.preferential
+        older_in_class = other.preferential == ticket.preferential and other.line_key() < key
+        if jumps_class or older_in_class:
             ahead += 1
     return ahead

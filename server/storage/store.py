@@ -135,9 +135,15 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_waiting_index(db: sqlite_utils.Database) -> None:
+    """The line of one service in order: issue and call read only what they need."""
+    db.execute("CREATE INDEX tickets_line ON tickets(status, service, queued_at)")
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_waiting_index", _m002_waiting_index),
 ]
 
 
@@ -232,7 +238,7 @@ class Tx:
     conn: sqlite3.Connection
     events: list[tuple[AuditRecord, dict[str, Any]]] = field(default_factory=list)
 
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+    def _one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
@@ -272,6 +278,57 @@ class Tx:
             tuple(str(s) for s in statuses),
         )
         return [_ticket_from_row(r) for r in rows]
+
+    def waiting_in(self, services: tuple[str, ...] | list[str]) -> list[Ticket]:
+        """Waiting tickets of some services, oldest first."""
+        marks = ", ".join("?" for _ in services)
+        rows = self._all(
+            f"""SELECT * FROM tickets WHERE status = 'waiting' AND service IN ({marks})
+                ORDER BY queued_at, issued_at""",
+            tuple(services),
+        )
+        return [_ticket_from_row(r) for r in rows]
+
+    def line_heads(self, services: tuple[str, ...] | list[str]) -> tuple[list[Ticket], int]:
+        """The oldest waiting preferential and the oldest waiting general ticket of some
+        services (all the selection rules ever look at), and how many general ones wait."""
+        marks = ", ".join("?" for _ in services)
+        heads: list[Ticket] = []
+        for cls in ("IS NOT NULL", "IS NULL"):
+            row = self._one(
+                f"""SELECT * FROM tickets WHERE status = 'waiting' AND service IN ({marks})
+                    AND group_code {cls} ORDER BY queued_at, issued_at, number LIMIT 1""",
+                tuple(services),
+            )
+            if row:
+                heads.append(_ticket_from_row(row))
+        count = self._one(
+            f"""SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks})
+                AND group_code IS NULL""", tuple(services))
+        return heads, int(count[0]) if count else 0
+
+    def line_summary(self) -> dict[str, tuple[int, int, float]]:
+        """Per service: (waiting, preferential waiting, oldest queued_at)."""
+        rows = self._all(
+            """SELECT service, COUNT(*), SUM(group_code IS NOT NULL), MIN(queued_at)
+               FROM tickets WHERE status = 'waiting' GROUP BY service"""
+        )
+        return {r[0]: (int(r[1]), int(r[2]), float(r[3])) for r in rows}
+
+    def count_ahead(self, t: Ticket) -> int:
+        """People ahead of ``t`` in its service under strict priority. This is the SQL mirror
+        of ``server.queue.policy.rank_in_line`` (kept equal by a property test) so issuing a
+        ticket does not read the whole line."""
+        row = self._one(
+            """SELECT COUNT(*) FROM tickets
+               WHERE status = 'waiting' AND service = :service AND id != :id AND (
+                 (:preferential = 0 AND group_code IS NOT NULL)
+                 OR ((group_code IS NOT NULL) = :preferential
+                     AND (queued_at, issued_at, number) < (:queued_at, :issued_at, :number)))""",
+            {"service": t.service, "id": t.id, "preferential": int(t.preferential),
+             "queued_at": t.queued_at, "issued_at": t.issued_at, "number": t.number},
+        )
+        return int(row[0]) if row else 0
 
     def in_hand(self, counter: int) -> Ticket | None:
         row = self._one(

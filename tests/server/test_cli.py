@@ -1,0 +1,86 @@
+"""The `turnero` commands a technician scripts an office with, run as real subprocesses."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT, LiveServer, subprocess_env
+
+
+def turnero(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env=subprocess_env(**(env or {})))
+
+
+def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
+    db = tmp_path / "oficina.db"
+    env = {"TURNERO_DB": str(db)}  # the env var instead of --db
+    added = turnero("user", "add", "ana", "--role", "clerk", "--display-name", "Ana Gómez",
+                    "--password-stdin", stdin="una-clave-larga\n", env=env)
+    assert added.returncode == 0, added.stderr
+    assert "ana" in added.stdout
+    dup = turnero("user", "add", "ana", "--role", "clerk", "--password-stdin",
+                  stdin="otra-clave-larga\n", env=env)
+    assert dup.returncode == 2 and "ya existe" in dup.stderr
+    short = turnero("user", "add", "luis", "--role", "clerk", "--password-stdin",
+                    stdin="corta\n", env=env)
+    assert short.returncode == 2 and "al menos" in short.stderr
+    made = turnero("token", "create", "--role", "kiosk", "--name", "quiosco-1", "--db", str(db))
+    assert made.returncode == 0
+    token = made.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
+    assert token not in db.read_bytes().decode("latin-1")  # stored hashed only
+
+    server = LiveServer(db=db)
+    server.start()
+    try:
+        r = httpx.post(f"{server.base_url}/api/v1/tickets", json={"service": "B"},
+                       headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 201
+        login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={
+            "username": "ana", "password": "una-clave-larga", "counter": 1})
+        assert login.status_code == 200 and login.json()["display_name"] == "Ana Gómez"
+    finally:
+        server.stop()
+
+
+def test_demo_prepares_users_tokens_and_tickets(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    out = turnero("demo", "--dir", str(folder), "--no-serve")
+    assert out.returncode == 0, out.stderr
+    assert "/panel" in out.stdout and "/display?token=" in out.stdout
+    password = re.search(r"ventanilla1\s+contraseña: (\S+)", out.stdout)
+    kiosk = re.search(r"Token de quiosco:\s+(\S+)", out.stdout)
+    assert password and kiosk
+    server = LiveServer(db=folder / "turnero.db")
+    server.start()
+    try:
+        queue = httpx.get(f"{server.base_url}/api/v1/queue",
+                          headers={"Authorization": f"Bearer {kiosk.group(1)}"}).json()
+        assert queue["waiting_total"] == 10
+        login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={
+            "username": "ventanilla1", "password": password.group(1), "counter": 1})
+        assert login.status_code == 200
+    finally:
+        server.stop()
+    again = turnero("demo", "--dir", str(folder), "--no-serve")  # fresh each run
+    assert again.returncode == 0
+    not_demo = tmp_path / "datos-reales"
+    not_demo.mkdir()
+    refused = turnero("demo", "--dir", str(not_demo), "--no-serve")
+    assert refused.returncode == 2 and "no es una carpeta de demo" in refused.stderr
+
+
+def test_bad_config_stops_serve_with_a_readable_message(tmp_path: Path) -> None:
+    bad = tmp_path / "mala.toml"
+    bad.write_text("[office]\nname = 3\n", encoding="utf-8")
+    out = turnero("serve", "--config", str(bad), "--db", str(tmp_path / "x.db"))
+    assert out.returncode == 2
+    assert "mala.toml:2: office.name: se esperaba str" in out.stderr
