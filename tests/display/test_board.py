@@ -65,6 +65,15 @@ def test_two_quick_calls_are_both_shown_and_spoken_in_order(browser: Any,
 
     wait_announced(page, 2)
     assert hooks(page)["announceLog"] == f"{first['number']} {second['number']}"
+
+    # A recall brings the ticket back to the top and says it again; it is not listed twice.
+    with live_server.client(clerk1) as c:
+        assert c.post(f"/api/v1/tickets/{first['id']}/recall").status_code == 200
+    page.locator(f"#now.flash[data-number='{first['number']}']").wait_for()
+    assert page.locator(f"[data-number='{first['number']}']").count() == 1
+    assert page.locator(f".recent-item[data-number='{second['number']}']").count() == 1
+    wait_announced(page, 3)
+    assert hooks(page)["announceLog"] == f"{first['number']} {second['number']} {first['number']}"
     page.context.close()
 
 

@@ -56,3 +56,14 @@ def test_counter_names_are_read_naturally() -> None:
 def test_only_ticket_numbers_make_a_phrase(bad: str) -> None:
     with pytest.raises(ValueError):
         announcement_text(bad, 1)
+
+
+def test_no_two_numbers_sound_the_same() -> None:
+    """Every ticket number up to 9999 gets its own words, with no stray "cero" or spaces."""
+    seen: dict[str, int] = {}
+    for n in range(10_000):
+        words = number_to_words(n)
+        assert words == words.strip() and "  " not in words, n
+        assert n == 0 or "cero" not in words, n
+        assert words not in seen, (n, seen.get(words))
+        seen[words] = n
