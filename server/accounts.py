@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio
@@ -167,17 +167,17 @@ class Accounts:
         now = self.clock()
         expires = now + SESSION_HOURS * 3600
 
-        def open_session(tx: Tx) -> Principal:
+        def open_session(tx: Tx) -> tuple[Principal, list[int]]:
+            p = Principal(role, user.username, user.display_name, 0, user.id, counter, csrf)
+            ended = self.engine.open_counter_tx(tx, counter, p, force) if counter else []
             token_id = tx.insert_token(token_digest(token), "session", str(role), user.username,
                                        now, user_id=user.id, counter=counter, csrf=csrf,
                                        expires_at=expires)
-            p = Principal(role, user.username, user.display_name, token_id, user.id, counter,
-                          csrf)
-            if counter is not None:
-                self.engine.open_counter_tx(tx, counter, p, force)
-            return p
+            return replace(p, token_id=token_id), ended
 
-        principal = await self.store.run(open_session)
+        principal, ended = await self.store.run(open_session)
+        for token_id in ended:
+            self._forget(token_id)
         return SignIn(token, csrf, principal, expires)
 
     async def sign_out(self, p: Principal) -> None:

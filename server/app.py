@@ -17,13 +17,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from display import routes as display_routes
-from server import ticket_page
 from server.accounts import Accounts
-from server.api import catalog, counters, errors, events, session, ticket_live, tickets
+from server.api import (
+    admin,
+    catalog,
+    counters,
+    errors,
+    events,
+    panel,
+    session,
+    ticket_live,
+    tickets,
+)
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
 from server.storage import Store
+from server.web import pages, ticket_page
 
 log = logging.getLogger("turnero")
 
@@ -90,9 +100,10 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (tickets, counters, catalog, session, events, ticket_live):
+    for module in (panel, admin, tickets, counters, catalog, session, events, ticket_live):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(pages.router)
     app.include_router(ticket_page.router)
     display_routes.install(app, settings.db_path.parent / "speech-cache")
     _mount_pages(app)
@@ -130,9 +141,11 @@ def _mount_pages(app: FastAPI) -> None:
               name="swagger")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
+    docs_page = (WEB_DIR / "docs.html").read_text(encoding="utf-8")
+
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return HTMLResponse((WEB_DIR / "docs.html").read_text(encoding="utf-8"))
+        return HTMLResponse(docs_page)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

@@ -53,6 +53,17 @@ class CallResult:
     ticket: dict[str, Any] | None
     closed_previous: dict[str, Any] | None
     reason: dict[str, str] | None
+    #: True when nothing was called because the counter already held a ticket the caller did
+    #: not know about (a double click): ``ticket`` is that ticket, unchanged.
+    repeated: bool = False
+
+
+class _Unguarded:
+    """``call_next(expected=...)`` default: the caller did not say what it believes is in hand."""
+
+
+UNGUARDED = _Unguarded()
+RULE_ALREADY_IN_HAND = "already_in_hand"
 
 
 class Engine:
@@ -393,12 +404,23 @@ class Engine:
                   actor_role=str(actor.role), detail={"rule": rule, "reason": reason})
         return view
 
-    async def call_next(self, number: int, actor: Principal) -> CallResult:
+    async def call_next(self, number: int, actor: Principal,
+                        expected: str | None | _Unguarded = UNGUARDED) -> CallResult:
+        """``expected`` is the id of the ticket the caller believes is in hand (None: nothing).
+        If the counter holds a different ticket, that one is returned and nothing changes: a
+        double click (or a stale screen) never closes a ticket unseen nor calls two."""
         counter = self._counter(number)
         self._may_act_at(actor, number)
 
         def call_next(tx: Tx) -> CallResult:
             now = self.clock()
+            if not isinstance(expected, _Unguarded):
+                held = tx.in_hand(number)
+                if held is not None and held.id != expected:
+                    reason = f"{held.number} ya estaba en la ventanilla {number}; no se llamó otro."
+                    return CallResult(self._view(held), None,
+                                      {"rule": RULE_ALREADY_IN_HAND, "reason": reason},
+                                      repeated=True)
             row = tx.counter_row(number)
             self._resume_if_needed(tx, row, actor, now)
             closed = self._close_in_hand(tx, number, actor, now)
@@ -495,23 +517,35 @@ class Engine:
 
     # ------------------------------------------------------------------ counters
 
-    def open_counter_tx(self, tx: Tx, number: int, actor: Principal, force: bool) -> None:
-        """Sign a clerk in at a counter (inside the sign-in transaction)."""
+    def open_counter_tx(self, tx: Tx, number: int, actor: Principal, force: bool) -> list[int]:
+        """Sign a clerk in at a counter (inside the sign-in transaction).
+
+        One clerk per counter and one counter per clerk: taking over a counter (``force``)
+        ends the sessions bound to it, and signing in elsewhere closes the clerk's previous
+        counter. Returns the ids of the sessions ended, so token caches can drop them."""
         self._counter(number)
         now = self.clock()
         row = tx.counter_row(number)
-        if row.state != "closed" and row.clerk and row.clerk.lower() != actor.name.lower() \
-                and not force:
+        held_by_other = row.state != "closed" and row.clerk and \
+            row.clerk.lower() != actor.name.lower()
+        if held_by_other and not force:
             raise Conflict(
                 f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
                 "Elija otra o pida al supervisor que la libere."
             )
+        ended = tx.revoke_counter_sessions(number, now)
+        for previous in tx.counters_held_by(actor.name):
+            if previous != number:
+                ended += tx.revoke_counter_sessions(previous, now)
+                self.close_counter_tx(tx, previous, actor)
         row.state, row.clerk, row.clerk_name = "open", actor.name, actor.display_name
         row.pause_reason, row.since, row.preferential_streak = None, now, 0
         tx.save_counter(row)
         tx.record("counter.changed", now, {"counter": self._counter_view(tx, number)},
                   counter=number, actor=actor.name, actor_role=str(actor.role),
-                  detail={"state": "open"})
+                  detail={"state": "open", "took_over_from": row.clerk if held_by_other
+                          else None})
+        return ended
 
     def close_counter_tx(self, tx: Tx, number: int, actor: Principal) -> None:
         now = self.clock()
@@ -603,10 +637,15 @@ class Engine:
 
     # ------------------------------------------------------------------ configuration
 
-    async def replace_config(self, new: OfficeConfig, actor: Principal) -> None:
-        """Store a validated configuration and use it from the next request on."""
+    async def replace_config(self, new: OfficeConfig, actor: Principal,
+                             check: Callable[[Tx], None] | None = None) -> None:
+        """Store a validated configuration and use it from the next request on. ``check`` runs
+        in the same transaction first and may refuse (e.g. a removed service still has tickets
+        waiting), so nothing slips in between the check and the change."""
 
         def save(tx: Tx) -> None:
+            if check is not None:
+                check(tx)
             now = self.clock()
             tx.set_setting(CONFIG_KEY, new.to_dict(), now)
             tx.ensure_counters([c.number for c in new.counters])

@@ -217,7 +217,9 @@ def live_server(make_server: Any) -> LiveServer:
     return server
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
+# this thread while it lives, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Any]:
     need(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), "Chromium")
     from playwright.sync_api import sync_playwright
@@ -226,7 +228,7 @@ def playwright_instance() -> Iterator[Any]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Any) -> Iterator[Any]:
     b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                             headless=True)
@@ -250,6 +252,35 @@ def _free_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         asyncio.events._set_running_loop(loop)
+
+
+# ----------------------------------------------------------------------- accessibility
+AXE_DIR = Path(os.environ.get("TURNERO_AXE_DIR", Path.home() / ".cache" / "turnero-axe"))
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry, installed once into a cache folder (never committed)."""
+    if not AXE_JS.exists():
+        need(shutil.which("npm") is not None, "npm (to install axe-core)")
+        subprocess.run(["npm", "install", "--prefix", str(AXE_DIR), "axe-core@4", "--no-audit",
+                        "--no-fund", "--silent"], check=False, timeout=300,
+                       capture_output=True)
+    need(AXE_JS.exists(), "axe-core")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now; return serious and critical violations.
+    The page's CSP forbids injected scripts, so the context must be made with bypass_csp."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture

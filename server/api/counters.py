@@ -8,12 +8,20 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import AnyRole, EngineDep, Staff
+from server.engine import UNGUARDED
 
 router = APIRouter(prefix="/counters", tags=["counters"])
 
 
 class CallOne(BaseModel):
     ticket: str = Field(min_length=1, max_length=64)
+
+
+class NextCall(BaseModel):
+    in_hand: str | None = Field(
+        description="Id of the ticket the caller believes is in hand (null: none). If the "
+                    "counter holds another one, it is returned with `repeated: true` and "
+                    "nothing is called: double clicks never call two tickets.")
 
 
 class Pause(BaseModel):
@@ -39,14 +47,17 @@ def _call_response(result: Any, response: Response) -> Any:
     if result.ticket is None:
         return Response(status_code=204, headers=dict(response.headers))
     return {**result.ticket, "closed_previous": result.closed_previous,
-            "call_reason": result.reason}
+            "call_reason": result.reason, "repeated": result.repeated}
 
 
 @router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, engine: EngineDep, who: Staff, response: Response) -> Any:
+async def call_next(number: int, engine: EngineDep, who: Staff, response: Response,
+                    body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
-    served if attention started, otherwise no-show (see `closed_previous`)."""
-    return _call_response(await engine.call_next(number, who), response)
+    served if attention started, otherwise no-show (see `closed_previous`). Send
+    `{"in_hand": <id or null>}` to make a repeated request harmless."""
+    expected = body.in_hand if body is not None else UNGUARDED
+    return _call_response(await engine.call_next(number, who, expected), response)
 
 
 @router.post("/{number}/call")

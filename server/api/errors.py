@@ -33,6 +33,9 @@ def install(app: FastAPI) -> None:
     async def queue_error(_request: Request, exc: QueueError) -> JSONResponse:
         body: dict[str, object] = {"detail": str(exc)}
         headers = {}
+        problems = getattr(exc, "problems", None)
+        if problems is not None:
+            body["problems"] = problems
         if isinstance(exc, OfficeClosed):
             body["next_opening"] = exc.next_opening
         if isinstance(exc, TooManyAttempts):

@@ -483,6 +483,21 @@ class Tx:
             "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id)
         )
 
+    def revoke_counter_sessions(self, counter: int, now: float) -> list[int]:
+        """End every open session bound to a counter (someone else takes it over)."""
+        ids = [r[0] for r in self._all(
+            "SELECT id FROM tokens WHERE counter = ? AND kind = 'session' AND revoked_at IS NULL",
+            (counter,))]
+        self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE counter = ? AND kind = 'session' "
+            "AND revoked_at IS NULL", (now, counter))
+        return ids
+
+    def counters_held_by(self, clerk: str) -> list[int]:
+        return [r[0] for r in self._all(
+            "SELECT number FROM counters WHERE clerk = ? COLLATE NOCASE AND state != 'closed'",
+            (clerk,))]
+
     def revoke_user_sessions(self, user_id: int, now: float) -> list[int]:
         ids = [r[0] for r in self._all(
             "SELECT id FROM tokens WHERE user_id = ? AND kind = 'session' AND revoked_at IS NULL",

@@ -1,21 +1,16 @@
-"""Helpers for the board and ticket-page tests: open a board in Chromium, run axe-core."""
+"""Helpers for the board and ticket-page tests: open a board in Chromium, run axe-core
+(installed by the shared ``axe_source`` fixture)."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, need
+from tests.conftest import LiveServer
 
-AXE_CACHE = Path(os.environ.get("TURNERO_AXE_CACHE",
-                                Path.home() / ".cache" / "turnero-tests" / "axe"))
 BOARD_READY_MS = 15_000
 
 
@@ -54,23 +49,11 @@ def call_next(server: LiveServer, token: str, counter: int) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core's source, installed once from the npm registry into a cache folder."""
-    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        need(shutil.which("npm") is not None, "npm (to install axe-core)")
-        AXE_CACHE.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--prefix", str(AXE_CACHE), "axe-core@4",
-                               "--no-audit", "--no-fund", "--silent"],
-                              capture_output=True, text=True, timeout=300)
-        need(done.returncode == 0 and script.exists(), f"axe-core from npm ({done.stderr[-300:]})")
-    return script.read_text(encoding="utf-8")
-
-
 @pytest.fixture
 def axe(axe_source: str) -> Callable[[Any], list[dict[str, Any]]]:
-    """``axe(page)`` → the serious and critical accessibility violations on the page."""
+    """``axe(page)`` → the serious and critical accessibility violations on the page, with
+    the page's real CSP in force (axe is evaluated through the devtools protocol instead of
+    an injected script tag, so no ``bypass_csp`` context is needed)."""
 
     def run(page: Any) -> list[dict[str, Any]]:
         # Evaluated through the devtools protocol: the page's strict CSP forbids inline scripts.

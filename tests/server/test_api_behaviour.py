@@ -217,3 +217,22 @@ def test_closed_office_message_names_the_next_opening(tmp_path: Path) -> None:
         assert r.status_code == 409
         assert r.json()["detail"].startswith("La oficina está cerrada. Abre el ")
         assert r.json()["next_opening"]
+
+
+def test_taking_over_a_counter_ends_the_previous_clerks_session(app: App) -> None:
+    before = app.headers("clerk")  # clerk1 at counter 1
+    r = app.client.post("/api/v1/auth/login", json={"username": "clerk2", "password": PASSWORD,
+                                                    "counter": 1, "force": True})
+    app.client.cookies.clear()
+    assert r.status_code == 200
+    assert app.client.post("/api/v1/counters/1/next", headers=before).status_code == 401
+    counter = app.client.get("/api/v1/counters/1", headers=app.headers("kiosk")).json()
+    assert counter["clerk"] == "clerk2"
+
+
+def test_one_counter_per_clerk(app: App) -> None:
+    app.login("clerk3", counter=3)
+    app.login("clerk3", counter=4)
+    kiosk = app.headers("kiosk")
+    assert app.client.get("/api/v1/counters/3", headers=kiosk).json()["state"] == "closed"
+    assert app.client.get("/api/v1/counters/4", headers=kiosk).json()["clerk"] == "clerk3"

@@ -44,6 +44,18 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/announcements/{ticket_number}/{counter}.wav",
      {"display", "clerk", "supervisor", "admin"}),
     ("WS", "/api/v1/tickets/{ticket_id}/live", PUBLIC),
+    # clerk panel
+    ("GET", "/api/v1/counters/public", PUBLIC),
+    ("GET", "/api/v1/tickets", STAFF),
+    # administration
+    ("GET", "/api/v1/admin/config", {"admin"}),
+    ("PUT", "/api/v1/admin/config", {"admin"}),
+    ("GET", "/api/v1/admin/users", {"admin"}),
+    ("POST", "/api/v1/admin/users", {"admin"}),
+    ("PATCH", "/api/v1/admin/users/{user_id}", {"admin"}),
+    ("GET", "/api/v1/admin/tokens", {"admin"}),
+    ("POST", "/api/v1/admin/tokens", {"admin"}),
+    ("POST", "/api/v1/admin/tokens/{token_id}/revoke", {"admin"}),
 ]
 
 BODIES = {
@@ -63,7 +75,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def concrete(path: str) -> str:
-    return path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
+    return (path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
+            .replace("{user_id}", "999999").replace("{token_id}", "999999"))
 
 
 def body_for(path: str) -> dict[str, object] | None:
@@ -147,7 +160,7 @@ def test_logout_ends_the_session(app: App) -> None:
 
 def test_clerk_cannot_act_on_another_counter(app: App) -> None:
     h = app.headers("clerk")  # signed in at counter 1
-    for action in ("next", "pause", "resume"):
-        r = app.client.post(f"/api/v1/counters/2/{action}", json={"reason": "break"}, headers=h)
+    for action, body in (("next", None), ("pause", {"reason": "break"}), ("resume", None)):
+        r = app.client.post(f"/api/v1/counters/2/{action}", json=body, headers=h)
         assert r.status_code == 403
         assert "ventanilla 1" in r.json()["detail"]

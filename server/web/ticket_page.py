@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from server.api.deps import EngineDep
 from server.queue.model import NotFound
 
-WEB_DIR = Path(__file__).parent / "web"
+WEB_DIR = Path(__file__).parent
 NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter(include_in_schema=False)

@@ -1,0 +1,91 @@
+"""/api/v1/admin: office configuration, users and device tokens (role admin only).
+
+Configuration edits are validated like the TOML file and take effect at once; the database
+copy wins over the TOML file after the first start (docs/admin.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
+
+from server import office_admin
+from server.api.deps import AccountsDep, Admin, EngineDep
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    role: str = Field(examples=["clerk", "supervisor", "admin"])
+    display_name: str | None = Field(default=None, max_length=120)
+
+
+class UserChange(BaseModel):
+    role: str | None = None
+    active: bool | None = None
+    display_name: str | None = Field(default=None, max_length=120)
+    password: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+class TokenCreate(BaseModel):
+    role: str = Field(examples=["kiosk", "display"])
+    name: str = Field(min_length=1, max_length=80)
+
+
+@router.get("/config")
+async def get_config(engine: EngineDep, who: Admin) -> dict[str, Any]:
+    """The office configuration in the TOML shape (as JSON)."""
+    return engine.config.to_dict()
+
+
+@router.put("/config")
+async def put_config(engine: EngineDep, who: Admin,
+                     data: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    """Replace the whole configuration. 422 with `problems` (one readable line each) when it
+    does not validate; 409 when it would strand tickets (removing a service with people in
+    line, a counter with a ticket in hand)."""
+    return await office_admin.save_config(engine, data, who)
+
+
+@router.get("/users")
+async def list_users(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]:
+    return await accounts.list_users()
+
+
+@router.post("/users", status_code=201)
+async def create_user(body: UserCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
+    return await accounts.create_user(body.username, body.password, body.role,
+                                      body.display_name or None)
+
+
+@router.patch("/users/{user_id}")
+async def change_user(user_id: int, body: UserChange, accounts: AccountsDep, who: Admin
+                      ) -> dict[str, Any]:
+    """Change role, name or password, or disable/enable. A role or password change and a
+    disable close the user's open sessions."""
+    return await office_admin.update_user(accounts, user_id, who, role=body.role,
+                                          active=body.active, display_name=body.display_name,
+                                          password=body.password)
+
+
+@router.get("/tokens")
+async def list_tokens(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]:
+    return await accounts.list_device_tokens()
+
+
+@router.post("/tokens", status_code=201)
+async def create_token(body: TokenCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
+    """Create a kiosk or display token. The answer carries `token` once; only its hash is
+    kept, so it cannot be shown again."""
+    token, info = await accounts.create_device_token(body.role, body.name)
+    return {**info, "token": token}
+
+
+@router.post("/tokens/{token_id}/revoke")
+async def revoke_token(token_id: int, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
+    await accounts.revoke_device_token(token_id)
+    return {"id": token_id, "revoked": True}

@@ -1,0 +1,53 @@
+"""Use cases of the clerk panel that the engine does not already cover: the public list of
+counters for the sign-in form, and today's tickets in one status (recent no-shows a clerk may
+reactivate)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from server.engine import Engine
+from server.queue.model import Invalid, NotFound, Status
+from server.storage.desk import tickets_of_day
+
+
+def public_counters(engine: Engine) -> list[dict[str, Any]]:
+    """What the sign-in form shows before anyone is signed in: counter numbers and names and
+    the names of the services each serves. Nothing about people or tickets."""
+    cfg = engine.config
+    out = []
+    for c in cfg.counters:
+        services = [s for code in c.services if (s := cfg.service(code)) is not None]
+        out.append({"number": c.number, "name": c.name,
+                    "services": [{"code": s.code, "name": s.name} for s in services]})
+    return out
+
+
+def _day(engine: Engine, day: str) -> str:
+    if day == "today":
+        return engine._local(engine.clock()).date().isoformat()
+    try:
+        return date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise Invalid(f"Fecha inválida {day!r}; use AAAA-MM-DD o «today».") from None
+
+
+async def tickets_on(engine: Engine, status: str, day: str = "today",
+                     counter: int | None = None) -> list[dict[str, Any]]:
+    """Tickets of one day in one status, newest first; with ``counter``, only of the services
+    that counter serves (what its clerk may act on)."""
+    try:
+        wanted = Status(status)
+    except ValueError:
+        names = ", ".join(str(s) for s in Status)
+        raise Invalid(f"Estado desconocido {status!r}; use uno de: {names}.") from None
+    the_day = _day(engine, day)
+    services: tuple[str, ...] | None = None
+    if counter is not None:
+        found = engine.config.counter(counter)
+        if found is None:
+            raise NotFound(f"La ventanilla {counter} no existe.")
+        services = found.services
+    return await engine.store.run(
+        lambda tx: [engine._view(t) for t in tickets_of_day(tx, the_day, wanted, services)])

@@ -1,0 +1,1 @@
+"""Turnero: server/web (staff pages and static assets)."""

@@ -1,0 +1,496 @@
+// Clerk panel: sign in at a counter, see the ticket in hand and the line, act on it.
+//
+// State comes from the live events socket (snapshot on every (re)connect, then one event per
+// change), so the page never reloads; every action also applies its own answer at once, so
+// the clerk never waits for the event to see the result. Buttons are disabled while a request
+// is in flight, and "Llamar siguiente" tells the server which ticket the page believes is in
+// hand: a double click can never call two tickets.
+import { api, ApiError, LiveEvents } from "../common/live.js";
+import { $, duration, h, seconds, show } from "../staff/dom.js";
+import { signIn, signOut, whoAmI } from "../staff/signin.js";
+
+const PAUSE_REASONS = { break: "Descanso", lunch: "Almuerzo", other_task: "Otra tarea",
+  other: "Otro motivo" };
+const OUTCOMES = { served: "atendido", no_show: "ausente (no se presentó)" };
+const STAFF = new Set(["clerk", "supervisor", "admin"]);
+
+const state = {
+  me: null,
+  number: null,          // this counter's number
+  counter: null,         // public info: { number, name, services: [{code, name}] }
+  services: [],          // every service of the office: [{ code, name, active, ... }]
+  counterView: null,     // live counter view: { state, pause_reason, ticket, ... }
+  waiting: new Map(),    // id → ticket view, every service (filtered when drawn)
+  absent: new Map(),     // id → ticket view, today's no-shows of this counter's services
+  busy: false,
+  skewMs: 0,             // server clock − this computer's clock
+  live: null,
+};
+
+const now = () => (Date.now() + state.skewMs) / 1000;
+const myServices = () => new Set(state.counter ? state.counter.services.map((s) => s.code) : []);
+const inHand = () => (state.counterView ? state.counterView.ticket : null);
+const serviceName = (code) => (state.services.find((s) => s.code === code) || {}).name || code;
+
+// --------------------------------------------------------------------------- start
+
+async function main() {
+  let me;
+  try {
+    me = await whoAmI();
+  } catch (e) {
+    me = null;
+  }
+  if (me && STAFF.has(me.role) && me.counter !== null) {
+    startDesk(me);
+    return;
+  }
+  const notice = me && STAFF.has(me.role)
+    ? "Para atender, ingrese de nuevo eligiendo su ventanilla." : "";
+  askSignIn(notice);
+}
+
+async function askSignIn(notice = "") {
+  if (state.live) {
+    state.live.stop();
+    state.live = null;
+  }
+  show($("#desk"), false);
+  const box = $("#signin");
+  show(box, true);
+  const me = await signIn(box, { title: "Panel de ventanilla",
+    subtitle: "Ingrese con su usuario y elija la ventanilla de este turno.",
+    withCounter: true, notice });
+  box.replaceChildren();
+  show(box, false);
+  startDesk(me);
+}
+
+async function startDesk(me) {
+  state.me = me;
+  state.number = me.counter;
+  state.waiting.clear();
+  state.absent.clear();
+  state.counterView = null;
+  show($("#desk"), true);
+  $("#clerk-name").textContent = me.display_name || me.username;
+  await loadOffice();
+  render();
+  state.live = new LiveEvents({
+    onSnapshot: applySnapshot,
+    onEvent: applyEvent,
+    onStatus: setConnected,
+  });
+  state.live.start();
+}
+
+// Counter names and services, and the service list: again whenever the admin changes them.
+async function loadOffice() {
+  try {
+    const [counters, services, office] = await Promise.all([
+      api("GET", "/api/v1/counters/public"),
+      api("GET", "/api/v1/services"),
+      api("GET", "/api/v1/office"),
+    ]);
+    state.counter = counters.find((c) => c.number === state.number)
+      || { number: state.number, name: `Ventanilla ${state.number}`, services: [] };
+    state.services = services;
+    $("#office-name").textContent = office.name;
+  } catch (e) {
+    handleError(e);
+  }
+}
+
+// --------------------------------------------------------------------------- live state
+
+function applySnapshot(snapshot) {
+  if (snapshot.queue && snapshot.queue.at) state.skewMs = Date.parse(snapshot.queue.at) - Date.now();
+  state.waiting = new Map(snapshot.waiting.map((t) => [t.id, t]));
+  const mine = snapshot.queue.counters.find((c) => c.number === state.number);
+  if (mine) state.counterView = mine;
+  render();
+  loadAbsent();
+}
+
+function applyEvent(event) {
+  if (event.at) state.skewMs = Date.parse(event.at) - Date.now();
+  const t = event.ticket;
+  if (t) {
+    if (t.status === "waiting") state.waiting.set(t.id, t);
+    else state.waiting.delete(t.id);
+    if (t.status === "no_show" && myServices().has(t.service)) state.absent.set(t.id, t);
+    else state.absent.delete(t.id);
+    const held = inHand();
+    if (state.counterView && held && held.id === t.id && t.counter !== state.number) {
+      state.counterView = { ...state.counterView, ticket: null };
+    }
+    if (state.counterView && held && held.id === t.id && !["called", "serving"].includes(t.status)) {
+      state.counterView = { ...state.counterView, ticket: null };
+    }
+  }
+  if (event.counter && event.counter.number === state.number) state.counterView = event.counter;
+  if (event.type === "config.changed") {
+    loadOffice().then(render);
+    return;
+  }
+  render();
+}
+
+async function loadAbsent() {
+  try {
+    const list = await api("GET",
+      `/api/v1/tickets?status=no_show&day=today&counter=${state.number}`);
+    state.absent = new Map(list.map((t) => [t.id, t]));
+    renderAbsent();
+  } catch (e) {
+    handleError(e);
+  }
+}
+
+function setConnected(connected) {
+  if (!connected) checkSession();
+  show($("#offline"), !connected);
+  const pill = $("#conn");
+  pill.textContent = connected ? "En línea" : "Sin conexión";
+  pill.className = `conn ${connected ? "is-online" : "is-offline"}`;
+}
+
+// A socket that closes may mean the session ended (password changed, user disabled): then the
+// sign-in form, not an endless "reconnecting". A server that is away keeps the banner.
+async function checkSession() {
+  try {
+    if (await whoAmI() === null) askSignIn("Su sesión terminó. Ingrese de nuevo.");
+  } catch (e) {
+    // the server is away: LiveEvents keeps retrying and the banner says so
+  }
+}
+
+// --------------------------------------------------------------------------- drawing
+
+function render() {
+  renderHeader();
+  renderTicket();
+  renderButtons();
+  renderLine();
+  renderAbsent();
+}
+
+function renderHeader() {
+  const c = state.counter;
+  if (!c) return;
+  $("#counter-number").textContent = c.number;
+  $("#counter-name").textContent = c.name;
+  $("#counter-services").textContent = c.services.map((s) => s.name).join(" · ");
+  const paused = state.counterView && state.counterView.state === "paused";
+  show($("#paused"), paused);
+  if (paused) {
+    const reason = PAUSE_REASONS[state.counterView.pause_reason] || "";
+    $("#paused-text").textContent = `Ventanilla en pausa${reason ? `: ${reason}` : ""}. `
+      + "Los turnos no se llaman hasta que reanude.";
+  }
+  $("#btn-pause").hidden = paused;
+}
+
+function renderTicket() {
+  const card = $("#ticket");
+  const t = inHand();
+  card.dataset.ticketId = t ? t.id : "";
+  if (!t) {
+    card.className = "ticket-card is-empty";
+    card.replaceChildren(
+      h("p", { class: "ticket-empty", text: "Sin turno en mano" }),
+      h("p", { class: "ticket-hint" }, "Pulse «Llamar siguiente» o la tecla ",
+        h("kbd", { text: "N" }), " para llamar al próximo turno."));
+    return;
+  }
+  const serving = t.status === "serving";
+  card.className = `ticket-card ${serving ? "is-serving" : "is-called"}`;
+  const queued = seconds(t.queued_at) || seconds(t.issued_at);
+  const firstCall = seconds(t.first_called_at) || seconds(t.called_at);
+  const since = serving ? seconds(t.started_at) : seconds(t.called_at);
+  const tags = [h("span", { class: `chip ${serving ? "chip-serving" : "chip-called"}`,
+    text: serving ? "En atención" : "Llamado" })];
+  if (t.preferential) {
+    tags.push(h("span", { class: "chip chip-pref",
+      text: `Preferencial${t.group_name ? ` · ${t.group_name}` : ""}` }));
+  }
+  if (t.transfers) tags.push(h("span", { class: "chip chip-muted", text: "Transferido" }));
+  card.replaceChildren(
+    h("div", { class: "ticket-number", id: "ticket-number", text: t.number }),
+    h("p", { class: "ticket-service", text: t.service_name }),
+    h("div", { class: "ticket-tags" }, tags),
+    h("dl", { class: "ticket-facts" },
+      fact("Esperó", duration(firstCall - queued), "ticket-waited"),
+      fact("Llamado", t.call_count === 1 ? "1 vez" : `${t.call_count} veces`, "ticket-calls"),
+      fact(serving ? "En atención hace" : "Llamado hace", duration(now() - since), "ticket-since")));
+}
+
+function fact(label, value, id) {
+  return h("div", {}, h("dt", { text: label }), h("dd", { id, text: value }));
+}
+
+function renderButtons() {
+  const t = inHand();
+  const called = t && t.status === "called";
+  const busy = state.busy;
+  $("#btn-next").disabled = busy;
+  $("#btn-recall").disabled = busy || !called;
+  $("#btn-start").disabled = busy || !called;
+  $("#btn-finish").disabled = busy || !t;
+  $("#btn-noshow").disabled = busy || !called;
+  const select = $("#transfer-service");
+  const options = state.services.filter((s) => s.active && (!t || s.code !== t.service));
+  const keep = select.value;
+  select.replaceChildren(...options.map((s) => h("option", { value: s.code,
+    text: `${s.code} · ${s.name}` })));
+  if (options.some((s) => s.code === keep)) select.value = keep;
+  select.disabled = busy || !t;
+  $("#btn-transfer").disabled = busy || !t || !options.length;
+  $("#btn-pause").disabled = busy;
+  $("#btn-resume").disabled = busy;
+  for (const b of document.querySelectorAll(".tickets button")) b.disabled = busy;
+}
+
+function myLine() {
+  const mine = myServices();
+  return [...state.waiting.values()]
+    .filter((t) => mine.has(t.service))
+    .sort((a, b) => seconds(a.queued_at) - seconds(b.queued_at)
+      || seconds(a.issued_at) - seconds(b.issued_at));
+}
+
+function renderLine() {
+  const line = myLine();
+  const t = now();
+  $("#stat-total").textContent = line.length;
+  $("#stat-pref").textContent = line.filter((x) => x.preferential).length;
+  const longest = line.length ? t - seconds(line[0].queued_at) : null;
+  $("#stat-longest").textContent = longest === null ? "—" : duration(longest);
+  const overTarget = line.some((x) => {
+    const svc = state.services.find((s) => s.code === x.service);
+    return svc && t - seconds(x.queued_at) > svc.target_wait_min * 60;
+  });
+  $("#stat-longest").parentElement.classList.toggle("is-late", overTarget);
+
+  const rows = (state.counter ? state.counter.services : []).map((s) => {
+    const mine = line.filter((x) => x.service === s.code);
+    const pref = mine.filter((x) => x.preferential).length;
+    return h("li", { dataset: { service: s.code } },
+      h("span", {}, `${s.code} · ${s.name}`),
+      h("span", {}, h("span", { class: "count", text: mine.length }),
+        pref ? h("span", { class: "muted", text: ` (${pref} pref.)` }) : null));
+  });
+  $("#per-service").replaceChildren(...rows);
+
+  const ordered = [...line.filter((x) => x.preferential), ...line.filter((x) => !x.preferential)];
+  $("#waiting").replaceChildren(...ordered.map((x) => ticketRow(x, "Llamar",
+    `Llamar ${x.number}`, () => callSpecific(x), t - seconds(x.queued_at))));
+  show($("#waiting-empty"), !line.length);
+  renderButtons();
+}
+
+function renderAbsent() {
+  const list = [...state.absent.values()].filter((x) => myServices().has(x.service))
+    .sort((a, b) => seconds(b.finished_at) - seconds(a.finished_at));
+  $("#absent").replaceChildren(...list.map((x) => ticketRow(x, "Reactivar",
+    `Reactivar ${x.number}`, () => reactivate(x), null)));
+  show($("#absent-empty"), !list.length);
+  for (const b of document.querySelectorAll("#absent button")) b.disabled = state.busy;
+}
+
+function ticketRow(t, label, aria, onClick, waited) {
+  const meta = [h("span", { text: t.service_name })];
+  if (t.preferential) meta.push(h("span", { class: "pref", text: `Preferencial · ${t.group_name || t.group}` }));
+  if (waited !== null) meta.push(h("span", { class: "wait", text: `Espera ${duration(waited)}` }));
+  else if (t.finished_at) {
+    // The ISO time is the office's local time: show its clock as is.
+    meta.push(h("span", { class: "wait", text: `Ausente desde las ${t.finished_at.slice(11, 16)}` }));
+  }
+  return h("li", { class: t.preferential ? "is-pref" : "", dataset: { ticket: t.number } },
+    h("span", { class: "num", text: t.number }),
+    h("div", { class: "meta" }, meta),
+    h("button", { type: "button", class: "btn btn-small", "aria-label": aria, text: label,
+      disabled: state.busy, onClick }));
+}
+
+// --------------------------------------------------------------------------- actions
+
+function flash(text, kind = "info") {
+  const box = $("#flash");
+  box.textContent = text;
+  box.className = `flash is-${kind}`;
+}
+
+function handleError(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    askSignIn("Su sesión terminó. Ingrese de nuevo.");
+    return;
+  }
+  flash(e.message || "Algo salió mal. Intente de nuevo.", "error");
+}
+
+// Runs one request at a time: while it is in flight every action button is disabled.
+async function act(request) {
+  if (state.busy) return;
+  state.busy = true;
+  renderButtons();
+  try {
+    await request();
+  } catch (e) {
+    handleError(e);
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+// Apply an action's answer at once (the matching event confirms it a moment later).
+function takeTicket(ticket, { called = false } = {}) {
+  const inHandNow = ticket && ["called", "serving"].includes(ticket.status)
+    && ticket.counter === state.number;
+  state.counterView = { ...(state.counterView || {}), ticket: inHandNow ? ticket : null };
+  if (called) Object.assign(state.counterView, { state: "open", pause_reason: null });
+  if (ticket) {
+    state.waiting.delete(ticket.id);
+    if (ticket.status === "no_show") state.absent.set(ticket.id, ticket);
+  }
+}
+
+function describeCall(result) {
+  const parts = [];
+  if (result && result.closed_previous) {
+    const prev = result.closed_previous;
+    parts.push(`${prev.number} se cerró como ${OUTCOMES[prev.outcome] || prev.outcome}.`);
+  }
+  if (!result) parts.push("No hay turnos en espera para esta ventanilla.");
+  else if (result.repeated) parts.push(`${result.number} ya estaba en su ventanilla; no se llamó otro turno.`);
+  else parts.push(`Llamando a ${result.number}.`);
+  return parts.join(" ");
+}
+
+function callNext() {
+  return act(async () => {
+    const held = inHand();
+    const result = await api("POST", `/api/v1/counters/${state.number}/next`,
+      { in_hand: held ? held.id : null });
+    takeTicket(result, { called: true });
+    flash(describeCall(result), result ? "ok" : "info");
+  });
+}
+
+function callSpecific(ticket) {
+  return act(async () => {
+    const result = await api("POST", `/api/v1/counters/${state.number}/call`,
+      { ticket: ticket.id });
+    takeTicket(result, { called: true });
+    flash(describeCall(result), "ok");
+  });
+}
+
+function ticketAction(path, message) {
+  const t = inHand();
+  if (!t) return undefined;
+  return act(async () => {
+    const result = await api("POST", `/api/v1/tickets/${encodeURIComponent(t.id)}/${path}`);
+    takeTicket(result);
+    if (result.status === "waiting") state.waiting.set(result.id, result);
+    flash(message(result), "ok");
+  });
+}
+
+function transfer() {
+  const t = inHand();
+  const code = $("#transfer-service").value;
+  if (!t || !code) return undefined;
+  return act(async () => {
+    const result = await api("POST", `/api/v1/tickets/${encodeURIComponent(t.id)}/transfer`,
+      { service: code });
+    takeTicket(result);
+    state.waiting.set(result.id, result);
+    flash(`${result.number} pasó a la fila de ${serviceName(code)}, conservando su lugar.`, "ok");
+  });
+}
+
+function reactivate(ticket) {
+  return act(async () => {
+    const result = await api("POST", `/api/v1/tickets/${encodeURIComponent(ticket.id)}/reactivate`);
+    state.absent.delete(result.id);
+    state.waiting.set(result.id, result);
+    flash(`${result.number} volvió a la fila en su lugar original.`, "ok");
+  });
+}
+
+function pause(reason) {
+  return act(async () => {
+    state.counterView = await api("POST", `/api/v1/counters/${state.number}/pause`, { reason });
+    show($("#pause-menu"), false);
+    $("#btn-pause").setAttribute("aria-expanded", "false");
+    flash(`Ventanilla en pausa: ${PAUSE_REASONS[reason]}.`, "info");
+  });
+}
+
+function resume() {
+  return act(async () => {
+    state.counterView = await api("POST", `/api/v1/counters/${state.number}/resume`);
+    flash("Ventanilla abierta de nuevo.", "ok");
+  });
+}
+
+async function logout() {
+  await signOut();
+  askSignIn();
+}
+
+// --------------------------------------------------------------------------- wiring
+
+function wire() {
+  $("#btn-next").addEventListener("click", callNext);
+  $("#btn-recall").addEventListener("click", () => ticketAction("recall",
+    (t) => `Volviendo a llamar a ${t.number} (llamado ${t.call_count} veces).`));
+  $("#btn-start").addEventListener("click", () => ticketAction("start",
+    (t) => `Atendiendo a ${t.number}.`));
+  $("#btn-finish").addEventListener("click", () => ticketAction("finish",
+    (t) => `${t.number} atendido.`));
+  $("#btn-noshow").addEventListener("click", () => ticketAction("no-show",
+    (t) => `${t.number} quedó como ausente. Puede reactivarlo si se presenta.`));
+  $("#btn-transfer").addEventListener("click", transfer);
+  $("#btn-pause").addEventListener("click", () => {
+    const menu = $("#pause-menu");
+    show(menu, menu.hidden);
+    $("#btn-pause").setAttribute("aria-expanded", String(!menu.hidden));
+    if (!menu.hidden) menu.querySelector("button").focus();
+  });
+  $("#pause-cancel").addEventListener("click", () => {
+    show($("#pause-menu"), false);
+    $("#btn-pause").setAttribute("aria-expanded", "false");
+  });
+  for (const b of document.querySelectorAll("#pause-menu [data-reason]")) {
+    b.addEventListener("click", () => pause(b.dataset.reason));
+  }
+  $("#btn-resume").addEventListener("click", resume);
+  $("#btn-logout").addEventListener("click", logout);
+
+  // Keyboard shortcuts for the frequent actions; never while typing in a field.
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
+    if ($("#desk").hidden) return;
+    const target = event.target;
+    if (target && (target.isContentEditable
+      || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))) return;
+    const button = document.querySelector(`.actions [data-key="${event.key.toLowerCase()}"]`);
+    if (!button) return;
+    event.preventDefault();
+    if (!button.disabled) button.click();
+  });
+
+  // Waiting and attention times keep counting between events.
+  setInterval(() => {
+    if (!$("#desk").hidden) {
+      renderTicket();
+      renderLine();
+    }
+  }, 10000);
+}
+
+wire();
+main();
