@@ -180,3 +180,18 @@ def test_board_screenshots(browser: Any, live_server: LiveServer, artifacts: Pat
     if size == (1920, 1080):
         assert axe(page) == []
     page.context.close()
+
+
+def test_board_message_follows_the_configuration(browser: Any, live_server: LiveServer) -> None:
+    page = open_board(browser, live_server, "&silent=1")
+    message = page.locator("#message")
+    assert message.inner_text().startswith("Recuerde")
+    admin = live_server.login("admin")
+    with live_server.client(admin) as c:
+        config = c.get("/api/v1/admin/config").json()
+        config["office"]["board_message"] = "Hoy atendemos hasta las 4:00 p. m."
+        r = c.put("/api/v1/admin/config", json=config)
+        assert r.status_code == 200, r.text
+    page.get_by_text("Hoy atendemos hasta las 4:00 p. m.").wait_for()  # no reload
+    assert hooks(page)["connected"] == "true"
+    page.context.close()
