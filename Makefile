@@ -21,10 +21,13 @@ demo: venv
 	$(BIN)/turnero demo
 
 # Debian packages for the browser, speech, serial and Kivy tests (needs root; skipped
-# otherwise, and the tests that need them skip locally — never in CI).
+# otherwise, and the tests that need them skip locally — never in CI). npm (for axe-core in
+# the accessibility tests) only when the machine has none: Debian's npm would fight a Node.js
+# installed another way.
 system-packages:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		command -v npm >/dev/null || missing="$$missing npm"; \
 		if [ -n "$$missing" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \

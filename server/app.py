@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from display import routes as display_routes
 from server.accounts import Accounts
 from server.api import (
     admin,
@@ -27,6 +28,7 @@ from server.api import (
     session,
     stats,
     survey,
+    ticket_live,
     tickets,
 )
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
@@ -34,7 +36,7 @@ from server.engine import Engine, EngineSettings
 from server.events import EventHub
 from server.stats import pages as stats_pages
 from server.storage import Store
-from server.web import pages
+from server.web import pages, ticket_page
 
 log = logging.getLogger("turnero")
 
@@ -101,11 +103,14 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey):
+    for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
+                   ticket_live):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)
     app.include_router(stats_pages.router)
+    app.include_router(ticket_page.router)
+    display_routes.install(app, settings.db_path.parent / "speech-cache")
     _mount_pages(app)
     app.middleware("http")(_security_headers)
     return app

@@ -236,6 +236,24 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
     b.close()
 
 
+@pytest.fixture(autouse=True)
+def _free_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Playwright's sync API keeps its event loop marked as running in the main thread for the
+    whole session, which makes ``asyncio.run`` fail in every later test. Tests that do not use
+    the browser get the thread's running-loop slot cleared for their duration."""
+    import asyncio
+
+    loop = asyncio.events._get_running_loop()
+    if loop is None or {"browser", "playwright_instance"} & set(request.fixturenames):
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(loop)
+
+
 # ----------------------------------------------------------------------- accessibility
 AXE_DIR = Path(os.environ.get("TURNERO_AXE_DIR", Path.home() / ".cache" / "turnero-axe"))
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -14,6 +14,9 @@ from server.engine import Engine
 from server.events import EventHub
 
 SESSION_COOKIE = "turnero_session"
+#: HttpOnly cookie holding a display board's device token (set by /display?token=...), kept
+#: apart from the session cookie so opening a board never signs a person out.
+DEVICE_COOKIE = "turnero_device"
 CSRF_COOKIE = "turnero_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -41,20 +44,22 @@ AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 async def principal_from(conn: Request | WebSocket, query_token: str | None = None
                          ) -> Principal | None:
     """Bearer header first, then a ``?token=`` (websockets, display boards), then the session
-    cookie (browsers). Cookie-authenticated principals are marked so CSRF applies to them."""
+    cookie (browsers) or a board's device cookie. Cookie-authenticated principals are marked
+    so CSRF applies to them."""
     accounts: Accounts = conn.app.state.accounts
     header = conn.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return await accounts.resolve(header[7:].strip())
     if query_token:
         return await accounts.resolve(query_token)
-    cookie = conn.cookies.get(SESSION_COOKIE)
-    if cookie:
-        p = await accounts.resolve(cookie)
-        if p is not None:
-            from dataclasses import replace
+    for name in (SESSION_COOKIE, DEVICE_COOKIE):
+        cookie = conn.cookies.get(name)
+        if cookie:
+            p = await accounts.resolve(cookie)
+            if p is not None:
+                from dataclasses import replace
 
-            return replace(p, via_cookie=True)
+                return replace(p, via_cookie=True)
     return None
 
 

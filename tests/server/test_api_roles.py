@@ -41,6 +41,9 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/auth/logout", ANY),
     ("GET", "/api/v1/auth/me", ANY),
     ("WS", "/api/v1/events", {"display", "clerk", "supervisor", "admin"}),
+    ("GET", "/api/v1/announcements/{ticket_number}/{counter}.wav",
+     {"display", "clerk", "supervisor", "admin"}),
+    ("WS", "/api/v1/tickets/{ticket_id}/live", PUBLIC),
     # clerk panel
     ("GET", "/api/v1/counters/public", PUBLIC),
     ("GET", "/api/v1/tickets", STAFF),

@@ -81,7 +81,9 @@ export class LiveEvents {
     if (message.type === "snapshot") {
       this.attempt = 0;
       this.setConnected(true);
-      this.lastSeq = Math.max(this.lastSeq, message.seq || 0);
+      // The snapshot reflects everything up to its seq and events after it follow; taking its
+      // seq as is (not the max) also recovers when the server starts on a new database.
+      this.lastSeq = message.seq || 0;
       this.onSnapshot(message);
       return;
     }

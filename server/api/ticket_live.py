@@ -1,0 +1,107 @@
+"""WS /api/v1/tickets/{id}/live: one citizen's ticket, pushed to their phone as it changes.
+
+Public like GET /api/v1/tickets/{id}: the unguessable id printed in the QR code is the
+capability. The phone gets only its own ticket, in a reduced view (no clerk, no kiosk, nothing
+about other citizens): number, service, status, counter, people ahead and estimated wait.
+
+Any ticket or counter event may change "people ahead" or the estimate, so each one triggers a
+re-read; events that arrive while a re-read runs are coalesced into the next one, and the phone
+only hears about it when its view actually changed. The first message is a "snapshot" so the
+shared LiveEvents client (reconnect with back-off, snapshot on every reconnect) works as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from server.api.events import HEARTBEAT_S, _drain_incoming
+from server.engine import Engine
+from server.events import EventHub, Subscriber
+from server.queue.model import NotFound
+from server.views import iso
+
+router = APIRouter(tags=["tickets"])
+
+#: Fields of the ticket view a citizen's phone may see.
+PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group_name", "preferential",
+                 "status", "outcome", "issued_at", "called_at", "counter", "counter_name",
+                 "call_count", "transfers", "ahead", "estimated_wait_min")
+#: A busy office has a few hundred phones following their ticket; beyond this, phones fall
+#: back to polling GET /api/v1/tickets/{id} instead of holding a connection.
+MAX_LIVE_TICKETS = 2000
+
+
+def public_ticket(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: view.get(k) for k in PUBLIC_FIELDS}
+
+
+def _may_change_a_ticket(message: dict[str, Any]) -> bool:
+    kind = str(message.get("type", ""))
+    return kind.startswith("ticket.") or kind in ("counter.changed", "config.changed")
+
+
+@router.websocket("/tickets/{ticket_id}/live")
+async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
+    await ws.accept()
+    engine: Engine = ws.app.state.engine
+    hub: EventHub = ws.app.state.hub
+    if hub.client_count >= MAX_LIVE_TICKETS:
+        await ws.close(code=1013, reason="servidor ocupado; se actualizará cada pocos segundos")
+        return
+    ticket_id = ticket_id[:64]
+    sub = hub.subscribe(_may_change_a_ticket)
+    try:
+        try:
+            view = public_ticket(await engine.get_ticket(ticket_id))
+        except NotFound:
+            await ws.close(code=4404, reason="No encontramos este turno")
+            return
+        await ws.send_text(json.dumps({"type": "snapshot", "seq": 0,
+                                       "office": {"name": engine.config.name},
+                                       "ticket": view}, ensure_ascii=False))
+        receiver = asyncio.create_task(_drain_incoming(ws))
+        try:
+            await _follow(ws, sub, receiver, engine, ticket_id, view)
+        finally:
+            receiver.cancel()
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hub.unsubscribe(sub)
+
+
+async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], engine: Engine,
+                  ticket_id: str, last: dict[str, Any]) -> None:
+    while True:
+        getter = asyncio.ensure_future(sub.queue.get())
+        done, _ = await asyncio.wait({getter, receiver}, timeout=HEARTBEAT_S,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if receiver in done:
+            getter.cancel()
+            return
+        if not done:
+            getter.cancel()
+            beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz)}
+            await ws.send_text(json.dumps(beat))
+            continue
+        if getter.result() is None:  # too slow: the hub dropped us
+            await ws.close(code=4408, reason="cliente demasiado lento")
+            return
+        while not sub.queue.empty():  # coalesce a burst into one re-read
+            if sub.queue.get_nowait() is None:
+                await ws.close(code=4408, reason="cliente demasiado lento")
+                return
+        try:
+            view = public_ticket(await engine.get_ticket(ticket_id))
+        except NotFound:
+            await ws.close(code=4404, reason="No encontramos este turno")
+            return
+        if view != last:
+            last = view
+            await ws.send_text(json.dumps({"type": "ticket.update", "ticket": view},
+                                          ensure_ascii=False))

@@ -1,0 +1,163 @@
+// The citizen's ticket page (/t/<id>): this ticket only, live, in plain Spanish.
+//
+// Live updates come from WS /api/v1/tickets/<id>/live through the shared LiveEvents client
+// (reconnects with back-off). While that link is down the page polls GET /api/v1/tickets/<id>
+// every few seconds, so a phone on a flaky connection still learns it is being called.
+
+import { LiveEvents } from "/static/common/live.js";
+import { mountSurvey } from "/static/survey/survey.js";
+
+const POLL_MS = 8000;
+const FINAL = new Set(["done", "cancelled", "not_attended"]);
+const id = document.body.dataset.ticket;
+const $ = (name) => document.getElementById(name);
+
+let last = null;
+let pollTimer = null;
+let finished = false;
+
+function counterPhrase(ticket) {
+  const name = ticket.counter_name || (ticket.counter ? `Ventanilla ${ticket.counter}` : "");
+  if (!name) return "una ventanilla";
+  return /^ventanilla\b/i.test(name) ? `la ${name.charAt(0).toLowerCase()}${name.slice(1)}`
+                                      : name;
+}
+
+function peopleAhead(n) {
+  if (n === 0) return "Nadie: usted es el siguiente";
+  if (n === 1) return "1 persona";
+  return `${n} personas`;
+}
+
+function waitText(minutes) {
+  if (minutes === null || minutes === undefined) return "—";
+  if (minutes < 1) return "Menos de un minuto";
+  if (minutes === 1) return "Alrededor de 1 minuto";
+  return `Alrededor de ${minutes} minutos`;
+}
+
+function describe(ticket) {
+  const where = counterPhrase(ticket);
+  switch (ticket.status) {
+    case "waiting": {
+      const n = ticket.ahead;
+      const detail = n === 0 ? "Usted es el siguiente. Esté atento al llamado."
+        : n === 1 ? "Hay 1 persona antes que usted."
+        : `Hay ${n} personas antes que usted.`;
+      return { title: "En espera", detail, tone: "waiting" };
+    }
+    case "called":
+      return {
+        title: "¡Es su turno!",
+        detail: `Acérquese a ${where}.` +
+          (ticket.call_count > 1 ? " Lo están llamando de nuevo." : ""),
+        tone: "called",
+      };
+    case "serving":
+      return { title: "En atención", detail: `Lo están atendiendo en ${where}.`, tone: "serving" };
+    case "done":
+      return { title: "Atendido", detail: "Su atención terminó. Gracias por su visita.",
+               tone: "final" };
+    case "no_show":
+      return { title: "No se presentó",
+               detail: "Lo llamaron y no se acercó. Si todavía está en la oficina, acérquese " +
+                       "a una ventanilla y muestre su tiquete.", tone: "final" };
+    case "cancelled":
+      return { title: "Turno cancelado",
+               detail: "Si todavía necesita atención, tome un turno nuevo en el quiosco.",
+               tone: "final" };
+    case "not_attended":
+      return { title: "No atendido",
+               detail: "La oficina cerró antes de atender este turno. Tome un turno nuevo en " +
+                       "su próxima visita.", tone: "final" };
+    default:
+      return { title: "Estado desconocido", detail: "", tone: "final" };
+  }
+}
+
+function show(ticket) {
+  if (!ticket || ticket.id !== id) return;
+  const before = last;
+  last = ticket;
+  const view = describe(ticket);
+  $("number").textContent = ticket.number;
+  $("service").textContent = ticket.service_name || "";
+  $("preferential").hidden = !ticket.preferential;
+  $("status-title").textContent = view.title;
+  $("status-detail").textContent = view.detail;
+  $("status").className = `status is-${view.tone}`;
+  document.title = view.tone === "called" ? `¡Es su turno! — ${ticket.number}`
+                                          : `Turno ${ticket.number}`;
+  const waiting = ticket.status === "waiting";
+  $("facts").hidden = !waiting;
+  if (waiting) {
+    $("ahead").textContent = peopleAhead(ticket.ahead);
+    $("wait").textContent = waitText(ticket.estimated_wait_min);
+  }
+  const time = new Date().toLocaleTimeString("es-CO", { hour: "numeric", minute: "2-digit" });
+  $("updated").textContent = `Actualizado: ${time}`;
+
+  const newlyCalled = ticket.status === "called" &&
+    (!before || before.status !== "called" || before.call_count !== ticket.call_count);
+  if (newlyCalled && before && navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+  if (FINAL.has(ticket.status)) finish();
+}
+
+// ------------------------------------------------------------------ fallback polling
+
+async function poll() {
+  try {
+    const response = await fetch(`/api/v1/tickets/${encodeURIComponent(id)}`,
+                                 { credentials: "omit" });
+    if (response.ok) show(await response.json());
+  } catch (e) {
+    // still offline: the next round tries again
+  }
+}
+
+function startPolling() {
+  if (pollTimer || finished) return;
+  pollTimer = setInterval(poll, POLL_MS);
+}
+
+function stopPolling() {
+  clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+function finish() {
+  if (finished) return;
+  finished = true;
+  stopPolling();
+  live.stop();
+  $("offline").hidden = true;
+  if (last && last.status === "done") offerSurvey();
+}
+
+// The service cycle ends with the citizen's rating: once the attention is done, the page
+// offers the satisfaction survey (one anonymous answer per ticket).
+function offerSurvey() {
+  const section = $("survey");
+  section.hidden = false;
+  mountSurvey(section, { ticketId: id });
+}
+
+const live = new LiveEvents({
+  path: `/api/v1/tickets/${encodeURIComponent(id)}/live`,
+  onSnapshot: (message) => show(message.ticket),
+  onEvent: (message) => {
+    if (message.type === "ticket.update") show(message.ticket);
+  },
+  onStatus: (connected) => {
+    if (finished) return;
+    $("offline").hidden = connected;
+    if (connected) stopPolling();
+    else startPolling();
+  },
+});
+live.start();
+poll();
+// The first connection attempt may fail without a status change: poll until it works.
+setTimeout(() => {
+  if (!live.connected) startPolling();
+}, POLL_MS);

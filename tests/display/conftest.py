@@ -1,0 +1,69 @@
+"""Helpers for the board and ticket-page tests: open a board in Chromium, run axe-core
+(installed by the shared ``axe_source`` fixture)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import LiveServer
+
+BOARD_READY_MS = 15_000
+
+
+def open_board(browser: Any, server: LiveServer, query: str = "",
+               viewport: tuple[int, int] = (1920, 1080)) -> Any:
+    """A board page signed in with the display token, connected to the events websocket."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    page.on("console", lambda m: print(f"[board console] {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.goto(f"{server.base_url}/display?token={server.display_token}{query}")
+    wait_connected(page)
+    return page
+
+
+def wait_body(page: Any, attribute: str, value: str, timeout: int = BOARD_READY_MS) -> None:
+    """Wait for a data-* hook on <body> (a selector: the page's CSP forbids eval)."""
+    page.locator(f"body[data-{attribute}='{value}']").wait_for(state="attached",
+                                                                timeout=timeout)
+
+
+def wait_connected(page: Any, timeout: int = BOARD_READY_MS) -> None:
+    wait_body(page, "connected", "true", timeout)
+
+
+def hooks(page: Any) -> dict[str, str]:
+    data: dict[str, str] = page.evaluate("({...document.body.dataset})")
+    return data
+
+
+def call_next(server: LiveServer, token: str, counter: int) -> dict[str, Any]:
+    with server.client(token) as c:
+        r = c.post(f"/api/v1/counters/{counter}/next")
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+@pytest.fixture
+def axe(axe_source: str) -> Callable[[Any], list[dict[str, Any]]]:
+    """``axe(page)`` → the serious and critical accessibility violations on the page, with
+    the page's real CSP in force (axe is evaluated through the devtools protocol instead of
+    an injected script tag, so no ``bypass_csp`` context is needed)."""
+
+    def run(page: Any) -> list[dict[str, Any]]:
+        # Evaluated through the devtools protocol: the page's strict CSP forbids inline scripts.
+        page.evaluate(axe_source + "\n;undefined")
+        result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
+        violations: list[dict[str, Any]] = json.loads(result)["violations"]
+        return [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+            for v in violations if v["impact"] in ("serious", "critical")
+        ]
+
+    return run
