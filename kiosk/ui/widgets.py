@@ -1,0 +1,113 @@
+"""Reusable kiosk widgets; their look is in ``kv/common.kv``."""
+
+from __future__ import annotations
+
+from kivy.graphics.texture import Texture
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.utils import escape_markup
+
+from kiosk.qr import qr_rgba
+from kiosk.theme import rgba
+
+#: (background, pressed background, text, secondary text) per kind of button.
+_KINDS = {
+    "primary": ("primary", "primary_down", "on_primary", "on_primary_soft"),
+    "preferential": ("preferential", "preferential_down", "on_preferential",
+                     "on_preferential_soft"),
+    "back": ("back", "back_down", "on_back", "on_back"),
+}
+
+
+class KioskButton(ButtonBehavior, Label):
+    """A large rounded button: a title in bold and, optionally, one line of description.
+
+    Long titles (some group names are long) wrap, and the text shrinks until it fits the
+    button instead of being cut. ``action`` is called on release with no arguments.
+    """
+
+    title = StringProperty("")
+    desc = StringProperty("")
+    kind = OptionProperty("primary", options=list(_KINDS))
+    title_size = NumericProperty(40)
+    desc_size = NumericProperty(28)
+    #: Shrink factor applied to both sizes so the text fits; reset when anything changes.
+    scale = NumericProperty(1.0)
+    bg = ListProperty([0, 0, 0, 1])
+    border = BooleanProperty(False)
+    action = ObjectProperty(None, allownone=True)
+
+    MIN_SCALE = 0.5
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        for name in ("title", "desc", "title_size", "desc_size", "size"):
+            self.fbind(name, self._restart_fit)
+        for name in ("kind", "state", "disabled", "scale"):
+            self.fbind(name, self._refresh)
+        self.fbind("texture_size", self._fit)
+        self._refresh()
+
+    def _restart_fit(self, *_: object) -> None:
+        if self.scale != 1.0:
+            self.scale = 1.0  # → _refresh
+        else:
+            self._refresh()
+
+    def _fit(self, *_: object) -> None:
+        room = self.height  # the texture includes the padding
+        if self.texture_size[1] > room > 0 and self.scale > self.MIN_SCALE:
+            self.scale = max(self.MIN_SCALE, self.scale * 0.9)
+
+    def _refresh(self, *_: object) -> None:
+        bg, down, fg, soft = _KINDS[self.kind]
+        if self.disabled:
+            bg, fg, soft = "disabled", "on_disabled", "on_disabled"
+        elif self.state == "down":
+            bg = down
+        self.bg = list(rgba(bg))
+        self.color = rgba(fg)
+        self.border = self.kind == "back"
+        size = int(self.title_size * self.scale)
+        text = f"[b][size={size}]{escape_markup(self.title)}[/size][/b]"
+        if self.desc:
+            r, g, b, _ = rgba(soft)
+            hexa = f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+            text += (f"\n[size={int(self.desc_size * self.scale)}][color={hexa}]"
+                     f"{escape_markup(self.desc)}[/color][/size]")
+        self.text = text
+
+    def on_release(self) -> None:
+        if self.action is not None:
+            self.action()
+
+
+class QRCode(Image):
+    """The QR code of ``data``, drawn with sharp square modules."""
+
+    data = StringProperty("")
+
+    def on_data(self, _instance: object, value: str) -> None:
+        if not value:
+            self.texture = None
+            return
+        side, pixels = qr_rgba(value)
+        texture = Texture.create(size=(side, side), colorfmt="rgba")
+        texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
+        texture.mag_filter = "nearest"
+        texture.min_filter = "nearest"
+        self.texture = texture
+
+
+class Spacer(BoxLayout):
+    """Empty space that takes what is left."""
