@@ -26,10 +26,11 @@ class ServerError(Exception):
 class KioskApi:
     """One kiosk's connection to the server, authenticated with its device token."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 5.0) -> None:
+    def __init__(self, base_url: str, token: str, timeout: float = 5.0,
+                 name: str = "quiosco") -> None:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + API,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "turnero-kiosk"},
+            headers={"Authorization": f"Bearer {token}", "User-Agent": f"turnero-kiosk ({name})"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
         )
 

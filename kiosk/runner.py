@@ -46,7 +46,7 @@ def build_app(settings: KioskSettings) -> KioskApp:
     """
     printing = TicketPrinting(settings.printer, settings.paper)
     service = KioskService(KioskApi(settings.server, settings.token,
-                                    settings.request_timeout_s), printing)
+                                    settings.request_timeout_s, settings.name), printing)
     configure_kivy(settings)
     from kiosk.ui.app import KioskApp
 

@@ -40,7 +40,8 @@ class KioskSettings:
 
     server: str = ""
     token: str = ""
-    printer: str = "dummy"
+    #: Required: a kiosk without a configured printer must not claim tickets were printed.
+    printer: str = ""
     paper: str = "80"
     fullscreen: bool = False
     lang: str = "es"
@@ -58,7 +59,7 @@ class KioskSettings:
     refresh_s: float = 60
     retry_s: float = 3
     request_timeout_s: float = 5
-    #: Name shown in logs; the server knows the kiosk by its token.
+    #: Name sent to the server in the User-Agent (its logs); the token identifies the kiosk.
     name: str = "quiosco"
 
     @property

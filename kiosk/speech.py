@@ -47,6 +47,13 @@ class Speaker:
             proc = self._current
         threading.Thread(target=proc.wait, daemon=True).start()  # reap it when it ends
 
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the current prompt has been said (tests, shutdown)."""
+        with self._lock:
+            proc = self._current
+        if proc is not None:
+            proc.wait(timeout)
+
     def stop(self) -> None:
         with self._lock:
             self._stop_current()

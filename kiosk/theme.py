@@ -145,11 +145,11 @@ def layout_kind(width: int, height: int) -> str:
 #: with the real short side (the screen is seen from arm's length whatever its pixels).
 _SIZES: dict[str, dict[str, int]] = {
     "portrait": dict(
-        ref=1080, pad=48, gap=28, header_h=190, service_h=230, group_h=210, back_w=300,
+        ref=1080, pad=48, gap=28, header_h=190, service_h=230, group_h=260, back_w=300,
         font_header=44, font_title=66, font_body=46, font_small=36, font_button=54,
-        font_button_desc=34, font_welcome=92, font_number=300, qr_side=470, radius=22),
+        font_button_desc=34, font_welcome=92, font_number=360, qr_side=470, radius=22),
     "landscape": dict(
-        ref=1080, pad=48, gap=28, header_h=150, service_h=200, group_h=170, back_w=300,
+        ref=1080, pad=48, gap=28, header_h=150, service_h=200, group_h=195, back_w=300,
         font_header=40, font_title=60, font_body=42, font_small=32, font_button=48,
         font_button_desc=30, font_welcome=92, font_number=260, qr_side=420, radius=22),
     "compact": dict(

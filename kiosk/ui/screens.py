@@ -72,16 +72,19 @@ class ChoiceScreen(KioskScreen):
         grid.cols = app.layout.columns(self.what, len(answers))
         for spec in answers:
             button = self._button(app, spec)
-            button.fbind("scale", self._same_scale)
+            button.shared_scale = True
+            button.fbind("fit_scale", self._same_scale)
             grid.add_widget(button)
         self.fit_rows()
+        self._same_scale()
 
-    def _same_scale(self, _button: object, scale: float) -> None:
+    def _same_scale(self, *_: object) -> None:
         """When one answer must shrink to fit, all shrink alike: a grid of mixed type sizes
         looks broken and reads badly."""
-        for button in self.ids.grid.children:
-            if button.scale > scale:
-                button.scale = scale
+        buttons = self.ids.grid.children
+        scale = min((b.fit_scale for b in buttons), default=1.0)
+        for button in buttons:
+            button.scale = scale
 
     def fit_rows(self, *_: object) -> None:
         """Make the rows share the space, down to the minimum touch size; only if even that

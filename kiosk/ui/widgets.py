@@ -33,7 +33,10 @@ class KioskButton(ButtonBehavior, Label):
     """A large rounded button: a title in bold and, optionally, one line of description.
 
     Long titles (some group names are long) wrap, and the text shrinks until it fits the
-    button instead of being cut. ``action`` is called on release with no arguments.
+    button instead of being cut: ``fit_scale`` is the largest scale that fits, computed at
+    once when the size or text changes (no visible shrinking). ``scale`` is the one drawn; a
+    grid of answers sets every button to the grid's smallest ``fit_scale`` (``shared_scale``).
+    ``action`` is called on release with no arguments.
     """
 
     title = StringProperty("")
@@ -41,8 +44,9 @@ class KioskButton(ButtonBehavior, Label):
     kind = OptionProperty("primary", options=list(_KINDS))
     title_size = NumericProperty(40)
     desc_size = NumericProperty(28)
-    #: Shrink factor applied to both sizes so the text fits; reset when anything changes.
+    fit_scale = NumericProperty(1.0)
     scale = NumericProperty(1.0)
+    shared_scale = BooleanProperty(False)
     bg = ListProperty([0, 0, 0, 1])
     border = BooleanProperty(False)
     action = ObjectProperty(None, allownone=True)
@@ -51,41 +55,50 @@ class KioskButton(ButtonBehavior, Label):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        for name in ("title", "desc", "title_size", "desc_size", "size"):
-            self.fbind(name, self._restart_fit)
+        for name in ("title", "desc", "title_size", "desc_size", "size", "padding"):
+            self.fbind(name, self._fit)
         for name in ("kind", "state", "disabled", "scale"):
             self.fbind(name, self._refresh)
-        self.fbind("texture_size", self._fit)
-        self._refresh()
-
-    def _restart_fit(self, *_: object) -> None:
-        if self.scale != 1.0:
-            self.scale = 1.0  # → _refresh
-        else:
-            self._refresh()
+        self._fit()
 
     def _fit(self, *_: object) -> None:
-        room = self.height  # the texture includes the padding
-        if self.texture_size[1] > room > 0 and self.scale > self.MIN_SCALE:
-            self.scale = max(self.MIN_SCALE, self.scale * 0.9)
+        scale = 1.0
+        # Set here, not in kv: the wrap width must be current before measuring.
+        self.text_size = (max(1, self.width - self.padding[0] - self.padding[2]), None)
+        if self.width > 1 and self.height > 1:
+            while True:
+                self.text = self._markup(scale)
+                self.texture_update()  # measure now, not on the next frame
+                if self.texture_size[1] <= self.height or scale <= self.MIN_SCALE:
+                    break
+                scale = max(self.MIN_SCALE, scale * 0.9)
+        self.fit_scale = scale
+        if not self.shared_scale:
+            self.scale = scale
+        self._refresh()
+
+    def _markup(self, scale: float) -> str:
+        _bg, _down, _fg, soft = _KINDS[self.kind]
+        if self.disabled:
+            soft = "on_disabled"
+        text = f"[b][size={int(self.title_size * scale)}]{escape_markup(self.title)}[/size][/b]"
+        if self.desc:
+            r, g, b, _ = rgba(soft)
+            hexa = f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+            text += (f"\n[size={int(self.desc_size * scale)}][color={hexa}]"
+                     f"{escape_markup(self.desc)}[/color][/size]")
+        return text
 
     def _refresh(self, *_: object) -> None:
-        bg, down, fg, soft = _KINDS[self.kind]
+        bg, down, fg, _soft = _KINDS[self.kind]
         if self.disabled:
-            bg, fg, soft = "disabled", "on_disabled", "on_disabled"
+            bg, fg = "disabled", "on_disabled"
         elif self.state == "down":
             bg = down
         self.bg = list(rgba(bg))
         self.color = rgba(fg)
         self.border = self.kind == "back"
-        size = int(self.title_size * self.scale)
-        text = f"[b][size={size}]{escape_markup(self.title)}[/size][/b]"
-        if self.desc:
-            r, g, b, _ = rgba(soft)
-            hexa = f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-            text += (f"\n[size={int(self.desc_size * self.scale)}][color={hexa}]"
-                     f"{escape_markup(self.desc)}[/color][/size]")
-        self.text = text
+        self.text = self._markup(self.scale)
 
     def on_release(self) -> None:
         if self.action is not None:

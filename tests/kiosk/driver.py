@@ -44,7 +44,8 @@ class Driver:
         self.prefix = self.spec.get("prefix", "kiosk")
         self.app = build_app(KioskSettings(**self.spec["settings"]))
         self.result: dict[str, Any] = {"ok": False, "screens": [], "tickets": {}, "prints": {},
-                                       "buttons": {}, "texts": {}, "qr": {}, "shots": {}}
+                                       "buttons": {}, "texts": {}, "qr": {}, "shots": {},
+                                       "timeline": [[time.monotonic(), "start", ""]]}
 
     # ------------------------------------------------------------------ helpers
     async def until(self, condition: Any, timeout: float, what: str) -> None:
@@ -143,6 +144,7 @@ class Driver:
                 titles = [getattr(b, "title", "?") for b in self.visible_buttons()]
                 raise LookupError(f"no visible button {target!r} on {self.app.screen}: {titles}")
             x, y = buttons[0].to_window(*buttons[0].center)
+        self.result["timeline"].append([time.monotonic(), "touch", target])
         for _ in range(times):
             touch = UnitTestTouch(x, y)
             touch.touch_down()
@@ -168,6 +170,10 @@ class Driver:
             self.result["qr"][name] = {"data": qr.data, "rect": self.window_rect(qr),
                                        "norm_image_size": list(qr.norm_image_size)}
 
+    def _screen_changed(self, _app: Any, screen: str) -> None:
+        self.result["screens"].append(screen)
+        self.result["timeline"].append([time.monotonic(), "screen", screen])
+
     # ------------------------------------------------------------------ run
     async def scenario(self) -> None:
         try:
@@ -184,7 +190,9 @@ class Driver:
         from kivy.core.window import Window
         from kivy.metrics import Metrics
 
-        self.app.bind(screen=lambda _a, v: self.result["screens"].append(v))
+        self.app.bind(screen=self._screen_changed)
+        self.app.bind(print_state=lambda _a, v: self.result["timeline"].append(
+            [time.monotonic(), "print", v]))
         await asyncio.gather(self.app.async_run(async_lib="asyncio"), self.scenario())
         self.result.update(
             dpi=Metrics.dpi, window=list(Window.size), spoken=self.app.speaker.spoken,

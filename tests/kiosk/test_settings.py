@@ -52,7 +52,7 @@ def test_every_problem_is_named(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as e:
         KioskSettings(server="192.168.1.10", token="", size="grande", paper="70").check()
     text = "\n".join(e.value.problems)
-    for key in ("server", "token", "size", "paper"):
+    for key in ("server", "token", "printer", "size", "paper"):
         assert f"{key}:" in text
 
 
