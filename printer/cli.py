@@ -75,7 +75,7 @@ def _run_test(args: argparse.Namespace) -> int:
         with open_printer(args.spec) as printer:
             status = printer.status()
             if status.blocked:
-                return _fail(status.message)
+                return _fail(f"No se puede imprimir en {printer.spec}: {status.message}")
             printer.send(data)
             spec = printer.spec
     except (PrinterError, ValueError) as err:
@@ -88,11 +88,12 @@ def _run_status(args: argparse.Namespace) -> int:
     try:
         with open_printer(args.spec) as printer:
             status = printer.status()
+            spec = printer.spec
     except PrinterError as err:
         return _fail(str(err))
     if status.blocked:
-        return _fail(status.message)
-    print(status.message)
+        return _fail(f"{spec}: {status.message}")
+    print(f"{spec}: {status.message}")
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ import qrcode
 from escpos.constants import QR_ECLEVEL_M
 from escpos.magicencode import Encoder, MagicEncode
 from escpos.printer import Dummy
+from qrcode.exceptions import DataOverflowError
 
 from printer.codepage import fit_to_codepage
 from printer.profiles import PaperProfile
@@ -147,13 +148,16 @@ def number_size(number: str, profile: PaperProfile) -> int:
 def qr_module_size(url: str, profile: PaperProfile) -> int:
     """Largest QR module (dots) that keeps the code, with its quiet zone, inside the paper.
 
-    The printer builds the QR itself; the ``qrcode`` package only tells how many modules the
-    printer will need for this URL at error-correction level M.
+    The printer builds the QR itself; the ``qrcode`` package only works out the symbol version
+    (its size) for this URL at error-correction level M, in byte mode as the printer encodes it.
     """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(url)
-    code.make(fit=True)
-    modules = code.modules_count + 8  # 4-module quiet zone on each side
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url, optimize=0)
+    try:
+        version = code.best_fit()
+    except (DataOverflowError, ValueError):  # qrcode raises either, depending on length
+        return 1  # too long for any QR; the printer will skip it, the ticket still prints
+    modules = 17 + 4 * version + 8  # symbol plus a 4-module quiet zone on each side
     return max(1, min(profile.qr_max_module, profile.dots // modules))
 
 

@@ -23,6 +23,14 @@ from printer.status import PrinterStatus, query_status
 #: Upper bound for connecting and for waiting on a stalled link, in seconds.
 LINK_TIMEOUT_S = 2.0
 
+try:
+    from termios import error as _termios_error  # pyserial lets some of these through
+except ImportError:  # Windows
+    _termios_error = OSError
+
+#: What a broken or missing device raises, from the OS, pyserial, pyusb or python-escpos.
+LINK_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, EscposError, _termios_error)
+
 
 class TicketPrinter(ABC):
     """A printer the kiosk can send a finished print job to.
@@ -85,7 +93,7 @@ class EscposTransport(TicketPrinter):
             self._printer = self._connect()
         except PrinterUnavailable:
             raise
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             raise PrinterUnavailable(
                 f"No se pudo abrir la impresora {self.spec}: {explain(err)}"
             ) from err
@@ -95,7 +103,7 @@ class EscposTransport(TicketPrinter):
         assert self._printer is not None
         try:
             self._write(self._printer, data)
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             self.close()  # the next call reconnects, e.g. after the cable is plugged back
             raise PrinterUnavailable(f"No se pudo imprimir en {self.spec}: {explain(err)}") from err
 
@@ -105,7 +113,7 @@ class EscposTransport(TicketPrinter):
             return query_status(self)
         except PrinterUnavailable as err:
             return PrinterStatus.unreachable(str(err))
-        except (OSError, ValueError, EscposError) as err:
+        except LINK_ERRORS as err:
             self.close()
             return PrinterStatus.unreachable(
                 f"No se pudo consultar la impresora {self.spec}: {explain(err)}"
@@ -113,10 +121,16 @@ class EscposTransport(TicketPrinter):
 
     def close(self) -> None:
         printer, self._printer = self._printer, None
-        if printer is not None:
-            # Closing a link that already broke: there is nothing left to release.
-            with contextlib.suppress(OSError, ValueError, EscposError):
-                printer.close()
+        if printer is None:
+            return
+        try:
+            printer.close()  # flushes first, which fails on a link that already broke
+        except Exception:
+            # Release the handle without flushing, and leave python-escpos nothing to close
+            # again when it garbage-collects the object (its __del__ calls close()).
+            device, printer._device = printer._device, False
+            with contextlib.suppress(Exception):
+                device.close()
 
     def _write(self, printer: Escpos, data: bytes) -> None:
         """Write ``data`` through the library (overridden where a timeout must be set first)."""
@@ -163,7 +177,8 @@ def explain(err: BaseException) -> str:
         return "la impresora no respondió a tiempo"
     if isinstance(err, AssertionError):  # python-escpos' way of saying "USB device not found"
         return "no se encontró el dispositivo USB (¿está conectado y encendido?)"
-    if isinstance(err, OSError) and err.errno in _ERRNO_TEXT:
-        return _ERRNO_TEXT[err.errno]
+    code = err.errno if isinstance(err, OSError) else (err.args or [None])[0]
+    if code in _ERRNO_TEXT:  # also termios.error, which carries (errno, text) but is no OSError
+        return _ERRNO_TEXT[code]
     text = " ".join(str(err).split())
     return text or type(err).__name__

@@ -77,6 +77,8 @@ class PtyPrinter(FakePrinterPeer):
                 os.write(self.master, reply)
 
     def close(self) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._thread.join(2)
         os.close(self.master)
@@ -117,6 +119,8 @@ class TcpPrinterPeer(FakePrinterPeer):
                         conn.sendall(reply)
 
     def close(self) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._thread.join(2)
         self._server.close()

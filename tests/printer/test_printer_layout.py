@@ -134,6 +134,7 @@ def test_qr_module_fits_the_paper() -> None:
     for profile in (PAPER_58, PAPER_80):
         module = qr_module_size(very_long, profile)
         assert 1 <= module < profile.qr_max_module
+    assert qr_module_size("x" * 3000, PAPER_80) == 1  # more than any QR holds: no crash
 
 
 def test_ticket_ends_with_a_cut(long_ticket: PrintableTicket) -> None:
