@@ -35,8 +35,9 @@ def configure_kivy(settings: KioskSettings) -> None:
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "show_cursor", "0")
         Config.set("kivy", "exit_on_escape", "0")
-    # A touchscreen is not a mouse: no red multitouch-emulation dots on right click.
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    # A touchscreen is not a mouse: no red multitouch-emulation dots, and no mouse events
+    # while a touch device is active (otherwise one finger can arrive twice).
+    Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")
 
 
 def build_app(settings: KioskSettings) -> KioskApp:

@@ -26,6 +26,9 @@ class KioskScreen(Screen):
 class TouchArea(ButtonBehavior, BoxLayout):
     """A whole area that acts as one big button (the welcome screen)."""
 
+    def on_release(self) -> None:
+        App.get_running_app().start()  # the flow ignores it unless the welcome screen shows
+
 
 class WelcomeScreen(KioskScreen):
     pass

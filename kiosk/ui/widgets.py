@@ -15,6 +15,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.qr import qr_rgba
@@ -101,8 +102,20 @@ class KioskButton(ButtonBehavior, Label):
         self.text = self._markup(self.scale)
 
     def on_release(self) -> None:
-        if self.action is not None:
-            self.action()
+        """Act, unless this button's screen is no longer the one shown.
+
+        A touchscreen can deliver one finger twice (the touch device and the emulated mouse);
+        the second release then belongs to a screen the first one already left.
+        """
+        if self.action is None:
+            return
+        screen = self.parent
+        while screen is not None and not isinstance(screen, Screen):
+            screen = screen.parent
+        if screen is not None and screen.manager is not None and (
+                screen.manager.current != screen.name):
+            return
+        self.action()
 
 
 class QRCode(Image):

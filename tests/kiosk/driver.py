@@ -12,7 +12,8 @@ Steps (one dict each):
   printer's verdict); ``"timeout"`` in seconds.
 - ``{"wait_services": ["A", "B"]}``: until the kiosk offers exactly these services.
 - ``{"touch": "Radicación de PQRSD"}``: touch the centre of the visible button with that
-  title (``"@screen"`` = the centre of the window); ``"times": 2`` touches twice, back to back.
+  title (``"@screen"`` = the centre of the window); ``"times": 2`` touches twice, back to back;
+  with ``"overlapping": true`` as one finger reported twice (down, down, up, up).
 - ``{"shot": "services"}``: screenshot to ``<shots>/<prefix>-services.png``, and record the
   visible buttons' sizes and the QR code's place.
 - ``{"record": "general"}``: keep the ticket on screen and the print state under that name.
@@ -117,7 +118,7 @@ class Driver:
             await self.until(lambda: [x.code for x in app.services] == want,
                              s.get("timeout", 30), f"services {want}")
         elif "touch" in s:
-            self.touch(s["touch"], s.get("times", 1))
+            self.touch(s["touch"], s.get("times", 1), s.get("overlapping", False))
             await self.frames(1)
         elif "shot" in s:
             await self.shot(s["shot"])
@@ -132,7 +133,7 @@ class Driver:
         else:
             raise ValueError(f"unknown step {s}")
 
-    def touch(self, target: str, times: int) -> None:
+    def touch(self, target: str, times: int, overlapping: bool = False) -> None:
         from kivy.core.window import Window
         from kivy.tests.common import UnitTestTouch
 
@@ -145,8 +146,14 @@ class Driver:
                 raise LookupError(f"no visible button {target!r} on {self.app.screen}: {titles}")
             x, y = buttons[0].to_window(*buttons[0].center)
         self.result["timeline"].append([time.monotonic(), "touch", target])
-        for _ in range(times):
-            touch = UnitTestTouch(x, y)
+        touches = [UnitTestTouch(x, y) for _ in range(times)]
+        if overlapping:  # one finger delivered twice: down, down, up, up
+            for touch in touches:
+                touch.touch_down()
+            for touch in touches:
+                touch.touch_up()
+            return
+        for touch in touches:
             touch.touch_down()
             touch.touch_up()
 

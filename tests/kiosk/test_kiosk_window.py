@@ -258,6 +258,9 @@ def test_double_touch_issues_one_ticket_and_idle_returns_home(office_server: Liv
     steps = [
         {"wait": "welcome"}, {"touch": "@screen"}, {"wait": "services"},
         {"touch": "Certificados y constancias"}, {"wait": "groups"},
+        {"touch": "Volver", "times": 2, "overlapping": True},  # one finger, reported twice
+        {"wait": "services"},  # one step back, not two
+        {"touch": "Certificados y constancias"}, {"wait": "groups"},
         {"touch": "No", "times": 2},  # two rapid touches on the last button
         {"wait": "ticket", "printed": True}, {"record": "first"}, {"touch": "Listo"},
         {"wait": "welcome"}, {"touch": "Tomar turno"}, {"wait": "services"},
@@ -273,6 +276,8 @@ def test_double_touch_issues_one_ticket_and_idle_returns_home(office_server: Liv
     assert (general - before[0], preferential - before[1]) == (1, 1)
     assert result["tickets"]["first"]["id"] != result["tickets"]["second"]["id"]
     assert result["screens"][-2:] == ["services", "welcome"]
+    assert result["screens"][:6] == ["offline", "welcome", "services", "groups", "services",
+                                      "groups"]
 
 
 def test_services_refresh_without_restart(live_server: LiveServer, kiosk: Any) -> None:
