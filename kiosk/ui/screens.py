@@ -105,11 +105,11 @@ class ChoiceScreen(KioskScreen):
     def _button(self, app: Any, spec: dict[str, Any]) -> KioskButton:
         return KioskButton(size_hint_y=None, height=app.ui[self.height_key],
                            title_size=app.ui["font_button"],
-                           desc_size=app.ui["font_button_desc"], disabled=app.busy, **spec)
+                           desc_size=app.ui["font_button_desc"], blocked=app.busy, **spec)
 
     def _on_busy(self, _app: object, busy: bool) -> None:
         for button in [*self.ids.grid.children, *self.ids.lead.children]:
-            button.disabled = busy
+            button.blocked = busy
 
     def on_pre_enter(self, *_: object) -> None:
         self.ids.scroll.scroll_y = 1

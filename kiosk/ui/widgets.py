@@ -48,6 +48,9 @@ class KioskButton(ButtonBehavior, Label):
     fit_scale = NumericProperty(1.0)
     scale = NumericProperty(1.0)
     shared_scale = BooleanProperty(False)
+    #: Inert and dimmed while a ticket is being issued. Unlike ``disabled`` this changes only
+    #: the canvas (opacity), not the text, so blocking a grid costs no text rendering.
+    blocked = BooleanProperty(False)
     bg = ListProperty([0, 0, 0, 1])
     border = BooleanProperty(False)
     action = ObjectProperty(None, allownone=True)
@@ -100,6 +103,14 @@ class KioskButton(ButtonBehavior, Label):
         self.color = rgba(fg)
         self.border = self.kind == "back"
         self.text = self._markup(self.scale)
+
+    def on_blocked(self, _instance: object, blocked: bool) -> None:
+        self.opacity = 0.55 if blocked else 1.0
+
+    def on_touch_down(self, touch: object) -> bool:
+        if self.blocked:
+            return bool(self.collide_point(*touch.pos))  # type: ignore[attr-defined]
+        return bool(super().on_touch_down(touch))
 
     def on_release(self) -> None:
         """Act, unless this button's screen is no longer the one shown.

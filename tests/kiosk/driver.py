@@ -180,6 +180,13 @@ class Driver:
     def _screen_changed(self, _app: Any, screen: str) -> None:
         self.result["screens"].append(screen)
         self.result["timeline"].append([time.monotonic(), "screen", screen])
+        self._unshown = screen
+
+    def _flipped(self, *_: Any) -> None:
+        """First frame on the glass after a screen change."""
+        if self._unshown:
+            self.result["timeline"].append([time.monotonic(), "shown", self._unshown])
+            self._unshown = ""
 
     # ------------------------------------------------------------------ run
     async def scenario(self) -> None:
@@ -197,7 +204,9 @@ class Driver:
         from kivy.core.window import Window
         from kivy.metrics import Metrics
 
+        self._unshown = ""
         self.app.bind(screen=self._screen_changed)
+        Window.bind(on_flip=self._flipped)
         self.app.bind(print_state=lambda _a, v: self.result["timeline"].append(
             [time.monotonic(), "print", v]))
         await asyncio.gather(self.app.async_run(async_lib="asyncio"), self.scenario())
