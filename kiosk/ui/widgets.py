@@ -146,5 +146,7 @@ class QRCode(Image):
         self.texture = texture
 
 
-class Spacer(BoxLayout):
-    """Empty space that takes what is left."""
+class MessageCard(BoxLayout):
+    """A message on a white card; ``band`` colours its top edge (look in common.kv)."""
+
+    band = ListProperty([0, 0, 0, 1])
