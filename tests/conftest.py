@@ -111,6 +111,7 @@ class LiveServer:
     db: Path
     config: Path = DEMO_CONFIG
     extra_args: list[str] = field(default_factory=list)
+    open_all_hours: bool = True
     port: int = field(default_factory=free_port)
     tokens: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
@@ -134,7 +135,9 @@ class LiveServer:
 
     def start(self, timeout: float = 20.0) -> None:
         cmd = [sys.executable, "-m", "server", "serve", "--db", str(self.db), "--config",
-               str(self.config), "--port", str(self.port), "--open-all-hours", *self.extra_args]
+               str(self.config), "--port", str(self.port), *self.extra_args]
+        if self.open_all_hours:
+            cmd.append("--open-all-hours")
         self.log_path = self.db.with_suffix(f".{self.port}.log")
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
@@ -194,13 +197,15 @@ class LiveServer:
 
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[Any]:
-    """Factory: ``make_server(config=..., extra_args=[...])`` → started LiveServer."""
+    """Factory: ``make_server(config=..., extra_args=[...], open_all_hours=True)`` → started
+    LiveServer (``open_all_hours=False`` keeps the office's real hours)."""
     servers: list[LiveServer] = []
 
     def make(config: Path = DEMO_CONFIG, extra_args: list[str] | None = None,
-             db: Path | None = None) -> LiveServer:
+             db: Path | None = None, open_all_hours: bool = True) -> LiveServer:
         db = db or tmp_path / f"turnero-{len(servers)}.db"
-        server = LiveServer(db=db, config=config, extra_args=extra_args or [])
+        server = LiveServer(db=db, config=config, extra_args=extra_args or [],
+                            open_all_hours=open_all_hours)
         server.tokens = prepare_database(db, config)
         server.start()
         servers.append(server)

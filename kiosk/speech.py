@@ -1,0 +1,64 @@
+"""Spoken prompts for people who cannot read the screen (``speak = true``), offline.
+
+espeak-ng runs as a child process, so the UI never waits for it; a new prompt cuts the one
+still playing, as a person would expect when they touch the next screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COMMAND = ("espeak-ng", "-s", "150")
+
+
+class Speaker:
+    """``say(text)`` starts speaking and returns at once; ``spoken`` keeps what was said."""
+
+    def __init__(self, enabled: bool, voice: str = "es",
+                 command: tuple[str, ...] = DEFAULT_COMMAND) -> None:
+        self.command = (*command, "-v", voice)
+        self.enabled = enabled and shutil.which(command[0]) is not None
+        if enabled and not self.enabled:
+            log.warning("%s no está instalado: la voz queda desactivada", command[0])
+        self.spoken: list[str] = []
+        self._current: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        if not text:
+            return
+        self.spoken.append(text)
+        if not self.enabled:
+            return
+        with self._lock:
+            self._stop_current()
+            try:
+                self._current = subprocess.Popen(
+                    [*self.command, text], stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError as e:
+                log.warning("no se pudo hablar: %s", e)
+                return
+            proc = self._current
+        threading.Thread(target=proc.wait, daemon=True).start()  # reap it when it ends
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the current prompt has been said (tests, shutdown)."""
+        with self._lock:
+            proc = self._current
+        if proc is not None:
+            proc.wait(timeout)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_current()
+
+    def _stop_current(self) -> None:
+        if self._current is not None and self._current.poll() is None:
+            self._current.terminate()
+        self._current = None

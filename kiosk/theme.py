@@ -1,0 +1,173 @@
+"""Colours and sizes of the kiosk screens, computed in plain Python (tested without Kivy).
+
+Colours: every text/background pair the screens use is listed in :data:`TEXT_ON`, and a test
+checks each against WCAG 2.x AA (contrast ratio ≥ 4.5:1, although all kiosk text is large
+enough that 3:1 would do).
+
+Sizes: the layout depends on the window (portrait 1080×1920, landscape 1920×1080, small
+800×480, or anything in between) and on the screen density, so touch targets are at least
+2 cm on the real glass, not just "big on my monitor".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: The palette, as hex RGB. Dark ink on a light page; saturated buttons with white text.
+PALETTE: dict[str, str] = {
+    "page": "#F2F5F9",
+    "ink": "#10213A",
+    "ink_soft": "#3B4B61",
+    "header": "#0B2545",
+    "on_header": "#FFFFFF",
+    "on_header_soft": "#C9D6E8",
+    "primary": "#0B57A4",
+    "primary_down": "#073D73",
+    "on_primary": "#FFFFFF",
+    "on_primary_soft": "#DCE8F5",
+    "preferential": "#5B2A86",
+    "preferential_down": "#3E1C5C",
+    "on_preferential": "#FFFFFF",
+    "on_preferential_soft": "#E9DDF3",
+    "back": "#FFFFFF",
+    "back_down": "#DCE3EC",
+    "on_back": "#0B2545",
+    "card": "#FFFFFF",
+    "alert": "#9B1C1C",
+    "on_alert": "#FFFFFF",
+    "ok": "#17603A",
+    "on_ok": "#FFFFFF",
+    "disabled": "#9AA6B5",
+    "on_disabled": "#10213A",
+}
+
+#: Every (text, background) pair drawn on screen, for the contrast test.
+TEXT_ON: list[tuple[str, str]] = [
+    ("ink", "page"), ("ink_soft", "page"), ("ink", "card"), ("ink_soft", "card"),
+    ("header", "card"), ("header", "page"),
+    ("on_header", "header"), ("on_header_soft", "header"),
+    ("on_primary", "primary"), ("on_primary_soft", "primary"), ("on_primary", "primary_down"),
+    ("on_preferential", "preferential"), ("on_preferential_soft", "preferential"),
+    ("on_preferential", "preferential_down"),
+    ("on_back", "back"), ("on_back", "back_down"),
+    ("on_alert", "alert"), ("alert", "card"), ("on_ok", "ok"), ("ok", "card"),
+    ("on_disabled", "disabled"),
+]
+
+#: WCAG AA for normal text; large text (≥ 18 pt) needs 3.0.
+AA_NORMAL = 4.5
+
+#: Minimum side of anything a finger must hit.
+MIN_TOUCH_CM = 2.0
+
+
+def rgb(hex_color: str) -> tuple[float, float, float]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255
+
+
+def rgba(name: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """A palette colour as Kivy wants it."""
+    return (*rgb(PALETTE[name]), alpha)
+
+
+def relative_luminance(hex_color: str) -> float:
+    """WCAG 2.x relative luminance."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb(hex_color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(fg: str, bg: str) -> float:
+    a, b = relative_luminance(fg), relative_luminance(bg)
+    lighter, darker = max(a, b), min(a, b)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def cm_to_px(cm: float, dpi: float) -> float:
+    return cm * dpi / 2.54
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Pixel sizes for one window; the .kv files read these as ``app.ui['name']``."""
+
+    kind: str  # "portrait", "landscape" or "compact"
+    width: int
+    height: int
+    dpi: float
+    touch: float  # minimum side of a touch target
+    pad: float  # outer margin
+    gap: float  # space between buttons
+    header_h: float
+    service_h: float
+    group_h: float
+    back_w: float
+    font_header: float
+    font_title: float
+    font_body: float
+    font_small: float
+    font_button: float
+    font_button_desc: float
+    font_welcome: float
+    font_number: float
+    qr_side: float
+    radius: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def columns(self, what: str, count: int) -> int:
+        """Columns for ``count`` answer buttons: one column of wide buttons in portrait, a grid
+        in landscape; more columns only when the answers would not fit otherwise."""
+        if what == "services":
+            limit = {"portrait": 6, "landscape": 6, "compact": 6}[self.kind]
+            few, many = (1, 2) if self.kind == "portrait" else (2, 3)
+        else:
+            limit = {"portrait": 3, "landscape": 4, "compact": 4}[self.kind]
+            few, many = (1, 2) if self.kind == "portrait" else (2, 3)
+        return few if count <= limit else many
+
+
+def layout_kind(width: int, height: int) -> str:
+    if height > width:
+        return "portrait"
+    if height < 700 or width < 1100:
+        return "compact"
+    return "landscape"
+
+
+#: Pixel sizes per layout kind, for a window whose short side is ``ref`` pixels; they scale
+#: with the real short side (the screen is seen from arm's length whatever its pixels).
+_SIZES: dict[str, dict[str, int]] = {
+    "portrait": dict(
+        ref=1080, pad=48, gap=28, header_h=190, service_h=230, group_h=260, back_w=300,
+        font_header=44, font_title=66, font_body=46, font_small=36, font_button=54,
+        font_button_desc=34, font_welcome=92, font_number=360, qr_side=470, radius=22),
+    "landscape": dict(
+        ref=1080, pad=48, gap=28, header_h=150, service_h=200, group_h=195, back_w=300,
+        font_header=40, font_title=60, font_body=42, font_small=32, font_button=48,
+        font_button_desc=30, font_welcome=92, font_number=260, qr_side=420, radius=22),
+    "compact": dict(
+        ref=480, pad=10, gap=8, header_h=64, service_h=100, group_h=100, back_w=170,
+        font_header=20, font_title=28, font_body=24, font_small=18, font_button=25,
+        font_button_desc=17, font_welcome=44, font_number=120, qr_side=260, radius=12),
+}
+#: Sizes a finger must hit: never below MIN_TOUCH_CM on the glass, whatever the scaling.
+_TOUCH_SIZES = ("service_h", "group_h", "back_w")
+
+
+def layout_for(width: int, height: int, dpi: float) -> Layout:
+    """Sizes for a ``width`` × ``height`` window at ``dpi``."""
+    kind = layout_kind(width, height)
+    sizes = dict(_SIZES[kind])
+    scale = min(width, height) / sizes.pop("ref")
+    touch = cm_to_px(MIN_TOUCH_CM, dpi)
+    values = {name: round(px * scale) for name, px in sizes.items()}
+    for name in _TOUCH_SIZES:
+        values[name] = max(values[name], round(touch) + 1)
+    return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch, **values)

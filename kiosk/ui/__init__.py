@@ -1,0 +1,1 @@
+"""Kivy screens of the kiosk (imported only when the kiosk runs)."""
