@@ -141,11 +141,25 @@ def _m002_waiting_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX tickets_line ON tickets(status, service, queued_at)")
 
 
+def _m004_hot_path_indexes(db: sqlite_utils.Database) -> None:
+    """Covering index for "people ahead" (an index-only count per class), and a partial index
+    for the latest attentions of a service (estimates)."""
+    db.execute(
+        """CREATE INDEX tickets_line_class ON tickets(
+               status, service, (group_code IS NOT NULL), queued_at, issued_at, number)"""
+    )
+    db.execute(
+        """CREATE INDEX tickets_served_recent ON tickets(service, day, finished_at)
+           WHERE outcome = 'served'"""
+    )
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_waiting_index", _m002_waiting_index),
     ("003_satisfaction_characterization", m_satisfaction_characterization),
+    ("004_hot_path_indexes", _m004_hot_path_indexes),
 ]
 
 
@@ -322,12 +336,15 @@ class Tx:
         of ``server.queue.policy.rank_in_line`` (kept equal by a property test) so issuing a
         ticket does not read the whole line."""
         row = self._one(
-            """SELECT COUNT(*) FROM tickets
-               WHERE status = 'waiting' AND service = :service AND id != :id AND (
-                 (:preferential = 0 AND group_code IS NOT NULL)
-                 OR ((group_code IS NOT NULL) = :preferential
-                     AND (queued_at, issued_at, number) < (:queued_at, :issued_at, :number)))""",
-            {"service": t.service, "id": t.id, "preferential": int(t.preferential),
+            """SELECT
+                 (SELECT COUNT(*) FROM tickets
+                  WHERE status = 'waiting' AND service = :service
+                    AND (group_code IS NOT NULL) = 1 AND :preferential = 0)
+               + (SELECT COUNT(*) FROM tickets
+                  WHERE status = 'waiting' AND service = :service
+                    AND (group_code IS NOT NULL) = :preferential
+                    AND (queued_at, issued_at, number) < (:queued_at, :issued_at, :number))""",
+            {"service": t.service, "preferential": int(t.preferential),
              "queued_at": t.queued_at, "issued_at": t.issued_at, "number": t.number},
         )
         return int(row[0]) if row else 0
