@@ -149,7 +149,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol
     # fans events out fastest (docs/benchmarks.md).
     uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
-                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"))
+                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
+                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1")
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
