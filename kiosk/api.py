@@ -42,9 +42,12 @@ class KioskApi:
         return Catalog.from_api(self._get("/office"), self._get("/services"),
                                 self._get("/groups"))
 
-    def issue(self, service: str, group: str | None) -> dict[str, Any]:
-        data: dict[str, Any] = self._call("POST", "/tickets",
-                                          {"service": service, "group": group})
+    def issue(self, service: str, group: str | None,
+              request_id: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"service": service, "group": group}
+        if request_id:
+            body["request_id"] = request_id
+        data: dict[str, Any] = self._call("POST", "/tickets", body)
         return data
 
     def report_print(self, ticket_id: str, ok: bool, message: str) -> None:

@@ -17,7 +17,9 @@ Time is passed in (``now``, monotonic seconds) rather than read, for the same re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import uuid
+
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -110,11 +112,13 @@ class Catalog:
 
 @dataclass(frozen=True)
 class IssueRequest:
-    """A ticket to ask the server for; ``number`` tells replies apart."""
+    """A ticket to ask the server for; ``number`` tells replies apart. ``request_id`` is the
+    idempotency key sent to the server: retrying with it can never issue a second turn."""
 
     service: str
     group: str | None
     number: int
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)

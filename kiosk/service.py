@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,10 @@ from kiosk.flow import Catalog, Fault, IssueRequest, Office, PrintState
 from kiosk.printing import PrintOutcome, TicketPrinting
 
 log = logging.getLogger(__name__)
+
+#: Attempts for one ticket request (same idempotency key) before showing "no connection".
+ISSUE_ATTEMPTS = 3
+ISSUE_RETRY_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,17 @@ class KioskService:
         return catalog
 
     def issue(self, request: IssueRequest) -> dict[str, Any]:
-        return self.api.issue(request.service, request.group)
+        """Ask for the ticket; when the link fails mid-request (the server may or may not have
+        issued it), try again with the same idempotency key: the server hands back the ticket
+        it already issued, so a lost answer never costs a turn nor makes two."""
+        for attempt in range(ISSUE_ATTEMPTS):
+            try:
+                return self.api.issue(request.service, request.group, request.request_id)
+            except ServerError as e:
+                if e.fault != Fault.UNREACHABLE or attempt == ISSUE_ATTEMPTS - 1:
+                    raise
+                time.sleep(ISSUE_RETRY_S * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def print_and_report(self, ticket: dict[str, Any], office: Office) -> PrintOutcome:
         """Print one ticket and tell the server how it went (unknown is not reported: the

@@ -225,7 +225,11 @@ class Engine:
         return f"La oficina está cerrada. Abre {describe_moment(nxt, local)}."
 
     async def issue_ticket(self, service: str, group: str | None, actor: Principal,
-                           characterization: dict[str, Any] | None = None) -> dict[str, Any]:
+                           characterization: dict[str, Any] | None = None,
+                           request_id: str | None = None) -> dict[str, Any]:
+        """Issue a ticket. ``request_id`` is the kiosk's idempotency key: when the answer to a
+        first attempt was lost, the retry with the same key gets the same ticket back (field
+        ``replayed``) instead of a second turn."""
         cfg = self.config
         answers = cfg.characterization.validate(characterization)
         svc = cfg.service(service)
@@ -241,6 +245,12 @@ class Engine:
                 raise Invalid(f"El grupo «{g.name}» no está habilitado en esta oficina.")
 
         def issue(tx: Tx) -> dict[str, Any]:
+            if request_id is not None:
+                earlier = tx.ticket_for_request(actor.name, request_id)
+                if earlier is not None:
+                    if (earlier.letter, earlier.group) != (svc.code, group):
+                        raise Conflict("Ese identificador de solicitud ya se usó para otro turno.")
+                    return {**self._waiting_view(tx, earlier), "replayed": True}
             now = self.clock()
             local = self._local(now)
             state = self.opening_state(now)
@@ -253,14 +263,14 @@ class Engine:
                 letter=svc.code, seq=seq, day=day, service=svc.code, group=group,
                 status=Status.WAITING, issued_at=now, queued_at=now, kiosk=actor.name,
             )
-            tx.insert_ticket(t, hour=local.hour, weekday=local.weekday())
+            tx.insert_ticket(t, hour=local.hour, weekday=local.weekday(), request_id=request_id)
             if answers:
                 save_characterization(tx, t.id, answers)
             view = self._waiting_view(tx, t)
             tx.record("ticket.issued", now, {"ticket": view, "counter": None}, ticket_id=t.id,
                       actor=actor.name, actor_role=str(actor.role),
                       detail={"service": t.service, "group": t.group})
-            return view
+            return {**view, "replayed": False}
 
         return await self.store.run(issue)
 

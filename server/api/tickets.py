@@ -19,6 +19,10 @@ class TicketCreate(BaseModel):
         default=None, max_length=20, examples=[None, {"age_band": "60+"}],
         description="Optional anonymous answers (question code → option code), only when the "
                     "office enabled characterization; see GET /api/v1/office.")
+    request_id: str | None = Field(
+        default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="Idempotency key chosen by the kiosk for this request: a retry with the "
+                    "same key returns the ticket already issued (replayed: true), never a second.")
 
 
 class Transfer(BaseModel):
@@ -33,7 +37,8 @@ class PrintReport(BaseModel):
 @router.post("", status_code=201)
 async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await engine.issue_ticket(body.service, body.group, who, body.characterization)
+    return await engine.issue_ticket(body.service, body.group, who, body.characterization,
+                                     body.request_id)
 
 
 @router.get("/{ticket_id}")

@@ -154,12 +154,22 @@ def _m004_hot_path_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_request_ids(db: sqlite_utils.Database) -> None:
+    """A kiosk's idempotency key per ticket: a retried request gets the same ticket back."""
+    db.execute("ALTER TABLE tickets ADD COLUMN request_id TEXT")
+    db.execute(
+        """CREATE UNIQUE INDEX tickets_request ON tickets(kiosk, request_id)
+           WHERE request_id IS NOT NULL"""
+    )
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_waiting_index", _m002_waiting_index),
     ("003_satisfaction_characterization", m_satisfaction_characterization),
     ("004_hot_path_indexes", _m004_hot_path_indexes),
+    ("005_request_ids", _m005_request_ids),
 ]
 
 
@@ -270,12 +280,19 @@ class Tx:
         assert row is not None
         return int(row[0])
 
-    def insert_ticket(self, t: Ticket, hour: int, weekday: int) -> None:
-        cols = ", ".join(_TICKET_COLUMNS) + ", hour, weekday"
-        marks = ", ".join("?" for _ in range(len(_TICKET_COLUMNS) + 2))
+    def insert_ticket(self, t: Ticket, hour: int, weekday: int,
+                      request_id: str | None = None) -> None:
+        cols = ", ".join(_TICKET_COLUMNS) + ", hour, weekday, request_id"
+        marks = ", ".join("?" for _ in range(len(_TICKET_COLUMNS) + 3))
         self.conn.execute(
-            f"INSERT INTO tickets ({cols}) VALUES ({marks})", (*_ticket_values(t), hour, weekday)
+            f"INSERT INTO tickets ({cols}) VALUES ({marks})",
+            (*_ticket_values(t), hour, weekday, request_id),
         )
+
+    def ticket_for_request(self, kiosk: str, request_id: str) -> Ticket | None:
+        row = self._one("SELECT * FROM tickets WHERE kiosk = ? AND request_id = ?",
+                        (kiosk, request_id))
+        return _ticket_from_row(row) if row else None
 
     def save_ticket(self, t: Ticket) -> None:
         sets = ", ".join(f"{c} = ?" for c in _TICKET_COLUMNS[1:])

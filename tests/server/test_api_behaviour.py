@@ -236,3 +236,22 @@ def test_one_counter_per_clerk(app: App) -> None:
     kiosk = app.headers("kiosk")
     assert app.client.get("/api/v1/counters/3", headers=kiosk).json()["state"] == "closed"
     assert app.client.get("/api/v1/counters/4", headers=kiosk).json()["clerk"] == "clerk3"
+
+
+def test_a_retried_issue_with_the_same_request_id_gets_the_same_ticket(app: App) -> None:
+    body = {"service": "A", "group": "AM", "request_id": "kiosk-req-0001"}
+    h = app.headers("kiosk")
+    first = app.client.post("/api/v1/tickets", json=body, headers=h)
+    again = app.client.post("/api/v1/tickets", json=body, headers=h)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["replayed"] is False and again.json()["replayed"] is True
+    assert again.json()["id"] == first.json()["id"]
+    queue = app.client.get("/api/v1/queue", headers=h).json()
+    assert queue["waiting_total"] == 1
+    other = app.client.post("/api/v1/tickets", json={**body, "service": "B"}, headers=h)
+    assert other.status_code == 409
+    bad = app.client.post("/api/v1/tickets", json={**body, "request_id": "a b"}, headers=h)
+    assert bad.status_code == 422
+    fresh = app.client.post("/api/v1/tickets", json={**body, "request_id": "kiosk-req-0002"},
+                            headers=h)
+    assert fresh.json()["number"] == "A-002"
