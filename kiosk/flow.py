@@ -18,7 +18,6 @@ Time is passed in (``now``, monotonic seconds) rather than read, for the same re
 from __future__ import annotations
 
 import uuid
-
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
