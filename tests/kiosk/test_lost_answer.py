@@ -3,6 +3,7 @@ key and the citizen gets exactly one turn (never none, never two)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -55,10 +56,8 @@ class AnswerDroppingProxy:
                 pass
             finally:
                 for s in (src, dst):
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
 
         forward = threading.Thread(target=pump, args=(client, upstream, True), daemon=True)
         forward.start()
