@@ -18,7 +18,7 @@ $(BIN)/turnero: pyproject.toml
 venv: $(BIN)/turnero
 
 demo: venv
-	$(BIN)/turnero demo
+	$(BIN)/turnero demo --history-days 20
 
 # Debian packages for the browser, speech, serial and Kivy tests (needs root; skipped
 # otherwise, and the tests that need them skip locally — never in CI). npm (for axe-core in
