@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,15 +36,9 @@ class StatsService:
 
     # ------------------------------------------------------------------ helpers
 
-    @contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+    def _snapshot(self) -> AbstractContextManager[sqlite3.Connection]:
         """One read transaction: every query of a report sees the same data."""
-        with closing(sq.open_reader(self.db_path)) as conn:
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                conn.execute("COMMIT")
+        return sq.read_snapshot(self.db_path)
 
     def labels(self, conn: sqlite3.Connection) -> Labels:
         cfg = self.config

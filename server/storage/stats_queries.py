@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,17 @@ def open_reader(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+@contextmanager
+def read_snapshot(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """One read transaction: every query of a report sees the same data."""
+    with closing(open_reader(path)) as conn:
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,8 @@ def test_tickets_xlsx_opens_with_numbers_as_numbers(stats_server: LiveServer, tm
     assert 'filename="turnos_2026-03-02_2026-03-03.xlsx"' in r.headers["content-disposition"]
     path = tmp_path / "t.xlsx"
     path.write_bytes(r.content)
-    sheet = openpyxl.load_workbook(path, read_only=True)["Turnos"]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    with closing(openpyxl.load_workbook(path, read_only=True)) as book:
+        table = [list(row) for row in book["Turnos"].iter_rows(values_only=True)]
     header, body = table[0], table[1:]
     assert len(body) == 10
     row = dict(zip(header, body[9], strict=False))  # E-001: waited 40, served in 20
@@ -113,10 +114,11 @@ def test_tickets_xlsx_opens_with_numbers_as_numbers(stats_server: LiveServer, tm
 
 
 def test_summary_xlsx_has_a_sheet_per_dimension(stats_server: LiveServer, tmp_path: Path
-                                                ) -> None:
+                                                , request: pytest.FixtureRequest) -> None:
     path = tmp_path / "s.xlsx"
     path.write_bytes(export(stats_server, format="xlsx", kind="summary").content)
     book = openpyxl.load_workbook(path, read_only=True)
+    request.addfinalizer(book.close)
     assert book.sheetnames[:8] == ["Resumen", "Servicio", "Ventanilla", "Funcionario",
                                    "Grupo preferencial", "Hora del día", "Día",
                                    "Día de la semana"]
@@ -152,7 +154,8 @@ def test_command_line_export_matches_the_api(stats_server: LiveServer, tmp_path:
                            *cmd[-4:]], capture_output=True, text=True, env=subprocess_env(),
                           cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "Resumen" in openpyxl.load_workbook(xlsx, read_only=True).sheetnames
+    with closing(openpyxl.load_workbook(xlsx, read_only=True)) as book:
+        assert "Resumen" in book.sheetnames
     bad = subprocess.run([*cmd[:5], "2026-02-30", *cmd[6:]], capture_output=True, text=True,
                          env=subprocess_env(), cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and "no existe" in bad.stderr
