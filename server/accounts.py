@@ -75,6 +75,8 @@ class Accounts:
         self.clock = clock
         self.throttle = throttle or LoginThrottle()
         self._cache: dict[str, tuple[Principal, float]] = {}
+        #: Told the id of every token revoked here (the app closes its live sockets).
+        self.on_revoke: Callable[[int], None] | None = None
 
     # ------------------------------------------------------------------ users
 
@@ -252,6 +254,9 @@ class Accounts:
         return principal
 
     def _forget(self, token_id: int) -> None:
+        """Drop a revoked token from the cache and close the live sockets it opened."""
+        if self.on_revoke is not None:
+            self.on_revoke(token_id)
         for digest, (p, _) in list(self._cache.items()):
             if p.token_id == token_id:
                 del self._cache[digest]

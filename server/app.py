@@ -80,6 +80,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
         engine.on_events(hub.publish_from_thread)
         app.state.store, app.state.engine, app.state.hub = store, engine, hub
         app.state.accounts = Accounts(store, engine)
+        app.state.accounts.on_revoke = hub.disconnect_token
         app.state.settings = settings
         closed = await engine.close_stale_days()
         if closed:

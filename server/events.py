@@ -16,15 +16,24 @@ from typing import Any
 CLIENT_BUFFER = 256
 
 
+class Revoked:
+    """End marker put in a subscriber's buffer when its token is revoked."""
+
+
+REVOKED = Revoked()
+
+
 @dataclass(eq=False)
 class Subscriber:
     """One connected client's buffer of serialized messages."""
 
-    queue: asyncio.Queue[tuple[int, str] | None] = field(
+    queue: asyncio.Queue[tuple[int, str] | Revoked | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=CLIENT_BUFFER)
     )
     accepts: Callable[[dict[str, Any]], bool] = lambda _m: True
     overflowed: bool = False
+    #: The token the client connected with (None for public feeds).
+    token_id: int | None = None
 
 
 class EventHub:
@@ -39,8 +48,9 @@ class EventHub:
     def client_count(self) -> int:
         return len(self._subscribers)
 
-    def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None) -> Subscriber:
-        sub = Subscriber(accepts=accepts or (lambda _m: True))
+    def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None,
+                  token_id: int | None = None) -> Subscriber:
+        sub = Subscriber(accepts=accepts or (lambda _m: True), token_id=token_id)
         self._subscribers.add(sub)
         return sub
 
@@ -76,6 +86,20 @@ class EventHub:
         while not sub.queue.empty():
             sub.queue.get_nowait()
         sub.queue.put_nowait(None)
+
+    def disconnect_token(self, token_id: int) -> None:
+        """A token was revoked: close the sockets opened with it (from any thread)."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._disconnect_token, token_id)
+
+    def _disconnect_token(self, token_id: int) -> None:
+        for sub in list(self._subscribers):
+            if sub.token_id == token_id:
+                self._subscribers.discard(sub)
+                while not sub.queue.empty():
+                    sub.queue.get_nowait()
+                sub.queue.put_nowait(REVOKED)
 
     def close_all(self) -> None:
         for sub in list(self._subscribers):

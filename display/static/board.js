@@ -171,7 +171,16 @@ async function onEvent(event) {
 
 function setConnected(connected) {
   $("offline").hidden = connected;
+  if (connected) $("offline-text").textContent = "sin conexión";
   hooks.connected = String(connected);
+}
+
+// The server closed the link because this screen's token was revoked (or is not a display
+// token): a technician must issue a new one; say it plainly instead of "sin conexión".
+function setRefused() {
+  $("offline-text").textContent = "pantalla sin autorización: pida un token nuevo";
+  $("offline").hidden = false;
+  hooks.refused = "true";
 }
 
 // ------------------------------------------------------------------ drawing
@@ -294,6 +303,7 @@ const live = new LiveEvents({
   onSnapshot: (snapshot) => serial(() => onSnapshot(snapshot)),
   onEvent: (event) => serial(() => onEvent(event)),
   onStatus: setConnected,
+  onRefused: setRefused,
 });
 live.start();
 // The first attempt may fail silently (no status change): say so if nothing came in 3 s.

@@ -16,7 +16,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from server.api.deps import principal_from
 from server.auth import Role
 from server.engine import Engine
-from server.events import EventHub, Subscriber
+from server.events import EventHub, Revoked, Subscriber
 from server.views import iso
 
 router = APIRouter(tags=["events"])
@@ -37,7 +37,7 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         return
     engine: Engine = ws.app.state.engine
     hub: EventHub = ws.app.state.hub
-    sub = hub.subscribe()
+    sub = hub.subscribe(token_id=principal.token_id)
     try:
         snapshot = await engine.snapshot(include_waiting=principal.role != Role.DISPLAY)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
@@ -72,6 +72,9 @@ async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
         item = getter.result()
         if item is None:  # too slow: the hub dropped us
             await ws.close(code=4408, reason="cliente demasiado lento")
+            return
+        if isinstance(item, Revoked):
+            await ws.close(code=4401, reason="token revocado")
             return
         seq, text = item
         if seq and seq <= last_seq:

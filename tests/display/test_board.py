@@ -197,3 +197,17 @@ def test_board_message_follows_the_configuration(browser: Any, live_server: Live
     page.get_by_text("Hoy atendemos hasta las 4:00 p. m.").wait_for()  # no reload
     assert hooks(page)["connected"] == "true"
     page.context.close()
+
+
+def test_a_revoked_board_says_it_is_not_authorized(browser: Any, live_server: LiveServer
+                                                   ) -> None:
+    page = open_board(browser, live_server, "&silent=1")
+    admin = live_server.login("admin")
+    with live_server.client(admin) as c:
+        token = next(t for t in c.get("/api/v1/admin/tokens").json()
+                     if t["name"] == "pantalla-prueba")
+        assert c.post(f"/api/v1/admin/tokens/{token['id']}/revoke").status_code == 200
+    # the server closes the open socket at once; the board says why instead of "sin conexión"
+    expect(page.locator("#offline-text")).to_have_text(re.compile("sin autorización"))
+    expect(page.locator("#offline")).to_be_visible()
+    page.context.close()

@@ -175,3 +175,32 @@ def test_clerk_cannot_act_on_another_counter(app: App) -> None:
         r = app.client.post(f"/api/v1/counters/2/{action}", json=body, headers=h)
         assert r.status_code == 403
         assert "ventanilla 1" in r.json()["detail"]
+
+
+def test_revoking_a_token_closes_its_open_websocket(tmp_path_factory: pytest.TempPathFactory
+                                                    ) -> None:
+    with running_app(tmp_path_factory.mktemp("revoke")) as a:
+        admin = a.headers("admin")
+        url = f"/api/v1/events?token={a.tokens['display']}"
+        with a.client.websocket_connect(url) as ws:
+            assert ws.receive_json()["type"] == "snapshot"
+            tokens = a.client.get("/api/v1/admin/tokens", headers=admin).json()
+            display = next(t for t in tokens if t["name"] == "pantalla-prueba")
+            r = a.client.post(f"/api/v1/admin/tokens/{display['id']}/revoke", headers=admin)
+            assert r.status_code == 200
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    ws.receive_json()
+            assert closed.value.code == 4401
+
+
+def test_signing_out_closes_the_clerks_websocket(app: App) -> None:
+    token = app.login("clerk4", counter=4)
+    with app.client.websocket_connect(f"/api/v1/events?token={token}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        out = app.client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        assert out.status_code == 200
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_json()
+        assert closed.value.code == 4401

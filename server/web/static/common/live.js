@@ -12,16 +12,19 @@
 //     onSnapshot(snapshot) {},             // full state, on every (re)connect
 //     onEvent(event) {},                   // one change: event.type, event.seq, event.ticket …
 //     onStatus(connected) {},              // true / false as the link comes and goes
-//   });
+//     onRefused(code) {},                  // the server refused the token (4401 / 4403):
+//   });                                    // revoked or wrong role; retries continue slowly
 //   live.start();
 
 export class LiveEvents {
-  constructor({ token = null, path = "/api/v1/events", onSnapshot, onEvent, onStatus }) {
+  constructor({ token = null, path = "/api/v1/events", onSnapshot, onEvent, onStatus,
+                onRefused }) {
     this.token = token;
     this.path = path;
     this.onSnapshot = onSnapshot || (() => {});
     this.onEvent = onEvent || (() => {});
     this.onStatus = onStatus || (() => {});
+    this.onRefused = onRefused || (() => {});
     this.lastSeq = 0;
     this.attempt = 0;
     this.ws = null;
@@ -62,9 +65,15 @@ export class LiveEvents {
     }
     this.ws = ws;
     ws.onmessage = (msg) => this.receive(msg.data);
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.setConnected(false);
+      if (event.code === 4401 || event.code === 4403) {
+        // Revoked or not allowed: say so, and knock again only now and then (a new token
+        // may be issued, or the cookie renewed, without anyone touching the screen).
+        this.attempt = Math.max(this.attempt, 5);
+        this.onRefused(event.code);
+      }
       this.scheduleReconnect();
     };
     ws.onerror = () => ws.close();
