@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -42,7 +43,7 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         snapshot = await engine.snapshot(include_waiting=principal.role != Role.DISPLAY)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
         last_seq = int(snapshot["seq"])
-        receiver = asyncio.create_task(_drain_incoming(ws))
+        receiver = asyncio.create_task(drain_incoming(ws))
         try:
             await _forward(ws, sub, receiver, last_seq, engine)
         finally:
@@ -53,28 +54,46 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         hub.unsubscribe(sub)
 
 
+LEFT = object()  # the client went away
+IDLE = object()  # nothing for HEARTBEAT_S: send a heartbeat
+
+
+async def next_item(sub: Subscriber, receiver: asyncio.Task[None]) -> Any:
+    """The next buffered item for a socket, or LEFT when the client went away, or IDLE after
+    HEARTBEAT_S of silence (time for a heartbeat). Shared by every live endpoint."""
+    getter = asyncio.ensure_future(sub.queue.get())
+    done, _ = await asyncio.wait({getter, receiver}, timeout=HEARTBEAT_S,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if getter not in done:
+        getter.cancel()
+        return LEFT if receiver in done else IDLE
+    return getter.result()
+
+
+async def closed_by_hub(ws: WebSocket, item: Any) -> bool:
+    """Close the socket if the hub ended this subscription (too slow, or token revoked)."""
+    if item is None:
+        await ws.close(code=4408, reason="cliente demasiado lento")
+        return True
+    if isinstance(item, Revoked):
+        await ws.close(code=4401, reason="token revocado")
+        return True
+    return False
+
+
 async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
                    last_seq: int, engine: Engine) -> None:
     """Send buffered events until the client leaves; a heartbeat when nothing happens."""
     while True:
-        getter = asyncio.ensure_future(sub.queue.get())
-        done, _ = await asyncio.wait({getter, receiver}, timeout=HEARTBEAT_S,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if receiver in done:
-            getter.cancel()
+        item = await next_item(sub, receiver)
+        if item is LEFT:
             return
-        if not done:
-            getter.cancel()
+        if item is IDLE:
             beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz),
                     "seq": last_seq}
             await ws.send_text(json.dumps(beat))
             continue
-        item = getter.result()
-        if item is None:  # too slow: the hub dropped us
-            await ws.close(code=4408, reason="cliente demasiado lento")
-            return
-        if isinstance(item, Revoked):
-            await ws.close(code=4401, reason="token revocado")
+        if await closed_by_hub(ws, item):
             return
         seq, text = item
         if seq and seq <= last_seq:
@@ -83,7 +102,7 @@ async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
         await ws.send_text(text)
 
 
-async def _drain_incoming(ws: WebSocket) -> None:
+async def drain_incoming(ws: WebSocket) -> None:
     """Read (and ignore) what the client sends, so a disconnect is noticed at once."""
     try:
         while True:

@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.events import HEARTBEAT_S, _drain_incoming
+from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, next_item
 from server.engine import Engine
 from server.events import EventHub, Subscriber
 from server.queue.model import NotFound
@@ -64,7 +64,7 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
         await ws.send_text(json.dumps({"type": "snapshot", "seq": 0,
                                        "office": {"name": engine.config.name},
                                        "ticket": view}, ensure_ascii=False))
-        receiver = asyncio.create_task(_drain_incoming(ws))
+        receiver = asyncio.create_task(drain_incoming(ws))
         try:
             await _follow(ws, sub, receiver, engine, ticket_id, view)
         finally:
@@ -78,23 +78,17 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
 async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], engine: Engine,
                   ticket_id: str, last: dict[str, Any]) -> None:
     while True:
-        getter = asyncio.ensure_future(sub.queue.get())
-        done, _ = await asyncio.wait({getter, receiver}, timeout=HEARTBEAT_S,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if receiver in done:
-            getter.cancel()
+        item = await next_item(sub, receiver)
+        if item is LEFT:
             return
-        if not done:
-            getter.cancel()
+        if item is IDLE:
             beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz)}
             await ws.send_text(json.dumps(beat))
             continue
-        if getter.result() is None:  # too slow: the hub dropped us
-            await ws.close(code=4408, reason="cliente demasiado lento")
+        if await closed_by_hub(ws, item):
             return
         while not sub.queue.empty():  # coalesce a burst into one re-read
-            if sub.queue.get_nowait() is None:
-                await ws.close(code=4408, reason="cliente demasiado lento")
+            if await closed_by_hub(ws, sub.queue.get_nowait()):
                 return
         try:
             view = public_ticket(await engine.get_ticket(ticket_id))
