@@ -194,8 +194,10 @@ def test_admin_creates_a_user_who_can_then_sign_in(live_server: LiveServer, brow
                    json={"username": "mlopez", "password": "clave-segura-1", "counter": 3},
                    timeout=10)
     assert r.status_code == 401
-    clerk.get_by_role("button", name="Llamar siguiente").click()  # the open panel learns it
+    # The open panel learns it at once: disabling the user closes its live socket (4401) and
+    # the panel, checking its session, asks for a new sign-in without anyone clicking.
     expect(clerk.get_by_text("Su sesión terminó. Ingrese de nuevo.")).to_be_visible()
+    expect(clerk.get_by_label("Usuario")).to_be_visible()
     clerk.context.close()
     page.context.close()
 
