@@ -163,7 +163,7 @@ class Accounts:
         if role == Role.CLERK and counter is None:
             raise Invalid("Elija la ventanilla en la que va a atender.")
         if counter is not None:
-            self.engine._counter(counter)
+            self.engine.counter_config(counter)
         self.throttle.succeeded(*keys)
         token, csrf = new_token(), secrets.token_urlsafe(24)
         now = self.clock()

@@ -26,7 +26,6 @@ class Role(StrEnum):
 
 USER_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY)
-STAFF = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
 #: Roles that may act on any counter (a clerk only on the one they signed in to).
 ALL_COUNTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 

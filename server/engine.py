@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from server.queue.estimate import SAMPLE, estimate_wait_minutes, mean_service_mi
 from server.queue.hours import describe_moment, is_open, next_opening
 from server.queue.model import (
     Conflict,
+    Counter,
     Invalid,
     NotFound,
     OfficeClosed,
@@ -163,7 +164,8 @@ class Engine:
     def _local(self, now: float) -> datetime:
         return datetime.fromtimestamp(now, self.config.tz)
 
-    def _counter(self, number: int) -> Any:
+    def counter_config(self, number: int) -> Counter:
+        """The configured counter, or NotFound in plain Spanish."""
         counter = self.config.counter(number)
         if counter is None:
             raise NotFound(f"La ventanilla {number} no existe.")
@@ -423,7 +425,7 @@ class Engine:
         """``expected`` is the id of the ticket the caller believes is in hand (None: nothing).
         If the counter holds a different ticket, that one is returned and nothing changes: a
         double click (or a stale screen) never closes a ticket unseen nor calls two."""
-        counter = self._counter(number)
+        counter = self.counter_config(number)
         self._may_act_at(actor, number)
 
         def call_next(tx: Tx) -> CallResult:
@@ -451,7 +453,7 @@ class Engine:
         return await self.store.run(call_next)
 
     async def call_specific(self, number: int, ticket_id: str, actor: Principal) -> CallResult:
-        counter = self._counter(number)
+        counter = self.counter_config(number)
         self._may_act_at(actor, number)
 
         def call_one(tx: Tx) -> CallResult:
@@ -537,7 +539,7 @@ class Engine:
         One clerk per counter and one counter per clerk: taking over a counter (``force``)
         ends the sessions bound to it, and signing in elsewhere closes the clerk's previous
         counter. Returns the ids of the sessions ended, so token caches can drop them."""
-        self._counter(number)
+        self.counter_config(number)
         now = self.clock()
         row = tx.counter_row(number)
         held_by_other = row.state != "closed" and row.clerk and \
@@ -574,7 +576,7 @@ class Engine:
                   detail={"state": "closed"})
 
     async def pause(self, number: int, reason: str, actor: Principal) -> dict[str, Any]:
-        self._counter(number)
+        self.counter_config(number)
         self._may_act_at(actor, number)
         if reason not in PAUSE_REASONS:
             raise Invalid(f"Motivo de pausa desconocido; use uno de: {', '.join(PAUSE_REASONS)}.")
@@ -595,7 +597,7 @@ class Engine:
         return await self.store.run(pause)
 
     async def resume(self, number: int, actor: Principal) -> dict[str, Any]:
-        self._counter(number)
+        self.counter_config(number)
         self._may_act_at(actor, number)
 
         def resume(tx: Tx) -> dict[str, Any]:
@@ -609,26 +611,28 @@ class Engine:
         return await self.store.run(resume)
 
     async def counter_state(self, number: int) -> dict[str, Any]:
-        self._counter(number)
+        self.counter_config(number)
         return await self.store.run(lambda tx: self._counter_view(tx, number))
 
     # ------------------------------------------------------------------ closing
+
+    def _end_not_attended(self, tx: Tx, tickets: list[Ticket], actor: str, role: str,
+                          why: str) -> int:
+        now = self.clock()
+        for t in tickets:
+            closed = lifecycle.close_at_day_end(t, now)
+            tx.save_ticket(closed)
+            tx.record("ticket.not_attended", now, {"ticket": self._view(closed), "counter": None},
+                      ticket_id=t.id, actor=actor, actor_role=role, detail={"why": why})
+        return len(tickets)
 
     async def close_stale_days(self) -> int:
         """Tickets left active on a past day end as 'not attended' (run at start and hourly)."""
 
         def close(tx: Tx) -> int:
-            now = self.clock()
-            today = self._local(now).date().isoformat()
-            stale = tx.active_before_day(today)
-            for t in stale:
-                closed = lifecycle.close_at_day_end(t, now)
-                tx.save_ticket(closed)
-                tx.record("ticket.not_attended", now,
-                          {"ticket": self._view(closed), "counter": None}, ticket_id=t.id,
-                          actor="system", actor_role="system",
-                          detail={"why": "cierre del día"})
-            return len(stale)
+            today = self._local(self.clock()).date().isoformat()
+            return self._end_not_attended(tx, tx.active_before_day(today), "system", "system",
+                                          "cierre del día")
 
         return await self.store.run(close)
 
@@ -636,16 +640,8 @@ class Engine:
         """A supervisor ends the day: every waiting ticket of today ends as 'not attended'."""
 
         def close(tx: Tx) -> int:
-            now = self.clock()
-            waiting = tx.tickets_with_status(Status.WAITING)
-            for t in waiting:
-                closed = lifecycle.close_at_day_end(t, now)
-                tx.save_ticket(closed)
-                tx.record("ticket.not_attended", now,
-                          {"ticket": self._view(closed), "counter": None}, ticket_id=t.id,
-                          actor=actor.name, actor_role=str(actor.role),
-                          detail={"why": "cierre del día por supervisor"})
-            return len(waiting)
+            return self._end_not_attended(tx, tx.tickets_with_status(Status.WAITING), actor.name,
+                                          str(actor.role), "cierre del día por supervisor")
 
         return await self.store.run(close)
 
@@ -669,6 +665,3 @@ class Engine:
         await self.store.run(save)
         self.config = new
 
-
-def with_counter(p: Principal, number: int | None) -> Principal:
-    return replace(p, counter=number)

@@ -4,6 +4,7 @@ for every route; the counter a clerk may act on is checked in the engine."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, WebSocket
@@ -11,7 +12,6 @@ from fastapi import Depends, HTTPException, Request, WebSocket
 from server.accounts import Accounts
 from server.auth import Principal, Role
 from server.engine import Engine
-from server.events import EventHub
 
 SESSION_COOKIE = "turnero_session"
 #: HttpOnly cookie holding a display board's device token (set by /display?token=...), kept
@@ -30,11 +30,6 @@ def get_engine(request: Request) -> Engine:
 def get_accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
-
-
-def get_hub(request: Request) -> EventHub:
-    hub: EventHub = request.app.state.hub
-    return hub
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -57,14 +52,8 @@ async def principal_from(conn: Request | WebSocket, query_token: str | None = No
         if cookie:
             p = await accounts.resolve(cookie)
             if p is not None:
-                from dataclasses import replace
-
                 return replace(p, via_cookie=True)
     return None
-
-
-async def optional_principal(request: Request) -> Principal | None:
-    return await principal_from(request)
 
 
 def require(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:

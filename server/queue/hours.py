@@ -50,12 +50,6 @@ def next_opening(hours: OpeningHours, local: datetime) -> datetime | None:
     return None
 
 
-def day_is_over(hours: OpeningHours, local: datetime) -> bool:
-    """True once the last period of the day has ended (or the office does not open today)."""
-    periods = hours.periods_on(local.date())
-    return not periods or local.time() >= periods[-1].end
-
-
 def describe_moment(moment: datetime, now: datetime) -> str:
     """'hoy a las 14:00', 'mañana a las 8:00', 'el lunes 1 de diciembre a las 8:00'."""
     clock = f"{moment.hour}:{moment.minute:02d}"

@@ -312,16 +312,6 @@ class Tx:
         )
         return [_ticket_from_row(r) for r in rows]
 
-    def waiting_in(self, services: tuple[str, ...] | list[str]) -> list[Ticket]:
-        """Waiting tickets of some services, oldest first."""
-        marks = ", ".join("?" for _ in services)
-        rows = self._all(
-            f"""SELECT * FROM tickets WHERE status = 'waiting' AND service IN ({marks})
-                ORDER BY queued_at, issued_at""",
-            tuple(services),
-        )
-        return [_ticket_from_row(r) for r in rows]
-
     def line_heads(self, services: tuple[str, ...] | list[str]) -> tuple[list[Ticket], int]:
         """The oldest waiting preferential and the oldest waiting general ticket of some
         services (all the selection rules ever look at), and how many general ones wait."""
@@ -389,11 +379,6 @@ class Tx:
             (day, service, limit),
         )
         return [float(r[0]) for r in reversed(rows)]
-
-    def count_tickets_on(self, day: str) -> dict[str, int]:
-        rows = self._all("SELECT status, COUNT(*) FROM tickets WHERE day = ? GROUP BY status",
-                         (day,))
-        return {r[0]: r[1] for r in rows}
 
     def set_print_status(self, ticket_id: str, status: str) -> None:
         self.conn.execute("UPDATE tickets SET print_status = ? WHERE id = ?", (status, ticket_id))

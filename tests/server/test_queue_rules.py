@@ -12,7 +12,6 @@ from server.queue.estimate import estimate_wait_minutes, mean_service_minutes
 from server.queue.hours import (
     OpeningHours,
     Period,
-    day_is_over,
     describe_moment,
     is_open,
     next_opening,
@@ -228,11 +227,6 @@ def test_closed_message_in_plain_spanish() -> None:
     assert describe_moment(at(2026, 11, 28, 14, 0), now) == "hoy a las 14:00"
     assert describe_moment(at(2026, 11, 29, 8, 0), now) == "mañana a las 8:00"
     assert describe_moment(at(2026, 11, 30, 8, 0), now) == "el lunes 30 de noviembre a las 8:00"
-
-
-def test_day_is_over_after_last_period() -> None:
-    assert not day_is_over(HOURS, at(2026, 11, 30, 17, 0))
-    assert day_is_over(HOURS, at(2026, 11, 30, 17, 30))
 
 
 # ----------------------------------------------------------------------------- numbering
