@@ -62,6 +62,17 @@ def ticket_view(
     }
 
 
+#: Fields of the ticket view a citizen's phone may see: nothing about who served them or which
+#: kiosk printed it (GET /tickets/{id} and the /t/<id> live feed are public by capability).
+PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group_name", "preferential",
+                 "status", "outcome", "issued_at", "called_at", "counter", "counter_name",
+                 "call_count", "transfers", "ahead", "estimated_wait_min")
+
+
+def public_ticket(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: view.get(k) for k in PUBLIC_FIELDS}
+
+
 def counter_view(
     row: CounterRow, cfg: OfficeConfig, ticket: dict[str, Any] | None
 ) -> dict[str, Any]:

@@ -23,21 +23,13 @@ from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, next_it
 from server.engine import Engine
 from server.events import EventHub, Subscriber
 from server.queue.model import NotFound
-from server.views import iso
+from server.views import iso, public_ticket
 
 router = APIRouter(tags=["tickets"])
 
-#: Fields of the ticket view a citizen's phone may see.
-PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group_name", "preferential",
-                 "status", "outcome", "issued_at", "called_at", "counter", "counter_name",
-                 "call_count", "transfers", "ahead", "estimated_wait_min")
 #: A busy office has a few hundred phones following their ticket; beyond this, phones fall
 #: back to polling GET /api/v1/tickets/{id} instead of holding a connection.
 MAX_LIVE_TICKETS = 2000
-
-
-def public_ticket(view: dict[str, Any]) -> dict[str, Any]:
-    return {k: view.get(k) for k in PUBLIC_FIELDS}
 
 
 def _may_change_a_ticket(message: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.api.deps import EngineDep, Issuer, Kiosk, Staff
+from server.views import public_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -44,8 +45,8 @@ async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> di
 @router.get("/{ticket_id}")
 async def get_ticket(ticket_id: str, engine: EngineDep) -> dict[str, Any]:
     """Public by design: the unguessable id printed in the QR code is the capability; the
-    answer shows only this ticket, nothing about other citizens."""
-    return await engine.get_ticket(ticket_id)
+    answer shows only this ticket's public fields, nothing about other citizens or staff."""
+    return public_ticket(await engine.get_ticket(ticket_id))
 
 
 @router.get("/{ticket_id}/history")

@@ -204,3 +204,13 @@ def test_signing_out_closes_the_clerks_websocket(app: App) -> None:
             while True:
                 ws.receive_json()
         assert closed.value.code == 4401
+
+
+def test_public_ticket_answer_names_no_staff_nor_kiosk(app: App) -> None:
+    t = app.client.post("/api/v1/tickets", json={"service": "B"}, headers=app.headers("kiosk"))
+    r = app.client.post("/api/v1/counters/1/call", json={"ticket": t.json()["id"]},
+                        headers=app.headers("clerk"))
+    assert r.status_code == 200, r.text
+    seen = app.client.get(f"/api/v1/tickets/{t.json()['id']}").json()
+    assert seen["status"] == "called" and seen["counter"] == 1
+    assert "clerk" not in seen and "kiosk" not in seen
