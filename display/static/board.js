@@ -180,7 +180,6 @@ function setConnected(connected) {
 function setRefused() {
   $("offline-text").textContent = "pantalla sin autorización: pida un token nuevo";
   $("offline").hidden = false;
-  hooks.refused = "true";
 }
 
 // ------------------------------------------------------------------ drawing
@@ -257,7 +256,6 @@ function render(highlight, via = "") {
   if (highlight) {
     hooks.shown = String(Number(hooks.shown) + 1);
     hooks.lastShown = highlight.ticket.number;
-    hooks.lastShownSeq = String(highlight.seq);
     hooks.lastShownAt = String(Date.now());
     hooks.lastShownVia = via; // "event", or "snapshot" for a call made while offline
   }
@@ -306,7 +304,3 @@ const live = new LiveEvents({
   onRefused: setRefused,
 });
 live.start();
-// The first attempt may fail silently (no status change): say so if nothing came in 3 s.
-setTimeout(() => {
-  if (hooks.connected !== "true") $("offline").hidden = false;
-}, 3000);

@@ -28,7 +28,7 @@ export class LiveEvents {
     this.lastSeq = 0;
     this.attempt = 0;
     this.ws = null;
-    this.connected = false;
+    this.connected = null; // unknown until the first snapshot or the first failure
     this.watchdog = null;
     this.stopped = false;
   }

@@ -80,6 +80,7 @@ async function startDesk(me) {
     onSnapshot: applySnapshot,
     onEvent: applyEvent,
     onStatus: setConnected,
+    onRefused: () => askSignIn("Su sesión terminó. Ingrese de nuevo."),
   });
   state.live.start();
 }

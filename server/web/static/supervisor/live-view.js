@@ -109,6 +109,9 @@ export function startLive() {
     onSnapshot: () => refresh(),
     onEvent: () => soon(),
     onStatus: (connected) => setStatus(connected, connected ? "En vivo" : "Sin conexión: reintentando…"),
+    // The session was revoked (user disabled, password changed, signed out elsewhere): reload,
+    // which shows the sign-in form, instead of "reintentando" forever.
+    onRefused: () => location.reload(),
   });
   live.start();
   refresh();

@@ -157,7 +157,3 @@ const live = new LiveEvents({
 });
 live.start();
 poll();
-// The first connection attempt may fail without a status change: poll until it works.
-setTimeout(() => {
-  if (!live.connected) startPolling();
-}, POLL_MS);
