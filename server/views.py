@@ -64,9 +64,10 @@ def ticket_view(
 
 #: Fields of the ticket view a citizen's phone may see: nothing about who served them or which
 #: kiosk printed it (GET /tickets/{id} and the /t/<id> live feed are public by capability).
-PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group_name", "preferential",
-                 "status", "outcome", "issued_at", "called_at", "counter", "counter_name",
-                 "call_count", "transfers", "ahead", "estimated_wait_min")
+PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group", "group_name",
+                 "preferential", "status", "outcome", "issued_at", "called_at", "counter",
+                 "counter_name", "call_count", "transfers", "ahead", "estimated_wait_min",
+                 "status_url")
 
 
 def public_ticket(view: dict[str, Any]) -> dict[str, Any]:
