@@ -1,7 +1,8 @@
 """Spoken prompts for people who cannot read the screen (``speak = true``), offline.
 
-espeak-ng runs as a child process, so the UI never waits for it; a new prompt cuts the one
-still playing, as a person would expect when they touch the next screen.
+espeak-ng runs as a child process started from one worker thread, so the Kivy UI thread never
+forks or waits; a new prompt cuts the one still playing, as a person would expect when they
+touch the next screen.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import shutil
 import subprocess
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class Speaker:
         self.spoken: list[str] = []
         self._current: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-voice")
+        self._pending: Future[None] | None = None
 
     def say(self, text: str) -> None:
         if not text:
@@ -35,6 +39,9 @@ class Speaker:
         self.spoken.append(text)
         if not self.enabled:
             return
+        self._pending = self._worker.submit(self._start, text)
+
+    def _start(self, text: str) -> None:
         with self._lock:
             self._stop_current()
             try:
@@ -49,12 +56,16 @@ class Speaker:
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the current prompt has been said (tests, shutdown)."""
+        if self._pending is not None:
+            self._pending.result(timeout)
         with self._lock:
             proc = self._current
         if proc is not None:
             proc.wait(timeout)
 
     def stop(self) -> None:
+        if self._pending is not None:
+            self._pending.result()  # a prompt being started is stopped too
         with self._lock:
             self._stop_current()
 

@@ -22,6 +22,7 @@ def test_espeak_says_the_prompt_in_spanish(tmp_path: Path) -> None:
     with wave.open(str(out)) as w:
         seconds = w.getnframes() / w.getframerate()
     print(f"say() returned after {returned_after * 1000:.1f} ms; prompt lasts {seconds:.1f} s")
+    assert returned_after < seconds  # it did not wait for the voice to finish
     assert seconds > 1.5  # a real sentence, not an empty file
     assert speaker.spoken == ["Su turno es A 7. Hay 3 personas antes que usted."]
 
@@ -30,6 +31,8 @@ def test_a_new_prompt_cuts_the_previous_one() -> None:
     """Touching the next screen stops the voice of the previous one at once."""
     speaker = Speaker(True, "es", command=("sh", "-c", "sleep 30", "sh"))  # a long prompt
     speaker.say("Bienvenido. Toque la pantalla para tomar su turno.")
+    assert speaker._pending is not None
+    speaker._pending.result(5)
     first = speaker._current
     speaker.say("¿Qué necesita hacer hoy?")
     assert first is not None and first.wait(5) == -15  # SIGTERM, not left talking
