@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import pty
+import select
+import time
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -96,8 +98,11 @@ def test_serial_printer_over_a_pty_receives_the_exact_bytes(live_server: LiveSer
     # Status query (DLE EOT 1) before and after the ticket; nobody answers them here.
     want = b"\x10\x04\x01" + expected_bytes(ticket, catalog) + b"\x10\x04\x01"
     got = b""
-    while len(got) < len(want):
-        got += os.read(controller, 4096)
+    deadline = time.monotonic() + 10
+    while len(got) < len(want) and time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if ready:
+            got += os.read(controller, 4096)
     assert got == want
     assert outcome.state == PrintState.UNKNOWN
     svc.close()

@@ -31,11 +31,6 @@ def test_every_text_colour_pair_meets_wcag_aa(fg: str, bg: str) -> None:
     assert ratio >= AA_NORMAL, f"{fg} on {bg}: {ratio:.2f}:1"
 
 
-def test_printed_ratios_for_the_record() -> None:
-    for fg, bg in TEXT_ON:
-        print(f"{fg:>22} on {bg:<18} {contrast_ratio(PALETTE[fg], PALETTE[bg]):5.2f}:1")
-
-
 def test_layout_kinds() -> None:
     assert layout_kind(1080, 1920) == "portrait"
     assert layout_kind(1920, 1080) == "landscape"
