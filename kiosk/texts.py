@@ -6,7 +6,8 @@ dictionary (``--lang``). Pure: no Kivy.
 
 from __future__ import annotations
 
-import re
+from display.spanish_numbers import spoken_ticket
+from printer.layout import people_ahead_text, wait_text
 
 ES: dict[str, str] = {
     "welcome": "Bienvenido",
@@ -39,7 +40,6 @@ ES: dict[str, str] = {
     "unauthorized": "Este quiosco no está autorizado en el servidor. Avise al personal de la "
                     "oficina.",
     "no_services": "En este momento no hay servicios disponibles. Avise al personal.",
-    "touch_to_continue": "Toque la pantalla para continuar",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"es": ES}
@@ -50,29 +50,19 @@ def texts(lang: str) -> dict[str, str]:
 
 
 def people_ahead(n: int) -> str:
-    if n <= 0:
-        return "No hay personas antes que usted"
-    if n == 1:
-        return "Hay 1 persona antes que usted"
-    return f"Hay {n} personas antes que usted"
+    """The same words the printed ticket uses (one wording for screen and paper)."""
+    return people_ahead_text(n)
 
 
 def estimated_wait(minutes: int | None) -> str:
-    """'' when the server gave no estimate: saying nothing beats a made-up number."""
-    if minutes is None:
-        return ""
-    if minutes <= 1:
-        return "Tiempo estimado de espera: menos de 2 minutos"
-    if minutes < 60:
-        return f"Tiempo estimado de espera: {minutes} minutos"
-    hours, rest = divmod(minutes, 60)
-    unit = "hora" if hours == 1 else "horas"
-    return f"Tiempo estimado de espera: {hours} {unit}" + (f" y {rest} minutos" if rest else "")
+    """As printed on the ticket; '' when the server gave no estimate (saying nothing beats a
+    made-up number)."""
+    return "" if minutes is None else wait_text(minutes)
 
 
 def spoken_number(number: str) -> str:
-    """'A-007' → 'A 7': how a person says it (espeak-ng would read 'A menos cero cero siete')."""
-    m = re.match(r"^\s*([A-Za-z]+)\W*0*(\d+)\s*$", number)
-    if not m:
+    """'A-007' → 'A siete', as the display board says it; anything else as written."""
+    try:
+        return spoken_ticket(number)
+    except ValueError:
         return number
-    return f"{m.group(1).upper()} {m.group(2)}"

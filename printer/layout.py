@@ -125,7 +125,11 @@ def wait_text(minutes: int) -> str:
     """Estimated wait, never "0 min" (which reads like "right now, at the counter")."""
     if minutes < 1:
         return "Tiempo estimado de espera: menos de 1 min"
-    return f"Tiempo estimado de espera: {minutes}{_NBSP}min"
+    if minutes < 60:
+        return f"Tiempo estimado de espera: {minutes}{_NBSP}min"
+    hours, rest = divmod(minutes, 60)
+    spoken = f"{hours}{_NBSP}h" + (f" {rest}{_NBSP}min" if rest else "")
+    return f"Tiempo estimado de espera: {spoken}"
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -338,7 +338,7 @@ def test_prompts_read_the_screen(flow: KioskFlow) -> None:
     key = flow.announcement_key()
     flow.issued(request, ticket("A-007", ahead=3), 3)
     assert flow.announcement_key() != key
-    assert flow.prompt() == "Su turno es A 7. Hay 3 personas antes que usted."
+    assert flow.prompt() == "Su turno es A siete. Hay 3 personas antes que usted."
     key = flow.announcement_key()
     flow.printed("id-A-007", PrintState.FAILED, "", 4)
     assert flow.announcement_key() != key  # the failure is announced too
@@ -350,10 +350,10 @@ def test_plain_spanish_helpers() -> None:
     assert tx.people_ahead(1) == "Hay 1 persona antes que usted"
     assert tx.people_ahead(12) == "Hay 12 personas antes que usted"
     assert tx.estimated_wait(None) == ""
-    assert tx.estimated_wait(0) == "Tiempo estimado de espera: menos de 2 minutos"
-    assert tx.estimated_wait(25) == "Tiempo estimado de espera: 25 minutos"
-    assert tx.estimated_wait(60) == "Tiempo estimado de espera: 1 hora"
-    assert tx.estimated_wait(135) == "Tiempo estimado de espera: 2 horas y 15 minutos"
-    assert tx.spoken_number("A-007") == "A 7"
-    assert tx.spoken_number("AM-120") == "AM 120"
+    assert tx.estimated_wait(0) == "Tiempo estimado de espera: menos de 1 min"
+    assert tx.estimated_wait(25) == "Tiempo estimado de espera: 25\u00a0min"
+    assert tx.estimated_wait(60) == "Tiempo estimado de espera: 1\u00a0h"
+    assert tx.estimated_wait(135) == "Tiempo estimado de espera: 2\u00a0h 15\u00a0min"
+    assert tx.spoken_number("A-007") == "A siete"
+    assert tx.spoken_number("AM-120") == "AM-120"  # not a ticket number: read as written
     assert tx.spoken_number("raro") == "raro"

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from display.spanish_numbers import spoken_ticket
 from kiosk.flow import Catalog
 from kiosk.printing import printable
 from kiosk.qr import qr_modules
@@ -149,7 +150,7 @@ def test_general_and_preferential_ticket(size: str, office_server: LiveServer, k
     assert len(lefts) == (1 if size == "1080x1920" else 2)
     spoken = " ".join(result["spoken"])
     assert "Toque la pantalla para tomar su turno" in spoken
-    assert f"Su turno es A {int(general['number'].split('-')[1])}." in spoken
+    assert f"Su turno es {spoken_ticket(general['number'])}." in spoken
     assert result["screens"][-1] == "welcome"
 
 
