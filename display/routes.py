@@ -25,7 +25,7 @@ from display.speech import (
     check_voice,
     chime_wav,
 )
-from server.api.deps import DEVICE_COOKIE, EngineDep, Watcher, principal_from
+from server.api.deps import DEVICE_COOKIE, WATCHER_ROLES, EngineDep, Watcher, principal_from
 from server.auth import Role
 from server.queue.model import Invalid, NotFound
 
@@ -35,7 +35,6 @@ BOARD_HTML = HERE / "board.html"
 NOTICE_HTML = HERE / "notice.html"
 #: Chromium keeps a cookie at most 400 days; the board re-validates on every connection.
 DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600
-WATCHERS = {Role.DISPLAY, Role.CLERK, Role.SUPERVISOR, Role.ADMIN}
 MAX_TOKEN_LENGTH = 200
 
 pages = APIRouter(include_in_schema=False)
@@ -75,7 +74,7 @@ async def board_page(request: Request, token: str | None = None) -> Response:
                             samesite="strict", secure=request.url.scheme == "https", path="/")
         return response
     principal = await principal_from(request)
-    if principal is None or principal.role not in WATCHERS:
+    if principal is None or principal.role not in WATCHER_ROLES:
         return notice_page(401, "Pantalla sin autorizar",
                            "Abra esta pantalla con su enlace de pantalla "
                            "(/display?token=…). El administrador lo crea con "

@@ -321,8 +321,8 @@ class KioskFlow:
         self._go(Screen.TICKET, now)
         self._deadline = now + self.timing.print_timeout_s
 
-    def issue_failed(self, request: IssueRequest, fault: Fault, message: str, now: float,
-                     next_opening: str | None = None) -> None:
+    def issue_failed(self, request: IssueRequest, fault: Fault, message: str,
+                     now: float) -> None:
         if request != self.issuing:
             raise ValueError("issue_failed() for a request that is not in progress")
         self.issuing = None

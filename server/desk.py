@@ -4,11 +4,12 @@ reactivate)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from server.engine import Engine
-from server.queue.model import Invalid, NotFound, Status
+from server.queue.model import Invalid, Status
+from server.queue.numbering import local_day
+from server.stats.query import parse_day
 from server.storage.desk import tickets_of_day
 
 
@@ -26,11 +27,8 @@ def public_counters(engine: Engine) -> list[dict[str, Any]]:
 
 def _day(engine: Engine, day: str) -> str:
     if day == "today":
-        return engine._local(engine.clock()).date().isoformat()
-    try:
-        return date.fromisoformat(day).isoformat()
-    except ValueError:
-        raise Invalid(f"Fecha inválida {day!r}; use AAAA-MM-DD o «today».") from None
+        return local_day(engine.clock(), engine.config.tz)
+    return parse_day(day, "day").isoformat()
 
 
 async def tickets_on(engine: Engine, status: str, day: str = "today",
@@ -45,9 +43,6 @@ async def tickets_on(engine: Engine, status: str, day: str = "today",
     the_day = _day(engine, day)
     services: tuple[str, ...] | None = None
     if counter is not None:
-        found = engine.config.counter(counter)
-        if found is None:
-            raise NotFound(f"La ventanilla {counter} no existe.")
-        services = found.services
+        services = engine.counter_config(counter).services
     return await engine.store.run(
         lambda tx: [engine._view(t) for t in tickets_of_day(tx, the_day, wanted, services)])

@@ -190,7 +190,7 @@ class KioskApp(App):
         try:
             ticket = future.result()
         except ServerError as e:
-            self.flow.issue_failed(request, e.fault, e.message, now, e.next_opening)
+            self.flow.issue_failed(request, e.fault, e.message, now)
         except Exception as e:  # noqa: BLE001 - shown, logged, and the kiosk goes on
             log.exception("issuing failed")
             self.flow.issue_failed(request, Fault.REFUSED, str(e), now)

@@ -85,5 +85,7 @@ Staff = Annotated[Principal, Depends(require(*STAFF_ROLES))]
 Manager = Annotated[Principal, Depends(require(*MANAGERS))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 Issuer = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.ADMIN))]
-Watcher = Annotated[Principal, Depends(require(Role.DISPLAY, *STAFF_ROLES))]
+#: Who may follow the live events (boards and staff pages).
+WATCHER_ROLES = frozenset({Role.DISPLAY, *STAFF_ROLES})
+Watcher = Annotated[Principal, Depends(require(*WATCHER_ROLES))]
 Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.deps import principal_from
+from server.api.deps import WATCHER_ROLES, principal_from
 from server.auth import Role
 from server.engine import Engine
 from server.events import EventHub, Revoked, Subscriber
@@ -23,7 +23,6 @@ from server.views import iso
 router = APIRouter(tags=["events"])
 
 HEARTBEAT_S = 15.0
-WATCHERS = {Role.DISPLAY, Role.CLERK, Role.SUPERVISOR, Role.ADMIN}
 
 
 @router.websocket("/events")
@@ -33,7 +32,7 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
     if principal is None:
         await ws.close(code=4401, reason="token inválido")
         return
-    if principal.role not in WATCHERS:
+    if principal.role not in WATCHER_ROLES:
         await ws.close(code=4403, reason="rol sin acceso a eventos")
         return
     engine: Engine = ws.app.state.engine
@@ -70,6 +69,13 @@ async def next_item(sub: Subscriber, receiver: asyncio.Task[None]) -> Any:
     return getter.result()
 
 
+def heartbeat(engine: Engine, seq: int | None = None) -> str:
+    beat: dict[str, Any] = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz)}
+    if seq is not None:
+        beat["seq"] = seq
+    return json.dumps(beat)
+
+
 async def closed_by_hub(ws: WebSocket, item: Any) -> bool:
     """Close the socket if the hub ended this subscription (too slow, or token revoked)."""
     if item is None:
@@ -89,9 +95,7 @@ async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
         if item is LEFT:
             return
         if item is IDLE:
-            beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz),
-                    "seq": last_seq}
-            await ws.send_text(json.dumps(beat))
+            await ws.send_text(heartbeat(engine, last_seq))
             continue
         if await closed_by_hub(ws, item):
             return

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, next_item
+from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, heartbeat, next_item
 from server.engine import Engine
 from server.events import EventHub, Subscriber
 from server.queue.model import NotFound
-from server.views import iso, public_ticket
+from server.views import public_ticket
 
 router = APIRouter(tags=["tickets"])
 
@@ -74,8 +73,7 @@ async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], 
         if item is LEFT:
             return
         if item is IDLE:
-            beat = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz)}
-            await ws.send_text(json.dumps(beat))
+            await ws.send_text(heartbeat(engine))
             continue
         if await closed_by_hub(ws, item):
             return

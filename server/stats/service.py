@@ -135,15 +135,13 @@ class StatsService:
         sel = self._selection(query)
         return [(by, self._summarize(conn, sel, by)) for by in dims]
 
-    def _dims(self, query: StatsQuery, all_dims: bool) -> list[str]:
-        if not all_dims:
-            return [query.by]
+    def _dims(self) -> list[str]:
+        """Every dimension a summary export breaks the indicators down by."""
         c = self.config.characterization
         extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
         return [*DIMENSIONS, *extra]
 
-    def csv(self, kind: str, query: StatsQuery, spanish_excel: bool,
-            all_dims: bool = True) -> Iterator[bytes]:
+    def csv(self, kind: str, query: StatsQuery, spanish_excel: bool) -> Iterator[bytes]:
         """The CSV as byte chunks; the read transaction stays open while they are consumed.
         The summary is one table: totals, classes, then one block per dimension."""
         with self._snapshot() as conn:
@@ -153,13 +151,13 @@ class StatsService:
                                              self._ticket_stream(conn, query, labels),
                                              spanish_excel=spanish_excel)
                 return
-            blocks = self._summary_blocks(conn, query, self._dims(query, all_dims))
+            blocks = self._summary_blocks(conn, query, self._dims())
             records = overview_records(blocks[0][1])
             for by, summary in blocks:
                 records += dimension_records(by, summary, labels)
             yield from export.csv_chunks(SUMMARY_HEADER, records, spanish_excel=spanish_excel)
 
-    def xlsx(self, kind: str, query: StatsQuery, path: Path, all_dims: bool = True) -> int:
+    def xlsx(self, kind: str, query: StatsQuery, path: Path) -> int:
         """Write the workbook to ``path``; returns the number of data rows. The summary has a
         "Resumen" sheet (totals and classes) and one sheet per dimension."""
         with self._snapshot() as conn:
@@ -167,7 +165,7 @@ class StatsService:
             if kind == "tickets":
                 return export.write_xlsx(path, [("Turnos", ticket_header(labels),
                                                  self._ticket_stream(conn, query, labels))])
-            blocks = self._summary_blocks(conn, query, self._dims(query, all_dims))
+            blocks = self._summary_blocks(conn, query, self._dims())
             sheets: list[tuple[str, Sequence[str], Any]] = [
                 ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
             sheets += [(labels.dimension_name(by), SUMMARY_HEADER,

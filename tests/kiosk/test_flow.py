@@ -231,7 +231,7 @@ def test_409_closed_while_choosing_shows_the_server_message(flow: KioskFlow) -> 
     request = flow.choose_group(None, 2)
     assert request is not None
     msg = "La oficina está cerrada. Abre hoy a las 14:00."
-    flow.issue_failed(request, Fault.CLOSED, msg, 2.1, "2026-11-30T14:00:00-05:00")
+    flow.issue_failed(request, Fault.CLOSED, msg, 2.1)
     assert flow.screen == Screen.CLOSED and flow.message == msg
     assert flow.refresh_due(2.1)  # confirm with the server at once
     flow.start(3)
