@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 from string import Template
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -20,12 +22,15 @@ from display.spanish_numbers import TICKET_NUMBER, announcement_text
 from display.speech import (
     DEFAULT_SPEED,
     DEFAULT_VOICE,
+    MAX_SPEED,
+    MIN_SPEED,
     SpeechCache,
     SpeechUnavailable,
     check_voice,
     chime_wav,
 )
 from server.api.deps import DEVICE_COOKIE, WATCHER_ROLES, EngineDep, Watcher, principal_from
+from server.api.schemas import CounterNumber, error_responses
 from server.auth import Role
 from server.queue.model import Invalid, NotFound
 
@@ -90,9 +95,16 @@ async def chime() -> Response:
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
-@api.get("/announcements/{ticket_number}/{counter}.wav", response_class=FileResponse)
-async def announcement(ticket_number: str, counter: str, request: Request, engine: EngineDep,
-                       who: Watcher, voice: str = DEFAULT_VOICE, speed: str = str(DEFAULT_SPEED)
+@api.get("/announcements/{ticket_number}/{counter}.wav", response_class=FileResponse,
+         responses={200: {"content": {"audio/wav": {}}, "description": "The spoken call"},
+                    **error_responses(401, 403, 404, 422, 503)})
+async def announcement(ticket_number: Annotated[str, PathParam(max_length=16, examples=["A-023"])],
+                       counter: CounterNumber, request: Request, engine: EngineDep,
+                       who: Watcher,
+                       voice: Annotated[str, Query(max_length=16)] = DEFAULT_VOICE,
+                       speed: Annotated[int, Query(ge=MIN_SPEED, le=MAX_SPEED,
+                                                   description="words per minute")
+                                        ] = DEFAULT_SPEED,
                        ) -> Response:
     """ "Turno A veintitrés, ventanilla tres" as a WAV (espeak-ng, generated once, cached).
 
@@ -100,21 +112,17 @@ async def announcement(ticket_number: str, counter: str, request: Request, engin
     caller-supplied text ever reaches the speech program."""
     if not TICKET_NUMBER.match(ticket_number):
         raise Invalid("Número de turno inválido; use la forma A-023.")
-    if not counter.isdigit() or len(counter) > 4:
-        raise Invalid("Número de ventanilla inválido.")
-    configured = engine.config.counter(int(counter))
+    configured = engine.config.counter(counter)
     if configured is None:
         raise NotFound(f"La ventanilla {counter} no existe.")
-    if not speed.isdigit() or len(speed) > 3:
-        raise Invalid("La velocidad debe ser un número de palabras por minuto.")
     try:
-        check_voice(voice, int(speed))
+        check_voice(voice, speed)
     except ValueError as e:
         raise Invalid(str(e)) from None
     text = announcement_text(ticket_number, configured.number, configured.name)
     cache: SpeechCache = request.app.state.speech
     try:
-        path = await cache.wav(text, voice, int(speed))
+        path = await cache.wav(text, voice, speed)
     except SpeechUnavailable as e:  # the board then plays only the chime
         return JSONResponse({"detail": f"No se pudo generar la voz: {e}"}, status_code=503)
     return FileResponse(path, media_type="audio/wav",

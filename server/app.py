@@ -32,6 +32,8 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from server.api.strict_json import StrictJSON
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
@@ -58,6 +60,8 @@ class Settings:
     port: int = 8000
     open_all_hours: bool = False
     public_url: str | None = None
+    #: Largest request body accepted (413 beyond it), counted while it arrives.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def base_url(self) -> str:
@@ -114,6 +118,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     app.include_router(ticket_page.router)
     display_routes.install(app, settings.db_path.parent / "speech-cache")
     _mount_pages(app)
+    app.add_middleware(StrictJSON)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -8,21 +8,23 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyRole, EngineDep, Manager
+from server.api.schemas import DayClosed, Group, Office, QueueOverview, Service, error_responses
 
 router = APIRouter(tags=["office"])
+_READ_ERRORS = error_responses(401, 403)
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[Service], responses=_READ_ERRORS)
 async def services(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
     return [asdict(s) for s in engine.config.services]
 
 
-@router.get("/groups")
+@router.get("/groups", response_model=list[Group], responses=_READ_ERRORS)
 async def groups(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
     return [asdict(g) for g in engine.config.groups]
 
 
-@router.get("/office")
+@router.get("/office", response_model=Office, responses=_READ_ERRORS)
 async def office(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
     """Name, opening state, hours and ticket footer (what a kiosk needs to show and print)."""
     cfg = engine.config
@@ -39,13 +41,13 @@ async def office(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
     }
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOverview, responses=_READ_ERRORS)
 async def queue(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
     """Waiting per service and class, longest current wait, counter states."""
     return await engine.queue_overview()
 
 
-@router.post("/queue/close-day")
+@router.post("/queue/close-day", response_model=DayClosed, responses=_READ_ERRORS)
 async def close_day(engine: EngineDep, who: Manager) -> dict[str, Any]:
     """End the day now: every waiting ticket ends as 'not attended'."""
     return {"closed": await engine.close_day_now(who)}

@@ -8,6 +8,14 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import AnyRole, EngineDep, Staff
+from server.api.schemas import (
+    CalledTicket,
+    CounterLine,
+    CounterNumber,
+    CounterState,
+    PauseReason,
+    error_responses,
+)
 from server.engine import UNGUARDED
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -25,18 +33,19 @@ class NextCall(BaseModel):
 
 
 class Pause(BaseModel):
-    reason: str = Field(examples=["break", "lunch", "other_task"])
+    reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("")
+@router.get("", response_model=list[CounterLine], responses=error_responses(401, 403))
 async def list_counters(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
     overview = await engine.queue_overview()
     counters: list[dict[str, Any]] = overview["counters"]
     return counters
 
 
-@router.get("/{number}")
-async def get_counter(number: int, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
+@router.get("/{number}", response_model=CounterState,
+            responses=error_responses(401, 403, 404, 422))
+async def get_counter(number: CounterNumber, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
     return await engine.counter_state(number)
 
 
@@ -50,8 +59,10 @@ def _call_response(result: Any, response: Response) -> Any:
             "call_reason": result.reason, "repeated": result.repeated}
 
 
-@router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, engine: EngineDep, who: Staff, response: Response,
+@router.post("/{number}/next", response_model=CalledTicket,
+             responses={204: {"description": "Nobody is waiting"},
+                        **error_responses(401, 403, 404, 409, 413, 422)})
+async def call_next(number: CounterNumber, engine: EngineDep, who: Staff, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
@@ -60,18 +71,22 @@ async def call_next(number: int, engine: EngineDep, who: Staff, response: Respon
     return _call_response(await engine.call_next(number, who, expected), response)
 
 
-@router.post("/{number}/call")
-async def call_specific(number: int, body: CallOne, engine: EngineDep, who: Staff,
+@router.post("/{number}/call", response_model=CalledTicket,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def call_specific(number: CounterNumber, body: CallOne, engine: EngineDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
     return _call_response(await engine.call_specific(number, body.ticket, who), response)
 
 
-@router.post("/{number}/pause")
-async def pause(number: int, body: Pause, engine: EngineDep, who: Staff) -> dict[str, Any]:
+@router.post("/{number}/pause", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def pause(number: CounterNumber, body: Pause, engine: EngineDep, who: Staff
+                ) -> dict[str, Any]:
     return await engine.pause(number, body.reason, who)
 
 
-@router.post("/{number}/resume")
-async def resume(number: int, engine: EngineDep, who: Staff) -> dict[str, Any]:
+@router.post("/{number}/resume", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def resume(number: CounterNumber, engine: EngineDep, who: Staff) -> dict[str, Any]:
     return await engine.resume(number, who)

@@ -9,11 +9,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from server.api.deps import EngineDep, Manager
+from server.api.schemas import (
+    ExportFormat,
+    ExportKind,
+    ExportSeparator,
+    StatsOptions,
+    StatsSummary,
+    StatsToday,
+    error_responses,
+)
 from server.queue.model import Invalid
 from server.stats import export
 from server.stats.query import StatsQuery, parse_by, parse_filters, parse_range
@@ -23,6 +32,7 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("tickets", "summary")
+_QUERY_ERRORS = error_responses(401, 403, 422)
 
 
 def get_stats(engine: EngineDep) -> StatsService:
@@ -33,12 +43,15 @@ StatsDep = Annotated[StatsService, Depends(get_stats)]
 
 
 def stats_query(
-    from_: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
-    to: Annotated[str | None, Query(description="Last day (inclusive), YYYY-MM-DD")] = None,
+    from_: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD (required)",
+                                examples=["2026-11-01"])],
+    to: Annotated[str, Query(description="Last day (inclusive), YYYY-MM-DD (required)",
+                             examples=["2026-11-30"])],
     by: Annotated[str | None, Query(description="service|counter|clerk|group|hour|day|weekday"
                                                 " or char:<question>")] = None,
     service: str | None = None,
-    counter: str | None = None,
+    counter: Annotated[str | None, Query(description="counter number (empty: every counter)")
+                       ] = None,
     clerk: str | None = None,
     group: Annotated[str | None, Query(description="group code, general or preferential")
                      ] = None,
@@ -53,33 +66,37 @@ def stats_query(
 QueryDep = Annotated[StatsQuery, Depends(stats_query)]
 
 
-@router.get("/summary")
+@router.get("/summary", response_model=StatsSummary, responses=_QUERY_ERRORS)
 async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, Any]:
     """Indicators for tickets issued from `from` to `to` (local days, inclusive): totals,
     preferential vs general, and one row per value of `by`. Durations in minutes."""
     return await anyio.to_thread.run_sync(stats.summary, query)
 
 
-@router.get("/today")
+@router.get("/today", response_model=StatsToday, responses=error_responses(401, 403))
 async def today(who: Manager, stats: StatsDep, engine: EngineDep) -> dict[str, Any]:
     """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
     return await anyio.to_thread.run_sync(stats.today, engine.clock())
 
 
-@router.get("/options")
+@router.get("/options", response_model=StatsOptions, responses=error_responses(401, 403))
 async def options(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Choices for the history filters: services, counters, groups, clerks, questions."""
     return await anyio.to_thread.run_sync(stats.options)
 
 
-@router.get("/export", response_model=None)
+@router.get("/export", response_model=None, response_class=Response,
+            responses={200: {"description": "The file (CSV streamed, or XLSX)",
+                             "content": {"text/csv": {}, export.XLSX_MEDIA_TYPE: {}}},
+                       **_QUERY_ERRORS})
 async def export_file(
     who: Manager, query: QueryDep, stats: StatsDep,
-    format: Annotated[str, Query(description="csv or xlsx")] = "csv",  # noqa: A002
-    kind: Annotated[str, Query(description="tickets (one row per ticket) or summary")
-                    ] = "tickets",
-    sep: Annotated[str | None, Query(description="semicolon: ';' and decimal comma, for "
-                                                 "Excel in Spanish")] = None,
+    format: Annotated[ExportFormat, Query(description="csv or xlsx")  # noqa: A002
+                      ] = ExportFormat.CSV,
+    kind: Annotated[ExportKind, Query(description="tickets (one row per ticket) or summary")
+                    ] = ExportKind.TICKETS,
+    sep: Annotated[ExportSeparator | None, Query(description="semicolon: ';' and decimal "
+                                                 "comma, for Excel in Spanish")] = None,
 ) -> StreamingResponse | FileResponse:
     """Download the tickets or the indicators of a range as CSV (UTF-8 with BOM) or XLSX,
     streamed: a year of tickets does not fill the server's memory."""
