@@ -78,7 +78,22 @@ def _credentials(server: LiveServer) -> dict[str, str]:
     assert r.status_code == 200, r.text
     tokens["admin-fuzz"] = r.json()["token"]
     tokens["throwaway"] = server.login("clerk2", counter=2)
+    _fill_the_office(server, tokens)
     return tokens
+
+
+def _fill_the_office(server: LiveServer, tokens: dict[str, str]) -> None:
+    """Tickets waiting, called and in attention, so the lists and counters the fuzzer reads
+    carry full ticket views (a schema gap in them then fails the run)."""
+    for service in ("A", "A", "B", "C", "A", "B"):
+        server.issue(service)
+    server.issue("A", group="AM")
+    with server.client(tokens["clerk"]) as c:
+        called = c.post("/api/v1/counters/1/next")
+        assert called.status_code == 200, called.text
+        assert c.post(f"/api/v1/tickets/{called.json()['id']}/start").status_code == 200
+    with server.client(tokens["supervisor"]) as c:
+        assert c.post("/api/v1/counters/3/next").status_code == 200
 
 
 def _run(operation: Any, base_url: str, token: str, mode: GenerationMode, examples: int
