@@ -34,8 +34,8 @@ from tests.conftest import LiveServer, prepare_database
 
 SEED = 20261201
 #: Examples per operation and role; the whole run stays within ~3 minutes on a slow machine.
-POSITIVE_EXAMPLES = 12
-NEGATIVE_EXAMPLES = 6
+POSITIVE_EXAMPLES = 20
+NEGATIVE_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 #: Operations that would end the caller's own credentials (see the module docstring).
