@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import AnyRole, EngineDep, Staff
 from server.api.schemas import (
@@ -26,6 +26,8 @@ class CallOne(BaseModel):
 
 
 class NextCall(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"in_hand": None}]})
+
     in_hand: str | None = Field(
         description="Id of the ticket the caller believes is in hand (null: none). If the "
                     "counter holds another one, it is returned with `repeated: true` and "
@@ -33,6 +35,8 @@ class NextCall(BaseModel):
 
 
 class Pause(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "lunch"}]})
+
     reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import EngineDep, Issuer, Kiosk, Staff
 from server.api.schemas import (
@@ -24,6 +24,9 @@ _ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 class TicketCreate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"service": "A"}, {"service": "B", "group": "AM", "request_id": "quiosco-1-000123"}]})
+
     service: str = Field(min_length=1, max_length=8, examples=["A"])
     group: str | None = Field(default=None, max_length=12, examples=[None, "AM"])
     characterization: dict[str, str | None] | None = Field(
@@ -37,6 +40,8 @@ class TicketCreate(BaseModel):
 
 
 class Transfer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"service": "B"}]})
+
     service: str = Field(min_length=1, max_length=8)
 
 
