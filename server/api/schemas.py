@@ -20,6 +20,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth import Role
+from server.config import MAX_COUNTER_NUMBER
 from server.queue.model import Outcome, PolicyMode, Status
 
 # --------------------------------------------------------------------------- enums
@@ -82,8 +83,8 @@ class ExportSeparator(StrEnum):
 #: SQLite stores integers in 64 bits: a larger number in a path or query is refused with a
 #: 422 before it reaches the database (where it would overflow).
 SQLITE_MAX_INT = 2**63 - 1
-#: Counter numbers as the office file allows them (see server/config.py).
-MAX_COUNTER = 9999
+#: Counter numbers as the office file allows them.
+MAX_COUNTER = MAX_COUNTER_NUMBER
 
 RowId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INT, description="Row id")]
 CounterNumber = Annotated[int, Path(ge=0, le=MAX_COUNTER, description="Counter number")]
