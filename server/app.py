@@ -25,6 +25,7 @@ from server.api import (
     counters,
     errors,
     events,
+    hardware,
     panel,
     session,
     stats,
@@ -106,7 +107,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, hardware):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)

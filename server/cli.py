@@ -24,7 +24,7 @@ DEMO_DIR = Path("turnero-demo")
 DEMO_MARKER = ".turnero-demo"
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli"]
+EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli", "hardware.cli"]
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -75,9 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display token (printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display"])
+    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+                                             "(printed once)")
+    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
     create.add_argument("--name", required=True)
+    create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
+                        help="role hardware: the counters the bridge may act for")
     _data_options(create)
     create.set_defaults(func=cmd_token_create)
 
@@ -181,10 +184,19 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _counter_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"lista de ventanillas inválida: {text!r} (use números separados por comas, "
+            "p. ej. 1,2,3)") from None
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     store, _engine, accounts = _open(args)
     try:
-        token, info = accounts.create_device_token_sync(args.role, args.name)
+        token, info = accounts.create_device_token_sync(args.role, args.name, args.counters)
     finally:
         store.close()
     print(f"Token de {info['role']} «{info['name']}» creado. Guárdelo: no se mostrará de nuevo.")

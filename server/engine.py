@@ -44,6 +44,13 @@ class AccessDenied(QueueError):
     """The caller's role or counter does not allow this action."""
 
 
+def _device_may_act_at(device: Principal, number: int) -> None:
+    """A hardware bridge acts only for the counters its token names."""
+    if number not in device.counters:
+        raise AccessDenied(f"El dispositivo «{device.name}» no está autorizado para la "
+                           f"ventanilla {number}.")
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     public_url: str = "http://127.0.0.1:8000"
@@ -177,6 +184,9 @@ class Engine:
             return
         if actor.role == Role.CLERK and actor.counter == number:
             return
+        if actor.role == Role.HARDWARE:
+            _device_may_act_at(actor, number)
+            return
         if actor.role == Role.CLERK:
             raise AccessDenied(
                 f"Usted está en la ventanilla {actor.counter}; no puede actuar en la {number}."
@@ -193,6 +203,11 @@ class Engine:
         """A clerk handles the ticket in hand at their counter, or a waiting/absent ticket of a
         service their counter serves."""
         if actor.role in ALL_COUNTERS:
+            return
+        if actor.role == Role.HARDWARE:  # only the ticket in hand at one of its counters
+            if t.status not in (Status.CALLED, Status.SERVING) or t.counter is None:
+                raise AccessDenied(f"El turno {t.number} no está en una ventanilla.")
+            _device_may_act_at(actor, t.counter)
             return
         if actor.role != Role.CLERK or actor.counter is None:
             raise AccessDenied("Su rol no permite esta acción.")

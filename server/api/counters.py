@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import AnyRole, EngineDep, Staff
+from server.api.deps import AnyRole, AtCounter, EngineDep, Staff
 from server.engine import UNGUARDED
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -51,7 +51,7 @@ def _call_response(result: Any, response: Response) -> Any:
 
 
 @router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, engine: EngineDep, who: Staff, response: Response,
+async def call_next(number: int, engine: EngineDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
@@ -68,10 +68,10 @@ async def call_specific(number: int, body: CallOne, engine: EngineDep, who: Staf
 
 
 @router.post("/{number}/pause")
-async def pause(number: int, body: Pause, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def pause(number: int, body: Pause, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.pause(number, body.reason, who)
 
 
 @router.post("/{number}/resume")
-async def resume(number: int, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def resume(number: int, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.resume(number, who)

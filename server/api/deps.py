@@ -88,4 +88,10 @@ Issuer = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.
 #: Who may follow the live events (boards and staff pages).
 WATCHER_ROLES = frozenset({Role.DISPLAY, *STAFF_ROLES})
 Watcher = Annotated[Principal, Depends(require(*WATCHER_ROLES))]
+#: The events websocket also feeds hardware bridges (LED displays, call buttons).
+EVENT_ROLES = WATCHER_ROLES | {Role.HARDWARE}
+#: Who acts at a counter (next, recall, start, finish, no-show, pause): staff, and hardware
+#: bridges for the counters their token names (checked in the engine).
+AtCounter = Annotated[Principal, Depends(require(*STAFF_ROLES, Role.HARDWARE))]
+HardwareDevice = Annotated[Principal, Depends(require(Role.HARDWARE))]
 Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]

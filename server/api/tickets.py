@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server.api.deps import EngineDep, Issuer, Kiosk, Staff
+from server.api.deps import AtCounter, EngineDep, Issuer, Kiosk, Staff
 from server.views import public_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -56,22 +56,22 @@ async def ticket_history(ticket_id: str, engine: EngineDep, who: Staff) -> list[
 
 
 @router.post("/{ticket_id}/recall")
-async def recall(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def recall(ticket_id: str, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.recall(ticket_id, who)
 
 
 @router.post("/{ticket_id}/start")
-async def start(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def start(ticket_id: str, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.start(ticket_id, who)
 
 
 @router.post("/{ticket_id}/finish")
-async def finish(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def finish(ticket_id: str, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.finish(ticket_id, who)
 
 
 @router.post("/{ticket_id}/no-show")
-async def no_show(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
+async def no_show(ticket_id: str, engine: EngineDep, who: AtCounter) -> dict[str, Any]:
     return await engine.no_show(ticket_id, who)
 
 

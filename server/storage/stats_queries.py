@@ -189,7 +189,7 @@ def day_counts(conn: sqlite3.Connection, day: str) -> dict[str, int]:
     return {n: int(v or 0) for n, v in zip(names, row, strict=True)}
 
 
-ALERT_KINDS = ("printer.failed",)
+ALERT_KINDS = ("printer.failed", "hardware.display_lost", "hardware.buttons_lost")
 
 
 def alerts_since(conn: sqlite3.Connection, since: float, limit: int = 50

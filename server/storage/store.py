@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from server.queue.model import Outcome, Status, Ticket
+from server.storage.hardware import clerk_at, m_hardware_devices
 from server.storage.migrations_stats import m_satisfaction_characterization
 
 T = TypeVar("T")
@@ -170,6 +171,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_satisfaction_characterization", m_satisfaction_characterization),
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
+    ("007_hardware_devices", m_hardware_devices),
 ]
 
 
@@ -396,8 +398,12 @@ class Tx:
         actor_role: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> AuditRecord:
-        """Append to the audit log; the payload is published as a live event after commit."""
+        """Append to the audit log; the payload is published as a live event after commit.
+        A hardware bridge acts for a counter: its records also name the clerk signed in there
+        at that moment (``detail.clerk``, None if nobody), read in the same transaction."""
         detail = detail or {}
+        if actor_role == "hardware" and counter is not None:
+            detail = {**detail, "clerk": clerk_at(self, counter)}
         cur = self.conn.execute(
             """INSERT INTO audit_log (at, kind, ticket_id, counter, actor, actor_role, detail)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
