@@ -111,8 +111,9 @@ class Bridge:
                         self.office.apply_snapshot(message)
                         self.synced = True
                         backoff.reset()
-                        self.faults.up("server", f"servidor {server}: conectado; pantallas "
-                                                 "sincronizadas")
+                        if not self.faults.up("server", f"servidor {server}: conectado de "
+                                              "nuevo; pantallas sincronizadas"):
+                            log.info("servidor %s: conectado; pantallas sincronizadas", server)
                         self.render(None, force=True)
                     elif kind == "config.changed":
                         await self._load_boards()

@@ -38,7 +38,7 @@ class KeyDecoder:
                     self._buffer = b""
                 continue
             out += self._push(bytes([byte]), now)
-        return out
+        return _merge_garbage(out)
 
     def _push(self, byte: bytes, now: float) -> list[Decoded]:
         out: list[Decoded] = []
@@ -64,6 +64,17 @@ class KeyDecoder:
             stale, self._buffer = self._buffer, b""
             return [Decoded(stale, False)]
         return []
+
+
+def _merge_garbage(items: list[Decoded]) -> list[Decoded]:
+    """Adjacent garbage is one fault: one log line, not one per byte."""
+    out: list[Decoded] = []
+    for item in items:
+        if out and not item.known and not out[-1].known:
+            out[-1] = Decoded(out[-1].data + item.data, False)
+        else:
+            out.append(item)
+    return out
 
 
 class Debouncer:

@@ -86,7 +86,7 @@ class _PortThread(threading.Thread):
         self.on_status = on_status
         self.backoff = Backoff(max_s=retry_max_s)
         self.error: str | None = None  # optimistic until the first open says otherwise
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._next_check = 0.0
 
     @property
@@ -94,7 +94,7 @@ class _PortThread(threading.Thread):
         return self.error is None
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self.wake()
 
     def wake(self) -> None:
@@ -107,7 +107,7 @@ class _PortThread(threading.Thread):
             self.link.open()
         except LinkDown as e:
             self._mark_down(e.reason)
-            self._stop.wait(self.backoff.next())
+            self._stopping.wait(self.backoff.next())
             return False
         self.backoff.reset()
         self.error = None
@@ -193,7 +193,7 @@ class DisplayPort(_PortThread):
         return due, max(0.0, wait)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             if not self._ensure_open():
                 continue
             with self._cond:
@@ -222,7 +222,7 @@ class ButtonPort(_PortThread):
         self.debouncer = Debouncer(config.debounce_ms / 1000)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             if not self._ensure_open():
                 continue
             try:

@@ -87,6 +87,7 @@ def test_decoder_cuts_codes_and_reports_garbage() -> None:
                                           Decoded(b"\x1b1", True)]
     assert d.feed(b"NN3X", 0.2) == [Decoded(b"N", False), Decoded(b"N3", True),
                                     Decoded(b"X", False)]
+    assert d.feed(b"\xff\x00Q9\r\n", 0.25) == [Decoded(b"\xff\x00Q9", False)]  # one fault
     assert d.feed(b"N", 0.3) == []
     assert d.expire(0.9) == [Decoded(b"N", False)]  # a sequence cut short
 
