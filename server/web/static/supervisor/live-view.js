@@ -69,13 +69,18 @@ function renderAlerts(today) {
     list.replaceChildren(el("li", { class: "empty" }, "Sin alertas hoy."));
     return;
   }
-  list.replaceChildren(...today.alerts.map((a) => el("li", { class: "alert" },
-    el("span", { class: "alert-time" }, a.at.slice(11, 16)),
-    el("span", {}, a.kind === "printer.failed"
-      ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
-      : `${a.device}: ${a.kind.startsWith("hardware.") ? "" : a.kind}`),
-    a.message ? el("span", { class: "muted" }, ` — ${a.message}`) : null)));
+  list.replaceChildren(...today.alerts.map((a) => {
+    const bridge = a.kind.startsWith("hardware."); // the message says it all
+    return el("li", { class: "alert" },
+      el("span", { class: "alert-time" }, a.at.slice(11, 16)),
+      el("span", {}, a.kind === "printer.failed"
+        ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
+        : bridge ? `Puente ${a.device}: ${a.message}` : `${a.device}: ${a.kind}`),
+      a.message && !bridge ? el("span", { class: "muted" }, ` — ${a.message}`) : null);
+  }));
 }
+
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 // Hardware bridges (serial LED displays and call buttons): last seen and each port's state;
 // a silent bridge or a port that does not answer is shown as an alert.
@@ -88,7 +93,7 @@ function renderBridges(bridges) {
     const seen = b.last_seen ? `visto ${b.last_seen.slice(11, 16)}` : "nunca reportó";
     const text = b.silent ? `sin reportar (${seen})`
       : down.length ? `no responde: ${down.join(", ")} (${seen})`
-      : `${b.displays.length} pantallas y ${b.buttons.length} botoneras conectadas (${seen})`;
+      : `${count(b.displays.length, "pantalla", "pantallas")} y ${count(b.buttons.length, "botonera", "botoneras")} conectadas (${seen})`;
     return el("li", { class: b.alert ? "alert" : null, "data-bridge": b.name },
       el("span", {}, `Puente ${b.name}: ${text}`));
   }));
