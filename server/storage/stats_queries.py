@@ -195,7 +195,8 @@ ALERT_KINDS = ("printer.failed", "hardware.display_lost", "hardware.buttons_lost
 def alerts_since(conn: sqlite3.Connection, since: float, limit: int = 50
                  ) -> list[tuple[Any, ...]]:
     """(at, kind, device, detail JSON, ticket number) of printer and kiosk alerts, newest
-    first: printer failures, and any event a kiosk records under a ``kiosk.`` kind."""
+    first: printer failures, hardware-bridge ports that stopped answering, and any event a
+    kiosk records under a ``kiosk.`` kind."""
     marks = ", ".join("?" for _ in ALERT_KINDS)
     return list(conn.execute(
         f"""SELECT a.at, a.kind, a.actor, a.detail, t.number
