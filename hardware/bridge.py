@@ -124,6 +124,8 @@ class Bridge:
                 self.faults.down("server", f"servidor {server}: {e.detail}; reintentando")
             except ServerUnreachable as e:
                 self.faults.down("server", f"servidor {server}: {e}; reintentando")
+            except Exception:  # noqa: BLE001 - an odd message must not stop the displays
+                log.exception("servidor %s: mensaje inesperado; se reconecta", server)
             self.synced = False
             await asyncio.sleep(backoff.next())
 

@@ -18,6 +18,13 @@ from hardware.frames import FrameError, FrameFormat, unescape
 TOKEN_ENV = "TURNERO_HARDWARE_TOKEN"
 ACTIONS = ("next", "recall", "start", "finish", "no_show", "pause", "resume")
 PAUSE_REASONS = ("break", "lunch", "other_task", "other")
+#: Every key the file may hold (each one is described in docs/hardware.md; a test checks it).
+TOP_KEYS = {"server", "token", "displays", "buttons", "report_every_s", "retry_max_s"}
+SERIAL_KEYS = {"name", "port", "baudrate", "bytesize", "parity", "stopbits"}
+DISPLAY_KEYS = SERIAL_KEYS | {"counter", "board", "lines", "address", "frame", "checksum",
+                              "checksum_skip", "encoding", "idle", "paused", "closed", "blank",
+                              "recall_repeats", "blink_ms", "refresh_s"}
+BUTTON_KEYS = SERIAL_KEYS | {"keys", "debounce_ms", "ignore", "sequence_timeout_ms"}
 PARITIES = {"none": "N", "even": "E", "odd": "O", "mark": "M", "space": "S",
             "N": "N", "E": "E", "O": "O", "M": "M", "S": "S"}
 
@@ -171,8 +178,7 @@ class _Validator:
 
     # ----------------------------------------------------------------------------- build
     def build(self, data: dict[str, Any], env: dict[str, str]) -> BridgeConfig | None:
-        self.unknown(data, {"server", "token", "displays", "buttons", "report_every_s",
-                            "retry_max_s"}, "")
+        self.unknown(data, TOP_KEYS, "")
         server = self.get(data, "server", str, "http://127.0.0.1:8000")
         if not re.match(r"^https?://[^/\s]+", server):
             self.error("server", f"se esperaba http://host:puerto, se encontró {server!r}",
@@ -225,10 +231,7 @@ class _Validator:
 
     def _display(self, d: dict[str, Any], i: int) -> DisplayConfig | None:
         t = "displays"
-        self.unknown(d, {"name", "port", "baudrate", "bytesize", "parity", "stopbits",
-                         "counter", "board", "lines", "address", "frame", "checksum",
-                         "checksum_skip", "encoding", "idle", "paused", "closed", "blank",
-                         "recall_repeats", "blink_ms", "refresh_s"}, t, i)
+        self.unknown(d, DISPLAY_KEYS, t, i)
         before = len(self.problems)
         serial = self._serial(d, t, i)
         counter = self.get(d, "counter", int, None, t, i)
@@ -272,8 +275,7 @@ class _Validator:
 
     def _buttons(self, b: dict[str, Any], i: int) -> ButtonsConfig | None:
         t = "buttons"
-        self.unknown(b, {"name", "port", "baudrate", "bytesize", "parity", "stopbits", "keys",
-                         "debounce_ms", "ignore", "sequence_timeout_ms"}, t, i)
+        self.unknown(b, BUTTON_KEYS, t, i)
         before = len(self.problems)
         serial = self._serial(b, t, i)
         debounce = self.get(b, "debounce_ms", int, 300, t, i)

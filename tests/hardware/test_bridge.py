@@ -271,3 +271,24 @@ def test_server_restart_resyncs_every_display(office: Office) -> None:
     # and the bridge still acts: next over a called ticket stays a no-op, start works
     office.press(b"I1")
     office.bridge.wait_log(f"{held['number']} → iniciar")
+
+
+def test_a_revoked_or_wrong_token_is_one_clear_line(office: Office, tmp_path: Path) -> None:
+    keys = Pty(tmp_path / "keys")
+    config = tmp_path / "otro.toml"
+    config.write_text(f"""server = "{office.server.base_url}"
+retry_max_s = 0.3
+[[buttons]]
+port = "{keys.path}"
+[buttons.keys]
+"N1" = {{ counter = 1, action = "next" }}
+""", encoding="utf-8")
+    bridge = BridgeProcess(config, "token-que-no-existe")
+    try:
+        bridge.wait_log("rechazó el token del puente", timeout=20)
+        keys.write(b"N1\r\n")
+        bridge.wait_log("«siguiente» ignorado: sin conexión con el servidor")
+        assert bridge.count("rechazó el token") == 1  # retried, logged once
+    finally:
+        bridge.stop()
+        keys.close()

@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from hardware.config import ConfigError, parse_config
+from hardware.config import (
+    ACTIONS,
+    BUTTON_KEYS,
+    DISPLAY_KEYS,
+    TOP_KEYS,
+    ConfigError,
+    parse_config,
+)
 from hardware.keys import Debouncer, Decoded, KeyDecoder
 from hardware.office import BoardFilter, OfficeView
 from hardware.screens import frames_for
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "hardware" / "examples"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "hardware" / "examples"
 
 GOOD = """
 server = "http://127.0.0.1:8000"
@@ -149,3 +157,10 @@ def test_board_filter_and_recall_order() -> None:
                                  "ticket": _ticket("a", "A-001", "called", 1)})
     assert change.recalled == {1}
     assert [c.number for c in office.board(BoardFilter(), 2)] == ["A-001", "A-002"]
+
+
+def test_every_key_and_action_is_documented() -> None:
+    rows = [ln for ln in (ROOT / "docs" / "hardware.md").read_text(encoding="utf-8")
+            .splitlines() if ln.startswith("| `")]
+    for key in sorted(TOP_KEYS | DISPLAY_KEYS | BUTTON_KEYS | set(ACTIONS)):
+        assert any(f"`{key}`" in row.split("|")[1] for row in rows), key
