@@ -138,7 +138,14 @@ def test_office_view_follows_the_ticket_in_hand_and_the_calls() -> None:
     assert office.apply_event(finished).counters == {3}
     assert office.counter(3).ticket is None
     assert frames_for(board, office)[0] == b"1 A-023  3\r\n"  # the board keeps the call
-    office.apply_event({"type": "counter.changed", "seq": 13,
+    office.apply_event({"type": "ticket.called", "seq": 13, "counter": None,
+                        "ticket": _ticket("b", "A-024", "called", 3)})
+    transferred = {"type": "ticket.transferred", "seq": 14,
+                   "ticket": {**_ticket("b", "A-024", "waiting", 3), "counter": None},
+                   "counter": {"number": 3, "state": "open", "ticket": None}}
+    assert office.apply_event(transferred).counters == {3}
+    assert frames_for(counter_display, office)[0].startswith(b"\x0201  ----\x03")
+    office.apply_event({"type": "counter.changed", "seq": 15,
                         "counter": {"number": 3, "state": "paused", "ticket": None}})
     assert frames_for(counter_display, office)[0].startswith(b"\x0201 PAUSA\x03")
 
