@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server import hardware_bridges
-from server.api.deps import EngineDep, HardwareDevice, Manager
+from server.api.deps import HardwareDep, HardwareDevice, Manager
 
 router = APIRouter(prefix="/hardware", tags=["hardware"])
 
@@ -28,14 +27,14 @@ class BridgeStatus(BaseModel):
 
 
 @router.post("/status")
-async def report_status(body: BridgeStatus, engine: EngineDep, who: HardwareDevice
+async def report_status(body: BridgeStatus, hardware: HardwareDep, who: HardwareDevice
                         ) -> dict[str, Any]:
     """A bridge says which displays and button ports answer (at start, on every change, and
     every `report_every_s` seconds). A port that stops answering becomes a supervisor alert."""
-    return await hardware_bridges.report_status(engine, who, body.model_dump())
+    return await hardware.report_status(who, body.model_dump())
 
 
 @router.get("/bridges")
-async def bridges(engine: EngineDep, who: Manager) -> list[dict[str, Any]]:
+async def bridges(hardware: HardwareDep, who: Manager) -> list[dict[str, Any]]:
     """Every bridge: last seen, `silent` when it stopped reporting, and each port's state."""
-    return await hardware_bridges.bridges_view(engine)
+    return await hardware.bridges_view()
