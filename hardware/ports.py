@@ -161,11 +161,13 @@ class DisplayPort(_PortThread):
             self._cond.notify()
 
     def resync(self) -> None:
-        """Write every display's current frames again (the port came back)."""
+        """Write every display's current frames again (the port came back). A display with
+        steps still pending keeps them: they end on its current frames, and a recall's blink
+        queued while the port was opening is not lost."""
         now = self.clock()
         with self._cond:
             for s in self._screens.values():
-                if s.frames:
+                if s.frames and not s.steps:
                     s.steps = [(now, s.frames)]
             self._cond.notify()
 
