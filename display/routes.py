@@ -29,10 +29,17 @@ from display.speech import (
     check_voice,
     chime_wav,
 )
-from server.api.deps import DEVICE_COOKIE, WATCHER_ROLES, EngineDep, Watcher, principal_from
+from server.api.deps import (
+    DEVICE_COOKIE,
+    WATCHER_ROLES,
+    ReadingDep,
+    Watcher,
+    principal_from,
+    services_of,
+)
 from server.api.schemas import CounterNumber, error_responses
 from server.auth import Role
-from server.queue.model import Invalid, NotFound
+from server.errors import Invalid, NotFound
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -66,7 +73,7 @@ async def board_page(request: Request, token: str | None = None) -> Response:
     """``/display?token=…`` keeps the token in an HttpOnly cookie and redirects to the same
     address without it, so the token never stays in the address bar or the history."""
     if token is not None:
-        accounts = request.app.state.accounts
+        accounts = services_of(request).accounts
         principal = (await accounts.resolve(token)
                      if 0 < len(token) <= MAX_TOKEN_LENGTH else None)
         if principal is None or principal.role != Role.DISPLAY:
@@ -99,7 +106,7 @@ async def chime() -> Response:
          responses={200: {"content": {"audio/wav": {}}, "description": "The spoken call"},
                     **error_responses(401, 403, 404, 422, 503)})
 async def announcement(ticket_number: Annotated[str, PathParam(max_length=16, examples=["A-023"])],
-                       counter: CounterNumber, request: Request, engine: EngineDep,
+                       counter: CounterNumber, request: Request, reading: ReadingDep,
                        who: Watcher,
                        voice: Annotated[str, Query(max_length=16)] = DEFAULT_VOICE,
                        speed: Annotated[int, Query(ge=MIN_SPEED, le=MAX_SPEED,
@@ -112,7 +119,7 @@ async def announcement(ticket_number: Annotated[str, PathParam(max_length=16, ex
     caller-supplied text ever reaches the speech program."""
     if not TICKET_NUMBER.match(ticket_number):
         raise Invalid("Número de turno inválido; use la forma A-023.")
-    configured = engine.config.counter(counter)
+    configured = reading.config.counter(counter)
     if configured is None:
         raise NotFound(f"La ventanilla {counter} no existe.")
     try:

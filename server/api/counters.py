@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import AnyRole, EngineDep, Staff
+from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
 from server.api.schemas import (
     CalledTicket,
     CounterLine,
@@ -16,7 +16,7 @@ from server.api.schemas import (
     PauseReason,
     error_responses,
 )
-from server.engine import UNGUARDED
+from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
 
@@ -41,19 +41,17 @@ class Pause(BaseModel):
 
 
 @router.get("", response_model=list[CounterLine], responses=error_responses(401, 403))
-async def list_counters(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
-    overview = await engine.queue_overview()
-    counters: list[dict[str, Any]] = overview["counters"]
-    return counters
+async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
+    return await reading.counters()
 
 
 @router.get("/{number}", response_model=CounterState,
             responses=error_responses(401, 403, 404, 422))
-async def get_counter(number: CounterNumber, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
-    return await engine.counter_state(number)
+async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
+    return await desk.counter_state(number)
 
 
-def _call_response(result: Any, response: Response) -> Any:
+def _call_response(result: CallResult, response: Response) -> Any:
     if result.closed_previous:
         prev = result.closed_previous
         response.headers["X-Closed-Previous"] = f"{prev['number']}={prev['outcome']}"
@@ -66,31 +64,31 @@ def _call_response(result: Any, response: Response) -> Any:
 @router.post("/{number}/next", response_model=CalledTicket,
              responses={204: {"description": "Nobody is waiting"},
                         **error_responses(401, 403, 404, 409, 413, 422)})
-async def call_next(number: CounterNumber, engine: EngineDep, who: Staff, response: Response,
+async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
     `{"in_hand": <id or null>}` to make a repeated request harmless."""
     expected = body.in_hand if body is not None else UNGUARDED
-    return _call_response(await engine.call_next(number, who, expected), response)
+    return _call_response(await desk.call_next(number, who, expected), response)
 
 
 @router.post("/{number}/call", response_model=CalledTicket,
              responses=error_responses(401, 403, 404, 409, 413, 422))
-async def call_specific(number: CounterNumber, body: CallOne, engine: EngineDep, who: Staff,
+async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
-    return _call_response(await engine.call_specific(number, body.ticket, who), response)
+    return _call_response(await desk.call_specific(number, body.ticket, who), response)
 
 
 @router.post("/{number}/pause", response_model=CounterState,
              responses=error_responses(401, 403, 404, 409, 413, 422))
-async def pause(number: CounterNumber, body: Pause, engine: EngineDep, who: Staff
+async def pause(number: CounterNumber, body: Pause, desk: DeskDep, who: AtCounter
                 ) -> dict[str, Any]:
-    return await engine.pause(number, body.reason, who)
+    return await desk.pause(number, body.reason, who)
 
 
 @router.post("/{number}/resume", response_model=CounterState,
              responses=error_responses(401, 403, 404, 409, 422))
-async def resume(number: CounterNumber, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.resume(number, who)
+async def resume(number: CounterNumber, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+    return await desk.resume(number, who)

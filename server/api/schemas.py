@@ -54,6 +54,7 @@ class DeviceRole(StrEnum):
 
     KIOSK = "kiosk"
     DISPLAY = "display"
+    HARDWARE = "hardware"
 
 
 class SurveyState(StrEnum):
@@ -418,6 +419,8 @@ class DeviceToken(Schema):
 
 class DeviceTokenCreated(DeviceToken):
     token: str = Field(description="Shown once: only its hash is kept")
+    counters: list[int] | None = Field(default=None,
+                                       description="role hardware: the counters it acts for")
 
 
 class TokenRevoked(Schema):
@@ -548,6 +551,34 @@ class StatsOptions(Schema):
     clerks: list[ClerkOption]
     characterization: Characterization
     dimensions: list[str]
+
+
+# --------------------------------------------------------------------------- hardware
+
+
+class StatusReceived(Schema):
+    received: bool
+    changes: int = Field(description="Ports that went down or came back with this report")
+    report_every_s: float = Field(description="When to report again, in seconds")
+
+
+class PortState(Schema):
+    name: str
+    port: str
+    connected: bool
+    error: str | None
+    counter: int | None
+    board: str | None
+
+
+class Bridge(Schema):
+    name: str
+    counters: list[int]
+    last_seen: str | None
+    silent: bool = Field(description="True when it stopped reporting")
+    displays: list[PortState]
+    buttons: list[PortState]
+    alert: bool
 
 
 # --------------------------------------------------------------------------- survey

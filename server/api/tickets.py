@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import EngineDep, Issuer, Kiosk, Staff
+from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
 from server.api.schemas import (
     HistoryEntry,
     PrintStatus,
@@ -17,7 +17,6 @@ from server.api.schemas import (
     TicketStaff,
     error_responses,
 )
-from server.views import public_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 _ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -52,67 +51,70 @@ class PrintReport(BaseModel):
 
 @router.post("", status_code=201, response_model=TicketIssued,
              responses=error_responses(401, 403, 409, 413, 422))
-async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> dict[str, Any]:
+async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
+                       ) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await engine.issue_ticket(body.service, body.group, who, body.characterization,
+    return await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
                                      body.request_id)
 
 
 @router.get("/{ticket_id}", response_model=TicketPublic, responses=error_responses(404, 422))
-async def get_ticket(ticket_id: TicketId, engine: EngineDep) -> dict[str, Any]:
+async def get_ticket(ticket_id: TicketId, reading: ReadingDep) -> dict[str, Any]:
     """Public by design: the unguessable id printed in the QR code is the capability; the
     answer shows only this ticket's public fields, nothing about other citizens or staff."""
-    return public_ticket(await engine.get_ticket(ticket_id))
+    return await reading.public_ticket(ticket_id)
 
 
 @router.get("/{ticket_id}/history", response_model=list[HistoryEntry],
             responses=error_responses(401, 403, 404, 422))
-async def ticket_history(ticket_id: TicketId, engine: EngineDep, who: Staff
+async def ticket_history(ticket_id: TicketId, reading: ReadingDep, who: Staff
                          ) -> list[dict[str, Any]]:
     """Every recorded moment of the ticket, with who acted and why each call chose it."""
-    return await engine.ticket_history(ticket_id)
+    return await reading.ticket_history(ticket_id)
 
 
 @router.post("/{ticket_id}/recall", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def recall(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.recall(ticket_id, who)
+async def recall(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.recall(ticket_id, who)
 
 
 @router.post("/{ticket_id}/start", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def start(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.start(ticket_id, who)
+async def start(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.start(ticket_id, who)
 
 
 @router.post("/{ticket_id}/finish", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def finish(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.finish(ticket_id, who)
+async def finish(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.finish(ticket_id, who)
 
 
 @router.post("/{ticket_id}/no-show", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def no_show(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.no_show(ticket_id, who)
+async def no_show(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.no_show(ticket_id, who)
 
 
 @router.post("/{ticket_id}/reactivate", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def reactivate(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.reactivate(ticket_id, who)
+async def reactivate(ticket_id: TicketId, ticketing: TicketingDep, who: Staff
+                     ) -> dict[str, Any]:
+    return await ticketing.reactivate(ticket_id, who)
 
 
 @router.post("/{ticket_id}/cancel", response_model=TicketStaff, responses=_ACTION_ERRORS)
-async def cancel(ticket_id: TicketId, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.cancel(ticket_id, who)
+async def cancel(ticket_id: TicketId, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+    return await ticketing.cancel(ticket_id, who)
 
 
 @router.post("/{ticket_id}/transfer", response_model=TicketStaff,
              responses=error_responses(401, 403, 404, 409, 413, 422))
-async def transfer(ticket_id: TicketId, body: Transfer, engine: EngineDep, who: Staff
+async def transfer(ticket_id: TicketId, body: Transfer, ticketing: TicketingDep, who: Staff
                    ) -> dict[str, Any]:
-    return await engine.transfer(ticket_id, body.service, who)
+    return await ticketing.transfer(ticket_id, body.service, who)
 
 
 @router.post("/{ticket_id}/print-status", response_model=PrintStatus,
              responses=error_responses(401, 403, 404, 413, 422))
-async def print_status(ticket_id: TicketId, body: PrintReport, engine: EngineDep, who: Kiosk
+async def print_status(ticket_id: TicketId, body: PrintReport, ticketing: TicketingDep,
+                       who: Kiosk
                        ) -> dict[str, Any]:
     """The kiosk reports whether the ticket printed; a failure is a supervisor alert."""
-    return await engine.report_print(ticket_id, body.ok, body.message, who)
+    return await ticketing.report_print(ticket_id, body.ok, body.message, who)

@@ -34,8 +34,8 @@ from tests.conftest import LiveServer, prepare_database
 
 SEED = 20261201
 #: Examples per operation and role; the whole run stays within ~3 minutes on a slow machine.
-POSITIVE_EXAMPLES = 16
-NEGATIVE_EXAMPLES = 8
+POSITIVE_EXAMPLES = 12
+NEGATIVE_EXAMPLES = 6
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 #: Operations that would end the caller's own credentials (see the module docstring).
@@ -67,6 +67,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 def _credentials(server: LiveServer) -> dict[str, str]:
     tokens = {"kiosk": server.kiosk_token, "display": server.display_token,
+              "hardware": server.tokens["hardware"],
               "clerk": server.login("clerk1", counter=1), "supervisor": server.login("super"),
               "admin": server.login("admin")}
     with server.client(tokens["admin"]) as c:
@@ -131,11 +132,11 @@ def test_every_operation_with_every_role_keeps_to_the_schema(fuzz_server: LiveSe
         return (op.method.upper(), op.path)
 
     plan: list[tuple[Any, str]] = []
-    for role in ("anonymous", "kiosk", "display", "clerk", "supervisor", "admin"):
+    for role in ("anonymous", "kiosk", "display", "hardware", "clerk", "supervisor", "admin"):
         plan += [(op, role) for op in operations
                  if key(op) not in RUN_LAST
                  and (key(op) not in SESSION_ENDING or role in ("anonymous", "kiosk",
-                                                                "display"))]
+                                                                "display", "hardware"))]
     plan += [(op, "throwaway") for op in operations if key(op) in SESSION_ENDING]
     plan += [(op, "admin-fuzz") for op in operations if key(op) in RUN_LAST]
 
