@@ -19,6 +19,7 @@ from server.config import OfficeConfig, config_from_dict
 from server.queue import lifecycle
 from server.queue.estimate import SAMPLE, estimate_wait_minutes, mean_service_minutes
 from server.queue.hours import describe_moment, is_open, next_opening
+from server.queue.labels import PAUSE_REASONS
 from server.queue.model import (
     Conflict,
     Counter,
@@ -36,8 +37,6 @@ from server.storage.feedback_queries import save_characterization
 from server.views import counter_view, iso, ticket_view
 
 CONFIG_KEY = "office_config"
-PAUSE_REASONS = {"break": "Descanso", "lunch": "Almuerzo", "other_task": "Otra tarea",
-                 "other": "Otro motivo"}
 
 
 class AccessDenied(QueueError):
