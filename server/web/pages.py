@@ -47,7 +47,7 @@ STATIC_PAGES = {
     "/docs": "docs.html",
 }
 #: Layouts and partials: extended by the pages, never served alone.
-LAYOUTS = frozenset({"layout.html", "staff.html"})
+LAYOUTS = frozenset({"layout.html", "staff.html", "manager.html"})
 NO_CACHE = {"Cache-Control": "no-cache"}
 NO_STORE = {"Cache-Control": "no-store"}
 #: Chromium keeps a cookie at most 400 days; the board re-validates on every connection.

@@ -1,7 +1,7 @@
 // Administration — The message line of the display boards.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { field, sectionHead } from "./form.js";
+import { field, formActions, sectionHead } from "./form.js";
 
 export function renderBoardMessage(box) {
   sectionHead(box, "Mensaje de pantalla", "El texto que las pantallas de la sala muestran al pie.");
@@ -9,8 +9,7 @@ export function renderBoardMessage(box) {
     state.config.office.board_message);
   const form = h("form", { class: "card", novalidate: true },
     field("Mensaje", text, { hint: "Corto y claro; se lee desde lejos. Vacío = sin mensaje." }),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary",
-      text: "Guardar mensaje" })));
+    formActions("Guardar mensaje"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     saveConfig((c) => { c.office.board_message = text.value.trim(); }, "Mensaje guardado.");

@@ -52,3 +52,17 @@ export async function saveConfig(change, okText) {
   }
 }
 
+
+/**
+ * GET `path`; on failure the message is shown and the answer is null.
+ * @param {string} path
+ * @returns {Promise<any>}
+ */
+export async function fetchOrFail(path) {
+  try {
+    return await api("GET", path);
+  } catch (e) {
+    failed(e);
+    return null;
+  }
+}

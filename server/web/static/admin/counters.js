@@ -1,7 +1,7 @@
 // Administration — Counters (ventanillas) and the services each one serves.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { check, field, markInvalid, sectionHead, table } from "./form.js";
+import { check, field, formActions, markInvalid, sectionHead, table } from "./form.js";
 
 export function renderCounters(box, editing = null) {
   const cfg = state.config;
@@ -37,11 +37,8 @@ function counterForm(counter, box) {
     h("fieldset", { class: "checks" }, h("legend", { text: "Servicios que atiende" }),
       checks.map(([label]) => label)),
     error,
-    h("div", { class: "form-actions" },
-      h("button", { type: "submit", class: "btn btn-primary",
-        text: counter ? "Guardar cambios" : "Agregar ventanilla" }),
-      counter ? h("button", { type: "button", class: "btn", text: "Cancelar",
-        onClick: () => { box.replaceChildren(); renderCounters(box); } }) : null));
+    formActions(counter ? "Guardar cambios" : "Agregar ventanilla",
+      counter ? () => { box.replaceChildren(); renderCounters(box); } : null));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const n = Number(number.value);

@@ -1,8 +1,8 @@
 // Administration — Device tokens for kiosks and boards: created, shown once, revoked.
 import { api } from "../common/api.js";
 import { h } from "../common/dom.js";
-import { failed, renderSection, say, state } from "./context.js";
-import { field, markInvalid, sectionHead, table } from "./form.js";
+import { failed, fetchOrFail, renderSection, say, state } from "./context.js";
+import { field, formActions, loadingCard, markInvalid, sectionHead, table } from "./form.js";
 
 const DEVICE_ROLES = ["kiosk", "display"];
 const DEVICE_OF = { kiosk: "del quiosco", display: "de la pantalla" };
@@ -32,15 +32,10 @@ export async function renderTokens(box, created = null) {
         + "Cópielo ahora: no se volverá a mostrar." }),
       h("div", { class: "token-row" }, value, copy)));
   }
-  const list = h("div", { class: "card" }, h("p", { class: "muted", text: "Cargando…" }));
+  const list = loadingCard();
   box.append(list, tokenForm(box));
-  let tokens;
-  try {
-    tokens = await api("GET", "/api/v1/admin/tokens");
-  } catch (e) {
-    failed(e);
-    return;
-  }
+  const tokens = await fetchOrFail("/api/v1/admin/tokens");
+  if (!tokens) return;
   list.replaceChildren(tokens.length ? table(["Nombre", "Tipo", "Creado", "Estado", ""],
     tokens.map((t) => h("tr", { class: t.revoked ? "is-off" : "", dataset: { token: t.name } },
       h("td", { class: "code", text: t.name }),
@@ -63,8 +58,7 @@ function tokenForm(box) {
     h("div", { class: "form-grid" },
       field("Nombre del dispositivo", name, { hint: "P. ej. quiosco-entrada o pantalla-sala." }),
       field("Tipo", role)),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary",
-      text: "Crear token" })));
+    formActions("Crear token"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!markInvalid(name, name.value.trim() ? "" : "Dé un nombre al dispositivo.")) return;

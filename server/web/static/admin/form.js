@@ -42,3 +42,20 @@ export function table(headers, rows) {
 export function sectionHead(box, title, intro) {
   box.append(h("h2", { text: title }), h("p", { class: "section-intro", text: intro }));
 }
+
+/**
+ * The buttons under a form: the submit button, and "Cancelar" when editing.
+ * @param {string} submitText
+ * @param {(() => void) | null} [onCancel]
+ */
+export function formActions(submitText, onCancel = null) {
+  return h("div", { class: "form-actions" },
+    h("button", { type: "submit", class: "btn btn-primary", text: submitText }),
+    onCancel ? h("button", { type: "button", class: "btn", text: "Cancelar", onClick: onCancel })
+      : null);
+}
+
+/** A card that says "Cargando…" until its list is drawn into it. */
+export function loadingCard() {
+  return h("div", { class: "card" }, h("p", { class: "muted", text: "Cargando…" }));
+}

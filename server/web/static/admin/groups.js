@@ -1,7 +1,7 @@
 // Administration — Preferential groups offered at the kiosk.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { field, markInvalid, sectionHead, table } from "./form.js";
+import { field, formActions, markInvalid, sectionHead, table } from "./form.js";
 
 export function renderGroups(box, editing = null) {
   const cfg = state.config;
@@ -38,11 +38,8 @@ export function renderGroups(box, editing = null) {
     h("div", { class: "form-grid" },
       field("Código", code, { hint: "Mayúsculas, dígitos o _ (p. ej. AM)." }),
       field("Nombre", name, { hint: "Como lo lee el ciudadano en el quiosco." })),
-    h("div", { class: "form-actions" },
-      h("button", { type: "submit", class: "btn btn-primary",
-        text: group ? "Guardar nombre" : "Agregar grupo" }),
-      group ? h("button", { type: "button", class: "btn", text: "Cancelar",
-        onClick: () => { box.replaceChildren(); renderGroups(box); } }) : null));
+    formActions(group ? "Guardar nombre" : "Agregar grupo",
+      group ? () => { box.replaceChildren(); renderGroups(box); } : null));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = code.value.trim().toUpperCase();

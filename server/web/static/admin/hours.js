@@ -1,7 +1,7 @@
 // Administration — Opening hours per weekday and the closed dates.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { field, markInvalid, sectionHead } from "./form.js";
+import { field, formActions, markInvalid, sectionHead } from "./form.js";
 
 export function renderHours(box) {
   const hours = state.config.hours;
@@ -20,8 +20,7 @@ export function renderHours(box) {
       h("span", { class: "field-error", id: `hours-${key}-error` })])),
     field("Días sin atención (festivos)", dates,
       { hint: "Una fecha por línea, en formato AAAA-MM-DD (p. ej. 2026-12-25)." }),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary",
-      text: "Guardar horario" })));
+    formActions("Guardar horario"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     let ok = true;

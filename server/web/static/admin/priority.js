@@ -1,7 +1,7 @@
 // Administration — The priority policy between preferential and general tickets.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { field, markInvalid, sectionHead } from "./form.js";
+import { field, formActions, markInvalid, sectionHead } from "./form.js";
 
 export function renderPriority(box) {
   const p = state.config.priority;
@@ -21,8 +21,7 @@ export function renderPriority(box) {
     h("div", { class: "form-grid" },
       field("Preferenciales seguidos (N, modo proporción)", inRow),
       field("Espera máxima (minutos)", cap, { hint: "Quien espere más pasa primero. 0 = sin tope." })),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary",
-      text: "Guardar prioridad" })));
+    formActions("Guardar prioridad"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const n = Number(inRow.value);

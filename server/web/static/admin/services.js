@@ -1,7 +1,7 @@
 // Administration — Services: what the citizen picks at the kiosk, and which counters serve it.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { check, field, markInvalid, sectionHead, table } from "./form.js";
+import { check, field, formActions, markInvalid, sectionHead, table } from "./form.js";
 
 export function renderServices(box, editing = null) {
   const cfg = state.config;
@@ -51,11 +51,8 @@ function serviceForm(service, box) {
     h("fieldset", { class: "checks" }, h("legend", { text: "Ventanillas que lo atienden" }),
       counterChecks.map(([label]) => label)),
     h("div", { class: "checks" }, activeLabel),
-    h("div", { class: "form-actions" },
-      h("button", { type: "submit", class: "btn btn-primary",
-        text: service ? "Guardar cambios" : "Agregar servicio" }),
-      service ? h("button", { type: "button", class: "btn", text: "Cancelar",
-        onClick: () => { box.replaceChildren(); renderServices(box); } }) : null));
+    formActions(service ? "Guardar cambios" : "Agregar servicio",
+      service ? () => { box.replaceChildren(); renderServices(box); } : null));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = code.value.trim().toUpperCase();

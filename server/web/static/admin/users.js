@@ -1,8 +1,8 @@
 // Administration — Users: who may sign in, with which role; passwords and deactivation.
 import { api } from "../common/api.js";
 import { h } from "../common/dom.js";
-import { failed, renderSection, say, state } from "./context.js";
-import { field, markInvalid, sectionHead, table } from "./form.js";
+import { failed, fetchOrFail, renderSection, say, state } from "./context.js";
+import { field, formActions, loadingCard, markInvalid, sectionHead, table } from "./form.js";
 
 const STAFF_ROLES = ["clerk", "supervisor", "admin"];
 
@@ -14,15 +14,10 @@ function roleNames() {
 export async function renderUsers(box) {
   sectionHead(box, "Usuarios", "Quién puede ingresar al panel, a la supervisión y a esta "
     + "administración. Cambiar el rol o la contraseña, o desactivar, cierra sus sesiones abiertas.");
-  const list = h("div", { class: "card" }, h("p", { class: "muted", text: "Cargando…" }));
+  const list = loadingCard();
   box.append(list, userForm());
-  let users;
-  try {
-    users = await api("GET", "/api/v1/admin/users");
-  } catch (e) {
-    failed(e);
-    return;
-  }
+  const users = await fetchOrFail("/api/v1/admin/users");
+  if (!users) return;
   list.replaceChildren(table(["Usuario", "Nombre", "Rol", "Estado", ""], users.map(userRow)));
 }
 
@@ -91,8 +86,7 @@ function userForm() {
       field("Nombre completo", display),
       field("Rol", role),
       field("Contraseña inicial", password, { hint: "Mínimo 8 caracteres." })),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary",
-      text: "Crear usuario" })));
+    formActions("Crear usuario"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const name = username.value.trim();
