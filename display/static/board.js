@@ -17,7 +17,7 @@ import { CallBoard, counterNumber, isCall } from "./calls.js";
 const params = new URLSearchParams(location.search);
 const settings = {
   board: params.get("board"),
-  voice: ["es", "es-419"].includes(params.get("voice")) ? params.get("voice") : "es-419",
+  voice: ["es", "es-419"].includes(params.get("voice") || "") ? params.get("voice") || "" : "es-419",
   speed: clampNumber(params.get("speed"), 80, 260, 150),
   volume: clampNumber(params.get("volume"), 0, 1, 1),
   silent: ["1", "true", "si", "sí"].includes((params.get("silent") || "").toLowerCase()),

@@ -12,6 +12,10 @@ function deviceNames() {
   return Object.fromEntries(DEVICE_ROLES.map((r) => [r, state.labels.roles[r] || r]));
 }
 
+/**
+ * @param {HTMLElement} box
+ * @param {{ token: string, name: string, role: string } | null} [created]  a token just made
+ */
 export async function renderTokens(box, created = null) {
   sectionHead(box, "Dispositivos", "Cada quiosco y cada pantalla usa su propio token. Si un "
     + "equipo se pierde o se reemplaza, revoque su token.");

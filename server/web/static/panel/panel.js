@@ -294,7 +294,7 @@ function renderLine() {
     const svc = state.services.find((s) => s.code === x.service);
     return svc && t - seconds(x.queued_at) > svc.target_wait_min * 60;
   });
-  $("#stat-longest").parentElement.classList.toggle("is-late", overTarget);
+  $("#stat-longest-box").classList.toggle("is-late", overTarget);
 
   const rows = (state.counter ? state.counter.services : []).map((s) => {
     const mine = line.filter((x) => x.service === s.code);
@@ -479,7 +479,7 @@ function wire() {
     const menu = $("#pause-menu");
     show(menu, menu.hidden);
     $("#btn-pause").setAttribute("aria-expanded", String(!menu.hidden));
-    if (!menu.hidden) menu.querySelector("button").focus();
+    if (!menu.hidden) $("button", menu).focus();
   });
   $("#pause-cancel").addEventListener("click", () => {
     show($("#pause-menu"), false);

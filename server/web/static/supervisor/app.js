@@ -12,11 +12,11 @@ const TABS = [
 
 function select(index, focus = false) {
   TABS.forEach((t, i) => {
-    const tab = document.getElementById(t.tab);
+    const tab = $(`#${t.tab}`);
     const active = i === index;
     tab.setAttribute("aria-selected", String(active));
     tab.tabIndex = active ? 0 : -1;
-    document.getElementById(t.panel).hidden = !active;
+    $(`#${t.panel}`).hidden = !active;
     if (active && focus) tab.focus();
   });
   history.replaceState(null, "", TABS[index].hash);
@@ -25,7 +25,7 @@ function select(index, focus = false) {
 
 function wireTabs() {
   TABS.forEach((t, i) => {
-    const tab = document.getElementById(t.tab);
+    const tab = $(`#${t.tab}`);
     tab.addEventListener("click", () => select(i));
     tab.addEventListener("keydown", (event) => {
       if (event.key === "ArrowRight") select((i + 1) % TABS.length, true);

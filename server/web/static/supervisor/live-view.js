@@ -33,7 +33,7 @@ function renderKpis(queue, today) {
 }
 
 function renderQueues(queue) {
-  const body = document.querySelector("#queues tbody");
+  const body = $("#queues tbody");
   body.replaceChildren(...queue.services.map((s) => {
     const longest = s.waiting ? fmt.min(s.longest_wait_min) : "—";
     return h("tr", { class: s.over_target ? "over" : null },
