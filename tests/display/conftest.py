@@ -63,17 +63,17 @@ def open_board(browser: Any, server: LiveServer, query: str = "",
     return page
 
 
-def wait_body(page: Any, attribute: str, value: str, timeout: int = BOARD_READY_MS) -> None:
+def wait_seen(page: Any, attribute: str, value: str, timeout: int = BOARD_READY_MS) -> None:
     """Wait until the watcher saw the board reach a state (a selector on <html>)."""
     page.locator(f"html[data-{attribute}='{value}']").wait_for(state="attached",
                                                                 timeout=timeout)
 
 
 def wait_connected(page: Any, timeout: int = BOARD_READY_MS) -> None:
-    wait_body(page, "connected", "true", timeout)
+    wait_seen(page, "connected", "true", timeout)
 
 
-def hooks(page: Any) -> dict[str, str]:
+def seen(page: Any) -> dict[str, str]:
     """What the watcher saw so far: counts, last shown and announced numbers, the log."""
     data: dict[str, str] = page.evaluate("({...window.boardWatch})")
     return data
