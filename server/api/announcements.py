@@ -15,8 +15,8 @@ from display.speech import (
     SpeechUnavailable,
     check_voice,
 )
-from server.api.deps import EngineDep, Watcher
-from server.queue.model import Invalid, NotFound
+from server.api.deps import ReadingDep, Watcher
+from server.errors import Invalid, NotFound
 
 
 def build_router(speech: SpeechCache) -> APIRouter:
@@ -24,7 +24,7 @@ def build_router(speech: SpeechCache) -> APIRouter:
     router = APIRouter(tags=["display"])
 
     @router.get("/announcements/{ticket_number}/{counter}.wav", response_class=FileResponse)
-    async def announcement(ticket_number: str, counter: str, engine: EngineDep, who: Watcher,
+    async def announcement(ticket_number: str, counter: str, reading: ReadingDep, who: Watcher,
                            voice: str = DEFAULT_VOICE, speed: str = str(DEFAULT_SPEED)
                            ) -> Response:
         """ "Turno A veintitrés, ventanilla tres" as a WAV (espeak-ng, generated once,
@@ -34,7 +34,7 @@ def build_router(speech: SpeechCache) -> APIRouter:
             raise Invalid("Número de turno inválido; use la forma A-023.")
         if not counter.isdigit() or len(counter) > 4:
             raise Invalid("Número de ventanilla inválido.")
-        configured = engine.config.counter(int(counter))
+        configured = reading.config.counter(int(counter))
         if configured is None:
             raise NotFound(f"La ventanilla {counter} no existe.")
         if not speed.isdigit() or len(speed) > 3:

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.queue import labels
-from server.stats.query import DIMENSION_NAMES
-from server.stats.survey import RATINGS
+from server.queue.stats_query import DIMENSION_NAMES
+from server.queue.survey import RATINGS
 
 router = APIRouter(tags=["office"])
 

@@ -28,11 +28,11 @@ from server.api.deps import (
     DEVICE_COOKIE,
     WATCHER_ROLES,
     AccountsDep,
-    EngineDep,
+    ReadingDep,
     principal_from,
 )
 from server.auth import Role
-from server.queue.model import NotFound
+from server.errors import NotFound
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES = WEB_DIR / "templates"
@@ -112,13 +112,13 @@ def router(pages: Pages) -> APIRouter:
         return RedirectResponse("/panel")
 
     @routes.get("/t/{ticket_id}")
-    async def ticket_page(ticket_id: str, engine: EngineDep) -> HTMLResponse:
+    async def ticket_page(ticket_id: str, reading: ReadingDep) -> HTMLResponse:
         """The page the QR code on a printed ticket opens on the citizen's phone. No sign-in:
         the unguessable id is the capability. It shows only this ticket and follows it live
         (WS /api/v1/tickets/{id}/live); an unknown id gets a friendly page with status 404."""
-        office = engine.config.name
+        office = reading.config.name
         try:
-            ticket = await engine.get_ticket(ticket_id[:MAX_TICKET_ID_LENGTH])
+            ticket = await reading.get_ticket(ticket_id[:MAX_TICKET_ID_LENGTH])
         except NotFound:
             return pages.render("ticket-missing.html", 404, office=office)
         return pages.render("ticket.html", office=office, id=ticket["id"],

@@ -12,7 +12,7 @@ import jinja2
 import pytest
 
 from server.queue.hours import WEEKDAYS
-from server.stats.query import DIMENSIONS
+from server.queue.stats_query import DIMENSIONS
 from server.web.pages import STATIC_PAGES, TEMPLATES, Pages
 from tests.server.appclient import App, running_app
 
