@@ -25,6 +25,7 @@ from server.api import (
     counters,
     errors,
     events,
+    hardware,
     labels,
     panel,
     session,
@@ -102,7 +103,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, labels):
+                   ticket_live, hardware, labels):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))

@@ -76,12 +76,39 @@ function renderAlerts(today) {
     list.replaceChildren(h("li", { class: "empty" }, "Sin alertas hoy."));
     return;
   }
-  list.replaceChildren(...today.alerts.map((a) => h("li", { class: "alert" },
-    h("span", { class: "alert-time" }, a.at.slice(11, 16)),
-    h("span", {}, a.kind === "printer.failed"
-      ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
-      : `${a.device}: ${a.kind}`),
-    a.message ? h("span", { class: "muted" }, ` — ${a.message}`) : null)));
+  list.replaceChildren(...today.alerts.map((a) => {
+    const bridge = a.kind.startsWith("hardware."); // the message says it all
+    return h("li", { class: "alert" },
+      h("span", { class: "alert-time" }, a.at.slice(11, 16)),
+      h("span", {}, a.kind === "printer.failed"
+        ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
+        : bridge ? `Puente ${a.device}: ${a.message}` : `${a.device}: ${a.kind}`),
+      a.message && !bridge ? h("span", { class: "muted" }, ` — ${a.message}`) : null);
+  }));
+}
+
+/**
+ * @param {number} n
+ * @param {string} one
+ * @param {string} many
+ */
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// Hardware bridges (serial LED displays and call buttons): last seen and each port's state;
+// a silent bridge or a port that does not answer is shown as an alert.
+function renderBridges(bridges) {
+  const list = $("#bridges");
+  list.hidden = !bridges.length;
+  list.replaceChildren(...bridges.map((b) => {
+    const ports = [...b.displays, ...b.buttons];
+    const down = ports.filter((p) => !p.connected).map((p) => p.name);
+    const seen = b.last_seen ? `visto ${b.last_seen.slice(11, 16)}` : "nunca reportó";
+    const text = b.silent ? `sin reportar (${seen})`
+      : down.length ? `no responde: ${down.join(", ")} (${seen})`
+      : `${count(b.displays.length, "pantalla", "pantallas")} y ${count(b.buttons.length, "botonera", "botoneras")} conectadas (${seen})`;
+    return h("li", { class: b.alert ? "alert" : null, "data-bridge": b.name },
+      h("span", {}, `Puente ${b.name}: ${text}`));
+  }));
 }
 
 function setStatus(connected, text) {
@@ -92,13 +119,15 @@ function setStatus(connected, text) {
 
 async function refresh() {
   try {
-    const [queue, today, labels] = await Promise.all([
-      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today"), loadLabels()]);
+    const [queue, today, bridges, labels] = await Promise.all([
+      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today"),
+      api("GET", "/api/v1/hardware/bridges"), loadLabels()]);
     pauseNames = labels.pause_reasons;
     renderKpis(queue, today);
     renderQueues(queue);
     renderCounters(queue);
     renderAlerts(today);
+    renderBridges(bridges);
     const time = (queue.at || "").slice(11, 16); // office time, whatever the PC's zone
     if (live && live.connected) setStatus(true, `En vivo · actualizado ${time}`);
   } catch (e) {
