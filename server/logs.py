@@ -80,7 +80,8 @@ class KeyValueFormatter(logging.Formatter):
 
 
 def logging_config(log_file: Path | None = None, level: str = "info",
-                   access_log: bool = False) -> dict[str, Any]:
+                   access_log: bool = False,
+                   max_bytes: int = LOG_FILE_MAX_BYTES) -> dict[str, Any]:
     """The ``logging.config.dictConfig`` for ``uvicorn.run(log_config=…)``.
 
     Turnero's own loggers log at ``level``; uvicorn's connection chatter (every websocket
@@ -95,7 +96,7 @@ def logging_config(log_file: Path | None = None, level: str = "info",
         handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
     else:
         handler = {"class": "logging.handlers.RotatingFileHandler",
-                   "filename": str(log_file), "maxBytes": LOG_FILE_MAX_BYTES,
+                   "filename": str(log_file), "maxBytes": max_bytes,
                    "backupCount": LOG_FILE_BACKUPS, "encoding": "utf-8"}
     handler["formatter"] = "kv"
     upper = level.upper()
