@@ -89,3 +89,25 @@ def test_a_key_that_does_not_match_the_certificate_is_refused_before_starting(
          "--tls-cert", str(cert)],
         capture_output=True, text=True, timeout=30, env=subprocess_env(), cwd=ROOT)
     assert missing.returncode == 2 and "--tls-key" in missing.stderr
+
+
+def test_a_kiosk_trusts_the_office_certificate_through_ssl_cert_file(
+        tls_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/deploy.md: a kiosk talks HTTPS once SSL_CERT_FILE names the office certificate."""
+    from kiosk.api import KioskApi, ServerError
+    from kiosk.flow import Fault
+
+    cert = next(tmp_path.glob("turnero.crt"))
+    untrusting = KioskApi(tls_server.base_url, tls_server.kiosk_token)
+    try:
+        with pytest.raises(ServerError, match="CERTIFICATE_VERIFY_FAILED") as refused:
+            untrusting.catalog()
+        assert refused.value.fault is Fault.UNREACHABLE
+    finally:
+        untrusting.close()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    api = KioskApi(tls_server.base_url, tls_server.kiosk_token)
+    try:
+        assert api.catalog().services
+    finally:
+        api.close()
