@@ -71,6 +71,9 @@ def tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
 
 def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
     """Extra ``uvicorn.run`` keywords from the options above (TLS, logging)."""
+    if args.log_level not in LEVELS:  # from the environment, which argparse does not check
+        raise ConfigError([f"{LOG_LEVEL_ENV}={args.log_level!r}: use uno de "
+                           f"{', '.join(LEVELS)}."])
     log_file: Path | None = args.log_file
     if log_file is not None:
         try:

@@ -71,6 +71,7 @@ def issue(server: LiveServer) -> None:
                    headers={"Authorization": f"Bearer {server.kiosk_token}"},
                    verify=server.verify, timeout=10)
     assert r.status_code == 201, r.text
+    assert r.json()["status_url"].startswith(server.base_url)  # the QR says https://
 
 
 def test_a_key_that_does_not_match_the_certificate_is_refused_before_starting(
