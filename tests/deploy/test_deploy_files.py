@@ -81,7 +81,7 @@ def test_the_service_environment_is_understood_by_turnero_serve() -> None:
     assert command and command[1] == "serve $TURNERO_SERVE_ARGS"
     args = build_parser().parse_args(["serve", *shlex.split(env["TURNERO_SERVE_ARGS"])])
     assert args.host == "0.0.0.0" and args.public_url
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "server").glob("*.py"))
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "server").rglob("*.py"))
     for key in set(env) - {"TURNERO_SERVE_ARGS"}:
         assert f'"{key}"' in sources, f"turnero.env sets {key}, which turnero never reads"
 
