@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def existing_office(db: Path) -> bool:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
+    try:
+        return _setup(args)
+    except (OSError, sqlite3.Error) as e:
+        print(f"No se pudo preparar la oficina ({e}). Revise que puede escribir en "
+              f"{args.db.parent} y {args.config.parent}; con el servicio, ejecute «turnero "
+              "setup» como el usuario turnero (sudo -u turnero …).", file=sys.stderr)
+        return 2
+
+
+def _setup(args: argparse.Namespace) -> int:
     from server.auth import check_password_strength
     from server.cli import _open, _read_password
 
@@ -70,16 +81,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
         return 2
 
     db.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
-    store, _engine, accounts = _open(argparse.Namespace(config=config, db=db))
     try:
-        accounts.create_user_sync(args.admin, password, "admin", args.display_name)
-    except BaseException:
-        store.close()
+        store, _engine, accounts = _open(argparse.Namespace(config=config, db=db))
+        try:
+            accounts.create_user_sync(args.admin, password, "admin", args.display_name)
+        finally:
+            store.close()
+        db.chmod(DB_MODE)
+    except BaseException:  # a half-made office would be refused as "existing" next time
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         raise
-    store.close()
-    db.chmod(DB_MODE)
     print(next_steps(office.name, args.admin, config, db, args.public_url.rstrip("/")))
     return 0
 

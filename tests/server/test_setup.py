@@ -72,3 +72,11 @@ def test_a_refused_password_or_name_leaves_nothing_behind(tmp_path: Path) -> Non
     assert "Traceback" not in weak.stderr + bad_name.stderr
     assert not list(db.parent.glob("turnero.db*"))
     assert setup(DEMO_CONFIG, db).returncode == 0  # and it can be run again, fixed
+
+
+def test_a_data_folder_that_cannot_be_made_is_explained(tmp_path: Path) -> None:
+    blocker = tmp_path / "var"
+    blocker.write_text("un archivo, no una carpeta")
+    result = setup(DEMO_CONFIG, blocker / "turnero" / "turnero.db")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "No se pudo preparar la oficina" in result.stderr and "sudo -u turnero" in result.stderr
