@@ -59,6 +59,6 @@ def test_the_board_opens_the_display_page_in_chromium_and_restarts_it(
     assert args[-1] == url
     assert {"--kiosk", "--autoplay-policy=no-user-gesture-required", "--noerrdialogs"} <= set(
         args)
-    assert f"--user-data-dir={tmp_path}/.config/turnero-board" in args
+    assert f"--user-data-dir={tmp_path}/turnero-board-perfil" in args
     dom = (runs / "dom.0").read_text(encoding="utf-8")
     assert 'id="now-title"' in dom and "Pantalla sin autorizar" not in dom
