@@ -50,8 +50,14 @@ def test_systemd_units_verify_cleanly(unit: Path, tmp_path: Path) -> None:
     """``systemd-analyze verify`` checks the keys and that the command exists, so the copy
     points /opt/turnero/bin at this test's own installed ``turnero``; any message fails."""
     analyze = tool("systemd-analyze")
+    text = unit.read_text(encoding="utf-8")
+    for command in re.findall(r"^Exec\w*=[-@:+!]*(\S+)", text, re.M):
+        if command.startswith("/opt/turnero/"):
+            assert command.startswith(INSTALLED_BIN), (
+                f"{unit.name}: {command}: docs/deploy.md installs Turnero with "
+                f"`python3 -m venv /opt/turnero`, so its commands are in {INSTALLED_BIN}")
     copy = tmp_path / unit.name
-    copy.write_text(unit.read_text(encoding="utf-8").replace(INSTALLED_BIN, f"{VENV_BIN}/"),
+    copy.write_text(text.replace(INSTALLED_BIN, f"{VENV_BIN}/"),
                     encoding="utf-8")
     result = subprocess.run([analyze, "verify", str(copy)], capture_output=True, text=True,
                             timeout=60)
