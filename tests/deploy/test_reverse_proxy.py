@@ -123,8 +123,10 @@ def start_proxy(kind: str, folder: Path, server: LiveServer) -> tuple[subprocess
 
 
 @pytest.fixture(params=["nginx", "caddy"])
-def proxy(request: pytest.FixtureRequest, make_server: Any, tmp_path: Path
-          ) -> Iterator[dict[str, Any]]:
+def proxy(request: pytest.FixtureRequest, make_server: Any, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    # As docs/deploy.md says: Turnero believes forwarded headers from the local proxy only.
+    monkeypatch.setenv("TURNERO_TRUSTED_PROXIES", "127.0.0.1")
     server = make_server()
     process, info = start_proxy(request.param, tmp_path, server)
     yield {"kind": request.param, "server": server, **info}
@@ -154,18 +156,31 @@ def test_a_board_websocket_works_through_the_proxy_and_its_log_keeps_no_token(
                       follow_redirects=False, timeout=10)
     assert board.status_code == 303 and "secure" in board.headers["set-cookie"].lower()
 
-    async def scenario() -> dict[str, Any]:
-        url = f"{proxy['wss']}/api/v1/events?token={token}"
-        async with websockets.connect(url, ssl=proxy["context"]) as ws:
-            snapshot = json.loads(await asyncio.wait_for(ws.recv(), 10))
-            assert snapshot["type"] == "snapshot"
-            await asyncio.to_thread(server.issue, "B")
-            while True:
-                message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
-                if message["type"] == "ticket.issued":
-                    return message
+    cookie = board.headers["set-cookie"].split(";", 1)[0]
 
-    assert asyncio.run(scenario())["ticket"]["service"] == "B"
+    async def scenario() -> list[dict[str, Any]]:
+        # as the bridge does (token in the address) and as the TV's Chromium does (the board
+        # cookie, with the page's Origin)
+        by_token = websockets.connect(f"{proxy['wss']}/api/v1/events?token={token}",
+                                      ssl=proxy["context"])
+        by_cookie = websockets.connect(f"{proxy['wss']}/api/v1/events", ssl=proxy["context"],
+                                       origin=proxy["https"],  # type: ignore[arg-type]
+                                       additional_headers={"Cookie": cookie})
+        async with by_token as ws1, by_cookie as ws2:
+            for ws in (ws1, ws2):
+                snapshot = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                assert snapshot["type"] == "snapshot"
+            await asyncio.to_thread(server.issue, "B")
+            issued = []
+            for ws in (ws1, ws2):
+                while True:
+                    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if message["type"] == "ticket.issued":
+                        issued.append(message)
+                        break
+            return issued
+
+    assert [m["ticket"]["service"] for m in asyncio.run(scenario())] == ["B", "B"]
 
     # With Turnero down the proxy logs the failed request, address included: not the token.
     server.stop()
