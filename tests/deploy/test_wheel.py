@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -22,8 +23,22 @@ import httpx
 
 from tests.conftest import ROOT, free_port, need
 
-PARTS = ("server", "kiosk", "printer", "display", "hardware")
 PASSWORD = "clave-del-paquete-1"
+#: Type declarations for the JavaScript checker: read by tsc, never served.
+DEV_ONLY_SUFFIXES = (".d.ts",)
+
+
+def parts() -> set[str]:
+    """The top-level packages the distribution ships (``packages.find include``)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    return {pattern.rstrip("*") for pattern in include}
+
+
+def test_every_top_level_package_is_shipped() -> None:
+    """A new part (a folder with an ``__init__.py``) must be added to ``include``."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
+    assert packages - parts() == set(), "add these to [tool.setuptools.packages.find]"
 
 
 def tracked_files() -> list[str]:
@@ -62,7 +77,9 @@ def test_the_wheel_installs_into_a_fresh_venv_and_serves(tmp_path: Path) -> None
     # every module and data file of the parts (html, js, css, kv, wav, toml, fonts, vendored
     # Chart.js, …) is in the wheel; the source archive also carries deploy/ and the guides
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
-    wanted = {f for f in files if f.split("/")[0] in PARTS and "__pycache__" not in f}
+    shipped_parts = parts()
+    wanted = {f for f in files if f.split("/")[0] in shipped_parts and "__pycache__" not in f
+              and not f.endswith(DEV_ONLY_SUFFIXES)}
     assert wanted - in_wheel == set(), "files of the parts missing from the wheel"
     with tarfile.open(sdist) as tar:
         in_sdist = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
