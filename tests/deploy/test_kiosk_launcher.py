@@ -1,8 +1,8 @@
 """deploy/turnero-kiosk for real: it reads the kiosk token (and SSL_CERT_FILE, for HTTPS)
 from its file, hands them to ``turnero kiosk`` in the environment (never on the command line,
-where ``ps`` shows the token),
-full screen, and starts the kiosk again whenever it stops. ``turnero`` is a recording
-wrapper here (the kiosk app itself is tested under a real Kivy window in tests/kiosk)."""
+where ``ps`` shows the token), full screen, and starts the kiosk again whenever it stops.
+``turnero`` is a recording wrapper here (the kiosk app itself is tested under a real Kivy
+window in tests/kiosk)."""
 
 from __future__ import annotations
 
