@@ -76,7 +76,8 @@ class KeyValueFormatter(logging.Formatter):
             fields.append(("msg", record.getMessage()))
         if record.exc_info:
             fields.append(("exc", self.formatException(record.exc_info)))
-        return redact(" ".join(f"{k}={_quote(v)}" for k, v in fields))
+        # redacted before quoting, so the patterns see the text as written
+        return " ".join(f"{k}={_quote(redact(v))}" for k, v in fields)
 
 
 def logging_config(log_file: Path | None = None, level: str = "info",

@@ -62,7 +62,8 @@ def test_without_log_file_lines_go_to_standard_error_for_the_journal(tmp_path: P
               "logging.config.dictConfig(logging_config())\n"
               "log = logging.getLogger('turnero')\n"
               "try:\n    raise ValueError('mal\\nhecho')\n"
-              "except ValueError:\n    log.exception('falló con token=abc123 al cerrar')\n")
+              "except ValueError:\n"
+              "    log.exception('falló con token=abc123 y {\"password\": \"secreta\"}')\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=30, env=subprocess_env(), cwd=ROOT)
     assert result.stdout == ""
@@ -70,7 +71,7 @@ def test_without_log_file_lines_go_to_standard_error_for_the_journal(tmp_path: P
     assert len(lines) == 1, lines  # the traceback folded into the same line
     assert LINE.match(lines[0]) and "level=ERROR logger=turnero" in lines[0]
     assert 'exc="Traceback' in lines[0] and "ValueError: mal\\nhecho" in lines[0]
-    assert "abc123" not in lines[0]
+    assert "abc123" not in lines[0] and "secreta" not in lines[0]
 
 
 def test_the_log_file_is_rotated_by_size(tmp_path: Path) -> None:
