@@ -17,7 +17,7 @@ import ssl
 from pathlib import Path
 from typing import Any
 
-from server.config import ConfigError
+from server.errors import ConfigError
 from server.logs import LEVELS, logging_config
 
 TLS_CERT_ENV = "TURNERO_TLS_CERT"

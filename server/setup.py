@@ -82,11 +82,12 @@ def _setup(args: argparse.Namespace) -> int:
 
     db.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     try:
-        store, _engine, accounts = _open(argparse.Namespace(config=config, db=db))
+        services = _open(argparse.Namespace(config=config, db=db))
         try:
-            accounts.create_user_sync(args.admin, password, "admin", args.display_name)
+            services.accounts.create_user_sync(args.admin, password, "admin",
+                                               args.display_name)
         finally:
-            store.close()
+            services.close()
         db.chmod(DB_MODE)
     except BaseException:  # a half-made office would be refused as "existing" next time
         for suffix in ("", "-wal", "-shm"):
