@@ -26,6 +26,7 @@ from server.api import (
     counters,
     errors,
     events,
+    hardware,
     panel,
     session,
     stats,
@@ -104,7 +105,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, hardware):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)

@@ -32,16 +32,10 @@ def tool(name: str) -> str:
     return path
 
 
-#: Named by the guide, written with the hardware bridge (its own branch of work); verified
-#: with the other units as soon as it is in deploy/. Remove once it is.
-WRITTEN_WITH_THE_BRIDGE = {"turnero-hardware.service"}
-
-
 def test_the_guide_and_the_deploy_folder_name_the_same_files() -> None:
     in_folder = {p.name for p in DEPLOY.iterdir() if p.is_file()}
     named = set(re.findall(r"(?<![\w/])deploy/([\w.-]+\w)", GUIDE))
-    missing = named - in_folder - WRITTEN_WITH_THE_BRIDGE
-    assert missing == set(), "docs/deploy.md names files that are not in deploy/"
+    assert named - in_folder == set(), "docs/deploy.md names files that are not in deploy/"
     assert in_folder - named == set(), "files in deploy/ that docs/deploy.md never mentions"
 
 
