@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 
+from server.auth import Role
 from server.config import DEMO_CONFIG, load_config
+from server.queue import labels
 from server.queue.characterization import Characterization, Option, Question
 from tests.server.appclient import App, running_app
 
@@ -276,6 +278,8 @@ def test_every_operation_documents_its_answer_and_its_errors(openapi: dict[str, 
     for name in ("Status", "Outcome", "PauseReason", "Role", "UserRole", "DeviceRole",
                  "CounterStateName", "SurveyState", "ExportFormat"):
         assert enums[name]["enum"], name
+    assert set(enums["PauseReason"]["enum"]) == set(labels.PAUSE_REASONS)
+    assert set(enums["Role"]["enum"]) == {str(r) for r in Role}
     summary = next(op for m, p, op in operations(openapi) if p == "/api/v1/stats/summary")
     required = {p["name"]: p["required"] for p in summary["parameters"]}
     assert required["from"] and required["to"]
