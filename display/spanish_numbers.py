@@ -2,7 +2,8 @@
 
 People hear numbers the way they say them ("veintitrés", not "dos tres"), and a ticket's leading
 zeros are padding for the printed number, never read aloud ("A-007" is "A siete"). Service
-letters are spelled with their Spanish names so the synthetic voice says a clear syllable.
+letters are spelled with their Colombian names ("be larga", "ve corta", "i griega", "doble ve")
+so the synthetic voice says a clear syllable and B never sounds like V.
 
 Pure stdlib, no I/O: the phrase is built here and only here, so the speech endpoint can refuse
 anything that is not one of our own phrases.
@@ -11,6 +12,7 @@ anything that is not one of our own phrases.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _UNITS = ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
           "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete",
@@ -23,14 +25,49 @@ _HUNDREDS = {1: "ciento", 2: "doscientos", 3: "trescientos", 4: "cuatrocientos",
              5: "quinientos", 6: "seiscientos", 7: "setecientos", 8: "ochocientos",
              9: "novecientos"}
 
-#: Spanish letter names. Vowels stay as the bare letter (the voice reads them as the vowel);
-#: V is "uve" so it is never confused with B ("be") when both services exist.
+#: Letter names as Colombians say them. Vowels stay as the bare letter (the voice reads them as
+#: the vowel). B and V sound the same in Latin American Spanish, so the call says "be larga" and
+#: "ve corta"; an office may shorten them (``[speech] letters``) as long as they stay apart.
 LETTER_NAMES = {
-    "A": "A", "B": "be", "C": "ce", "D": "de", "E": "E", "F": "efe", "G": "ge", "H": "hache",
-    "I": "I", "J": "jota", "K": "ka", "L": "ele", "M": "eme", "N": "ene", "O": "O", "P": "pe",
-    "Q": "cu", "R": "erre", "S": "ese", "T": "te", "U": "U", "V": "uve", "W": "doble ve",
-    "X": "equis", "Y": "ye", "Z": "zeta",
+    "A": "A", "B": "be larga", "C": "ce", "D": "de", "E": "E", "F": "efe", "G": "ge",
+    "H": "hache", "I": "I", "J": "jota", "K": "ka", "L": "ele", "M": "eme", "N": "ene", "O": "O",
+    "P": "pe", "Q": "cu", "R": "erre", "S": "ese", "T": "te", "U": "U", "V": "ve corta",
+    "W": "doble ve", "X": "equis", "Y": "i griega", "Z": "zeta",
 }
+
+
+def sounds_like(words: str) -> str:
+    """The words as a Latin American listener hears them: B and V are one sound, so are S, Z and
+    soft C, LL and Y; H, accents and case are silent ("be" and "ve" sound alike; "be larga" and "ve corta" do not)."""
+    plain = words.lower().translate(str.maketrans("áéíóúüvz", "aeiouubs"))
+    plain = re.sub(r"c(?=[ei])", "s", plain).replace("ll", "y")
+    return re.sub(r"h", "", plain)
+
+
+def letter_names(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The letter names with an office's ``overrides`` applied ({"V": "ve"}).
+
+    Refused (ValueError, Spanish message) when two letters would sound the same: a citizen who
+    hears "be" cannot tell B-012 from V-012."""
+    names = dict(LETTER_NAMES)
+    for letter, name in (overrides or {}).items():
+        key = letter.strip().upper()
+        if key not in LETTER_NAMES:
+            raise ValueError(f"«{letter}» no es una letra de servicio (A a Z).")
+        spoken = " ".join(str(name).split())
+        if not spoken or len(spoken) > 30 or not re.fullmatch(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ ]+", spoken):
+            raise ValueError(f"El nombre de la letra {key} debe tener solo letras "
+                             "(hasta 30).")
+        names[key] = spoken
+    heard: dict[str, str] = {}
+    for letter, name in names.items():
+        other = heard.setdefault(sounds_like(name), letter)
+        if other != letter:
+            raise ValueError(f"Las letras {other} y {letter} sonarían igual («{names[other]}» y "
+                             f"«{name}»); use nombres distintos, por ejemplo «be larga» y "
+                             "«ve corta».")
+    return names
+
 
 #: A printed ticket number: one service letter, a dash, three or more digits ("A-023").
 TICKET_NUMBER = re.compile(r"^([A-Z])-(\d{1,6})$")
@@ -77,21 +114,22 @@ def number_to_words(n: int) -> str:
     return head if rest == 0 else f"{head} {_below_thousand(rest)}"
 
 
-def letter_name(letter: str) -> str:
-    """The Spanish name of a service letter ("B" → "be")."""
+def letter_name(letter: str, names: Mapping[str, str] = LETTER_NAMES) -> str:
+    """The spoken name of a service letter ("B" → "be larga"); ``names`` from
+    :func:`letter_names` when the office set its own."""
     try:
-        return LETTER_NAMES[letter.upper()]
+        return names[letter.upper()]
     except KeyError:
         raise ValueError(f"not a service letter: {letter!r}") from None
 
 
-def spoken_ticket(number: str) -> str:
+def spoken_ticket(number: str, names: Mapping[str, str] = LETTER_NAMES) -> str:
     """ "A-023" → "A veintitrés" (leading zeros are padding, not words)."""
     match = TICKET_NUMBER.match(number)
     if match is None:
         raise ValueError(f"not a ticket number: {number!r}")
     letter, digits = match.groups()
-    return f"{letter_name(letter)} {number_to_words(int(digits))}"
+    return f"{letter_name(letter, names)} {number_to_words(int(digits))}"
 
 
 def spoken_counter(counter: int, counter_name: str | None = None) -> str:
@@ -113,6 +151,7 @@ def _digits_to_words(match: re.Match[str]) -> str:
     return number_to_words(value) if value <= MAX_NUMBER else match.group()
 
 
-def announcement_text(number: str, counter: int, counter_name: str | None = None) -> str:
+def announcement_text(number: str, counter: int, counter_name: str | None = None,
+                      names: Mapping[str, str] = LETTER_NAMES) -> str:
     """The whole phrase: "Turno A veintitrés, ventanilla tres"."""
-    return f"Turno {spoken_ticket(number)}, {spoken_counter(counter, counter_name)}"
+    return f"Turno {spoken_ticket(number, names)}, {spoken_counter(counter, counter_name)}"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from display.spanish_numbers import letter_names
 from server.errors import ConfigError
 from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period
@@ -48,6 +49,8 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
+    #: Spoken letter names the office changed ({"V": "ve"}), see ``[speech] letters``.
+    spoken_letters: tuple[tuple[str, str], ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -102,6 +105,7 @@ class OfficeConfig:
                 for b in self.boards
             ],
             "characterization": self.characterization.to_dict(),
+            "speech": {"letters": dict(self.spoken_letters)},
         }
 
 
@@ -199,7 +203,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization"}
+                 "characterization", "speech"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -222,6 +226,7 @@ class _Validator:
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
+        spoken_letters = self._spoken_letters(data.get("speech", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -234,8 +239,21 @@ class _Validator:
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization,
+            characterization=characterization, spoken_letters=spoken_letters,
         )
+
+    def _spoken_letters(self, speech: Any) -> tuple[tuple[str, str], ...]:
+        """``[speech] letters = { V = "ve" }``: checked so no two letters sound alike."""
+        if not isinstance(speech, dict):
+            self.error("speech", "debe ser una tabla ([speech])", "speech")
+            return ()
+        letters = self.get(speech, "letters", dict, {}, "speech.letters", "speech")
+        try:
+            names = letter_names({str(k): str(v) for k, v in letters.items()})
+        except ValueError as e:
+            self.error("speech.letters", str(e), "speech", None, "letters")
+            return ()
+        return tuple((k.strip().upper(), names[k.strip().upper()]) for k in letters)
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 
-from display.spanish_numbers import TICKET_NUMBER, announcement_text
+from display.spanish_numbers import TICKET_NUMBER, announcement_text, letter_names
 from display.speech import (
     DEFAULT_SPEED,
     DEFAULT_VOICE,
@@ -51,7 +51,8 @@ def build_router(speech: SpeechCache) -> APIRouter:
             check_voice(voice, speed)
         except ValueError as e:
             raise Invalid(str(e)) from None
-        text = announcement_text(ticket_number, configured.number, configured.name)
+        text = announcement_text(ticket_number, configured.number, configured.name,
+                                 letter_names(dict(reading.config.spoken_letters)))
         try:
             path = await speech.wav(text, voice, speed)
         except SpeechUnavailable as e:  # the board then plays only the chime

@@ -388,6 +388,13 @@ class CounterConfig(Schema):
     services: list[str]
 
 
+class SpeechConfig(Schema):
+    """Spoken letter names the office changed ({"V": "ve"}); the rest keep their Colombian
+    names ("be larga", "ve corta", "i griega", "doble ve")."""
+
+    letters: dict[str, str]
+
+
 class OfficeConfigDoc(Schema):
     """The office configuration in the TOML file's shape."""
 
@@ -399,6 +406,7 @@ class OfficeConfigDoc(Schema):
     groups: list[Group]
     boards: list[BoardConfig]
     characterization: Characterization
+    speech: SpeechConfig
 
 
 class User(Schema):

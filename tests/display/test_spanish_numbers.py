@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from display.spanish_numbers import announcement_text, letter_name, number_to_words
+from display.spanish_numbers import (
+    announcement_text,
+    letter_name,
+    letter_names,
+    number_to_words,
+    sounds_like,
+    spoken_ticket,
+)
+from server.config import DEMO_CONFIG, config_from_dict, parse_config
+from server.errors import ConfigError
 
 
 @pytest.mark.parametrize(("n", "words"), [
@@ -40,9 +49,9 @@ def test_leading_zeros_are_not_read() -> None:
 
 
 def test_letters_are_spelled_with_their_spanish_names() -> None:
-    assert announcement_text("B-104", 1) == "Turno be ciento cuatro, ventanilla uno"
+    assert announcement_text("B-104", 1) == "Turno be larga ciento cuatro, ventanilla uno"
     assert letter_name("C") == "ce"
-    assert letter_name("V") != letter_name("B")  # "uve" and "be" never sound alike
+    assert sounds_like(letter_name("V")) != sounds_like(letter_name("B"))
     assert announcement_text("E-1000", 6, "Ventanilla 6") == "Turno E mil, ventanilla seis"
 
 
@@ -67,3 +76,41 @@ def test_no_two_numbers_sound_the_same() -> None:
         assert n == 0 or "cero" not in words, n
         assert words not in seen, (n, seen.get(words))
         seen[words] = n
+
+
+def test_letters_have_their_colombian_names() -> None:
+    assert (letter_name("V"), letter_name("B")) == ("ve corta", "be larga")
+    assert (letter_name("Y"), letter_name("W")) == ("i griega", "doble ve")
+    assert announcement_text("V-012", 2) == "Turno ve corta doce, ventanilla dos"
+
+
+def test_no_two_tickets_sound_the_same_across_letters() -> None:
+    """B-012 and V-012 must not sound alike: B and V are one sound in Latin American Spanish,
+    so every (letter, number) call is compared as it is heard."""
+    heard: dict[str, str] = {}
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for n in range(1000):
+            number = f"{letter}-{n:03d}"
+            sound = sounds_like(spoken_ticket(number))
+            assert sound not in heard, (number, heard.get(sound))
+            heard[sound] = number
+    assert sounds_like("be") == sounds_like("ve")
+
+
+def test_an_office_may_shorten_the_names_but_not_merge_b_and_v() -> None:
+    names = letter_names({"v": "ve", "Y": "ye"})
+    assert announcement_text("V-001", 1, names=names) == "Turno ve uno, ventanilla uno"
+    assert letter_name("B", names) == "be larga"
+    with pytest.raises(ValueError, match="B y V sonarían igual"):
+        letter_names({"B": "be", "V": "ve"})
+    with pytest.raises(ValueError, match="solo letras"):
+        letter_names({"V": "ve; rm -rf"})
+
+
+def test_the_office_file_sets_the_letter_names_and_refuses_homophones() -> None:
+    base = DEMO_CONFIG.read_text(encoding="utf-8")
+    cfg = parse_config(base + '\n[speech]\nletters = { V = "ve" }\n')
+    assert dict(cfg.spoken_letters) == {"V": "ve"}
+    assert config_from_dict(cfg.to_dict()).spoken_letters == cfg.spoken_letters
+    with pytest.raises(ConfigError, match="sonarían igual"):
+        parse_config(base + '\n[speech]\nletters = { B = "be", V = "ve" }\n')
