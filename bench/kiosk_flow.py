@@ -35,7 +35,7 @@ def steps(rounds: int) -> list[dict[str, object]]:
     for i in range(rounds):
         out += [{"wait": "welcome", "timeout": 60}, {"touch": "Tomar turno"},
                 {"wait": "services"}, {"touch": "Radicación de PQRSD"}, {"wait": "groups"},
-                {"touch": "No" if i % 2 else "Adulto mayor"},
+                {"touch": "No" if i % 2 else "Persona mayor"},
                 {"wait": "ticket", "printed": True}, {"touch": "Listo"}]
     return out
 

@@ -6,11 +6,13 @@ dictionary (``--lang``). Pure: no Kivy.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from display.spanish_numbers import spoken_ticket
 from printer.layout import people_ahead_text, wait_text
 
 ES: dict[str, str] = {
-    "welcome": "Bienvenido",
+    "welcome": "Le damos la bienvenida",
     "touch_to_start": "Toque la pantalla para tomar su turno",
     "take_turn": "Tomar turno",
     "choose_service": "¿Qué necesita hacer hoy?",
@@ -58,6 +60,13 @@ def estimated_wait(minutes: int | None) -> str:
     """As printed on the ticket; '' when the server gave no estimate (saying nothing beats a
     made-up number)."""
     return "" if minutes is None else wait_text(minutes)
+
+
+def clock_text(moment: datetime) -> str:
+    """ "3:05 p. m.": the 12-hour clock with "a. m."/"p. m." as Colombians write it, the same
+    format as the board and the phone page (Intl es-CO, hour "numeric", hour12)."""
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
 
 
 def spoken_number(number: str) -> str:

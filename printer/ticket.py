@@ -17,7 +17,7 @@ class PrintableTicket:
     office_name: str
     number: str  # e.g. "A-023"
     service_name: str
-    group_name: str | None  # preferential group, e.g. "Adulto mayor"; None for the general queue
+    group_name: str | None  # preferential group, e.g. "Persona mayor"; None for the general queue
     issued_at: datetime  # timezone-aware
     ahead: int  # people before this one
     estimated_wait_min: int | None

@@ -10,6 +10,7 @@
 
 import { api, ApiError } from "../common/api.js";
 import { $, h } from "../common/dom.js";
+import { clockTime } from "../common/format.js";
 import { LiveEvents } from "../common/live.js";
 import { Announcer } from "./announcer.js";
 import { CallBoard, counterNumber, isCall } from "./calls.js";
@@ -259,9 +260,7 @@ function formatter(kind) {
   const key = `${kind}|${zone}`;
   if (!timeFormats.has(key)) {
     /** @type {Intl.DateTimeFormatOptions} */
-    const options = kind === "time"
-      ? { hour: "numeric", minute: "2-digit", hour12: true, timeZone: zone }
-      : { weekday: "long", day: "numeric", month: "long", timeZone: zone };
+    const options = { weekday: "long", day: "numeric", month: "long", timeZone: zone };
     try {
       timeFormats.set(key, new Intl.DateTimeFormat("es-CO", options));
     } catch (e) {
@@ -273,7 +272,7 @@ function formatter(kind) {
 
 function tick() {
   const now = new Date(Date.now() + clockOffsetMs);
-  $("#clock-time").textContent = formatter("time").format(now);
+  $("#clock-time").textContent = clockTime(now, office.timezone || "America/Bogota");
   const date = formatter("date").format(now);
   $("#clock-date").textContent = date.charAt(0).toUpperCase() + date.slice(1);
 }

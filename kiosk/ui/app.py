@@ -237,7 +237,7 @@ class KioskApp(App):
         self.flow.tick(now)
         if self.flow.refresh_due(now):
             self._refresh()
-        self.clock_text = datetime.now(self._tz).strftime("%H:%M")
+        self.clock_text = tx.clock_text(datetime.now(self._tz))
         self._sync()
 
     # ------------------------------------------------------------------ state → screen

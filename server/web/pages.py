@@ -122,6 +122,7 @@ def router(pages: Pages) -> APIRouter:
         except NotFound:
             return pages.render("ticket-missing.html", 404, office=office)
         return pages.render("ticket.html", office=office, id=ticket["id"],
+                            timezone=reading.config.timezone,
                             number=ticket["number"], service=ticket["service_name"] or "")
 
     @routes.get("/display")

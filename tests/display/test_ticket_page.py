@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
@@ -37,8 +41,7 @@ def test_status_page_follows_the_ticket_until_it_is_called(
     status = page.locator("#status")
     assert page.locator("#number").inner_text() == mine["number"]
     status.get_by_text("Hay 2 personas antes que usted").wait_for()
-    assert page.locator("#ahead").inner_text() == "2 personas"
-    assert "personas antes" in page.locator("main").inner_text().lower()
+    assert page.locator("main").inner_text().lower().count("personas antes") == 1  # said once
     page.screenshot(path=str(artifacts / "ticket-status-waiting.png"))
     assert axe(page) == []
 
@@ -78,6 +81,43 @@ def test_status_page_shows_attention_and_end(browser: Any, live_server: LiveServ
     page.get_by_text("Gracias por su visita").wait_for()
     # the attention ended: the page offers the satisfaction survey, without a reload
     expect(page.locator("#survey")).to_be_visible()
+    # ... and no longer claims to update itself
+    expect(page.get_by_text("se actualiza sola")).to_be_hidden()
+    page.context.close()
+
+
+def test_times_are_the_office_clock_not_the_phone_zone(browser: Any,
+                                                       live_server: LiveServer) -> None:
+    """A phone set to another zone still reads the office's time, in the 12-hour format of
+    the kiosk and the board ("3:05 p. m.")."""
+    mine = live_server.issue("A")
+    context = browser.new_context(**PHONE, timezone_id="Asia/Tokyo")  # 14 h ahead of Bogotá
+    page = context.new_page()
+    page.goto(mine["status_url"])
+    updated = page.locator("#updated")
+    expect(updated).to_contain_text("Actualizado:")
+    shown = re.fullmatch(r"Actualizado: (\d{1,2}):(\d{2}) ([ap])\. m\.", updated.inner_text())
+    assert shown, updated.inner_text()
+    now = datetime.now(ZoneInfo("America/Bogota"))
+    hours = {(now + timedelta(minutes=d)).strftime("%I").lstrip("0") for d in (-1, 0, 1)}
+    assert shown.group(1) in hours
+    assert shown.group(3) == ("a" if now.hour < 12 else "p")
+    context.close()
+
+
+def test_a_transferred_ticket_says_so_and_where(browser: Any, live_server: LiveServer) -> None:
+    mine = live_server.issue("A")
+    page = open_phone(browser, mine["status_url"])
+    page.locator("#status").get_by_text("Usted es el siguiente").wait_for()
+    clerk = live_server.login("clerk1", counter=1)
+    call_next(live_server, clerk, 1)
+    page.locator("#status.is-called").wait_for()
+    with live_server.client(clerk) as c:
+        moved = c.post(f"/api/v1/tickets/{mine['id']}/transfer", json={"service": "C"})
+        assert moved.status_code == 200, moved.text
+    expect(page.locator("#status-title")).to_have_text("Turno transferido")
+    expect(page.locator("#status-detail")).to_contain_text(
+        f"Su turno fue transferido a {moved.json()['service_name']}.")
     page.context.close()
 
 
@@ -108,9 +148,25 @@ def test_the_cycle_ends_with_the_survey_on_the_phone(
     survey = page.locator("#survey")
     survey.get_by_role("button", name="5 de 5").wait_for()  # appears without a reload
     assert axe(page) == []
+    assert_faces_differ_in_grey(page)
     page.screenshot(path=str(artifacts / "ticket-status-survey.png"))
     survey.get_by_role("button", name="5 de 5").click()
     survey.get_by_role("button", name="Enviar sin motivo").click()
     survey.get_by_text("Gracias").first.wait_for()
     stored = httpx.get(f"{live_server.base_url}/api/v1/tickets/{mine['id']}/survey").json()
     assert stored["state"] == "answered"
+
+
+def assert_faces_differ_in_grey(page: Any) -> None:
+    """The five faces must be told apart by shape: compared in grey (colour removed), every
+    pair differs in a good part of its pixels, not by a few pixels of mouth curve."""
+    faces = []
+    for rating in range(1, 6):
+        shot = page.locator(f".survey-face.r{rating} svg").screenshot()
+        grey = Image.open(io.BytesIO(shot)).convert("L").resize((48, 48))
+        faces.append(grey.point(lambda v: 255 if v > 100 else 0))  # ink vs face
+    for a in range(5):
+        for b in range(a + 1, 5):
+            diff = ImageChops.difference(faces[a], faces[b])
+            changed = sum(diff.histogram()[1:]) / (48 * 48)
+            assert changed > 0.02, (a + 1, b + 1, changed)

@@ -110,7 +110,7 @@ def test_general_and_preferential_ticket(size: str, office_server: LiveServer, k
     steps = [
         *take_ticket("Radicación de PQRSD", "No", shot="ticket"),
         {"record": "general"}, {"touch": "Listo"},
-        *take_ticket("Información y orientación", "Adulto mayor", shot="ticket-preferential",
+        *take_ticket("Información y orientación", "Persona mayor", shot="ticket-preferential",
                      first=False),
         {"record": "preferential"}, {"touch": "Listo"}, {"wait": "welcome"},
     ]
@@ -138,7 +138,7 @@ def test_general_and_preferential_ticket(size: str, office_server: LiveServer, k
     shown = texts(result, "ticket")
     assert general["number"] in shown and "Radicación de PQRSD" in shown
     assert "antes que usted" in shown
-    assert "Atención preferencial: Adulto mayor" in texts(result, "ticket-preferential")
+    assert "Atención preferencial: Persona mayor" in texts(result, "ticket-preferential")
     assert "Toque la pantalla para tomar su turno" in texts(result, "welcome")
     assert "¿Pertenece a un grupo de atención preferencial?" in texts(result, "groups")
     check_screens(result, size)

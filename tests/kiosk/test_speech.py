@@ -30,7 +30,7 @@ def test_espeak_says_the_prompt_in_spanish(tmp_path: Path) -> None:
 def test_a_new_prompt_cuts_the_previous_one() -> None:
     """Touching the next screen stops the voice of the previous one at once."""
     speaker = Speaker(True, "es", command=("sh", "-c", "sleep 30", "sh"))  # a long prompt
-    speaker.say("Bienvenido. Toque la pantalla para tomar su turno.")
+    speaker.say("Le damos la bienvenida. Toque la pantalla para tomar su turno.")
     assert speaker._pending is not None
     speaker._pending.result(5)
     first = speaker._current

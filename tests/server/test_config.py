@@ -20,7 +20,7 @@ def test_demo_office_is_realistic() -> None:
     assert len(cfg.services) >= 5 and len(cfg.counters) == 6
     assert any("PQRSD" in s.name for s in cfg.services)
     group_names = " ".join(g.name.lower() for g in cfg.groups)
-    for expected in ("adulto mayor", "gestante", "discapacidad", "talla baja", "víctima",
+    for expected in ("persona mayor", "gestante", "discapacidad", "talla baja", "víctima",
                      "huérfana", "étnico", "niños"):
         assert expected in group_names
     # a service shared by several counters, a counter serving several services

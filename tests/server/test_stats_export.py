@@ -58,7 +58,7 @@ def test_tickets_csv_has_one_row_per_ticket_in_local_time(stats_server: LiveServ
     assert second["Motivo de la calificación"] == "El tiempo de espera"
     assert second["Dentro de la meta"] == "No" and second["¿Cuál es su sexo?"] == "Mujer"
     third = rows[2]
-    assert (third["Grupo preferencial"], third["Preferencial"]) == ("Adulto mayor", "Sí")
+    assert (third["Grupo preferencial"], third["Preferencial"]) == ("Persona mayor", "Sí")
     no_show, cancelled, closed = rows[3], rows[5], rows[8]
     assert (no_show["Resultado"], no_show["Llamados"], no_show["Atención (min)"]) == \
         ("No se presentó", "2", "")

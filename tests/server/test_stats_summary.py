@@ -112,7 +112,7 @@ def test_by_counter_clerk_group(stats_server: LiveServer) -> None:
     assert clerks["clerk1"]["service_min"]["mean"] == 8.0  # 10 8 6
     groups = rows_by_key(summary(stats_server, by="group"))
     assert {k: r["issued"] for k, r in groups.items()} == {None: 7, "AM": 2, "GES": 1}
-    assert groups["AM"]["label"] == "Adulto mayor"
+    assert groups["AM"]["label"] == "Persona mayor"
 
 
 def test_filters(stats_server: LiveServer) -> None:

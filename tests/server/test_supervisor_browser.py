@@ -178,7 +178,7 @@ def test_history_tab_draws_its_charts(office: LiveServer, browser: Any, artifact
     page.get_by_role("button", name="Consultar").click()
     expect(results).to_have_attribute("aria-busy", "false")
     expect(page.locator("#detail-title")).to_have_text("Detalle por grupo preferencial")
-    expect(page.locator("#detail tbody tr").first).to_contain_text("Adulto mayor")
+    expect(page.locator("#detail tbody tr").first).to_contain_text("Persona mayor")
     href = page.locator("#x-tickets-csv").get_attribute("href")
     assert "group=preferential" in href and "format=csv" in href
     page.get_by_label("CSV para Excel en español").check()

@@ -78,7 +78,7 @@ def test_a_clerk_works_a_ticket_through_its_whole_cycle(
     expect(page.locator("#stat-pref")).to_have_text("1")
     page.get_by_role("button", name="Llamar siguiente").click()
     expect(in_hand(page)).to_have_text("A-002")
-    expect(page.locator("#ticket")).to_contain_text("Preferencial · Adulto mayor")
+    expect(page.locator("#ticket")).to_contain_text("Preferencial · Persona mayor")
     expect(page.locator("#ticket-calls")).to_have_text("1 vez")
     page.screenshot(path=str(artifacts / "panel-called-preferential.png"))
     page.get_by_label("Transferir a otro servicio").select_option("C")

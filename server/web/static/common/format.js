@@ -65,3 +65,29 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const clocks = new Map();
+
+/**
+ * "3:05 p. m.": the one clock format of the kiosk, the board and the phone page (12 hours,
+ * "a. m."/"p. m." as written in Colombia), in the office's time zone, not the phone's.
+ * @param {Date} date
+ * @param {string} [zone] IANA zone of the office (default America/Bogota)
+ */
+export function clockTime(date, zone = "America/Bogota") {
+  if (!clocks.has(zone)) {
+    /** @type {Intl.DateTimeFormatOptions} */
+    const options = { hour: "numeric", minute: "2-digit", hour12: true, timeZone: zone };
+    let format;
+    try {
+      format = new Intl.DateTimeFormat("es-CO", options);
+    } catch (e) {
+      format = new Intl.DateTimeFormat("es-CO", { ...options, timeZone: undefined });
+    }
+    clocks.set(zone, format);
+  }
+  // ICU writes "p. m." with narrow no-break spaces; plain spaces read (and match) the same
+  return /** @type {Intl.DateTimeFormat} */ (clocks.get(zone)).format(date)
+    .replace(/[\u00a0\u202f]/g, " ");
+}

@@ -16,8 +16,19 @@ import { h } from "../common/dom.js";
 
 const STYLESHEET = "/static/survey/survey.css";
 const SVG = "http://www.w3.org/2000/svg";
-// Mouth curve per rating: control point of a quadratic curve (below = smile).
-const MOUTH = { 1: 17, 2: 20, 3: 23.5, 4: 28, 5: 31 };
+// One face per rating, told apart by shape, not colour alone (a colour-blind citizen, a
+// grey-scale phone): 1 frowns with worried brows, 2 frowns a little, 3 has a straight mouth,
+// 4 smiles, 5 laughs with an open mouth.
+/** @type {Record<number, [string, Record<string, string | number>][]>} */
+const FEATURES = {
+  1: [["path", { d: "M14 35 Q24 24 34 35", class: "face-mouth" }],
+      ["path", { d: "M11 13 L21 16 M37 13 L27 16", class: "face-mouth" }]],
+  2: [["path", { d: "M15 35 Q24 25 33 35", class: "face-mouth" }]],
+  3: [["path", { d: "M15 31 L33 31", class: "face-mouth" }]],
+  4: [["path", { d: "M14 29 Q24 37 34 29", class: "face-mouth" }]],
+  5: [["path", { d: "M12 26 Q24 44 36 26 Z", class: "face-mouth face-open" }],
+      ["path", { d: "M12 15 Q17 11 22 15 M26 15 Q31 11 36 15", class: "face-mouth" }]],
+};
 
 function ensureStylesheet() {
   if (document.querySelector(`link[href="${STYLESHEET}"]`)) return;
@@ -38,8 +49,7 @@ function face(rating) {
     ["circle", { cx: 24, cy: 24, r: 21, class: "face-bg" }],
     ["circle", { cx: 17, cy: 19, r: 2.8, class: "face-ink" }],
     ["circle", { cx: 31, cy: 19, r: 2.8, class: "face-ink" }],
-    ["path", { d: `M14 ${rating <= 2 ? 32 : 29} Q24 ${MOUTH[rating] + 6} 34 ${rating <= 2 ? 32 : 29}`,
-      class: "face-mouth" }],
+    ...FEATURES[rating],
   ];
   for (const [tag, attrs] of parts) {
     const node = document.createElementNS(SVG, tag);

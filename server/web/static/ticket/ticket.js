@@ -6,6 +6,7 @@
 
 import { api } from "../common/api.js";
 import { $ } from "../common/dom.js";
+import { clockTime } from "../common/format.js";
 import { countText, loadLabels } from "../common/labels.js";
 import { LiveEvents } from "../common/live.js";
 import { mountSurvey } from "../survey/survey.js";
@@ -13,6 +14,7 @@ import { mountSurvey } from "../survey/survey.js";
 const POLL_MS = 8000;
 const FINAL = new Set(["done", "cancelled", "not_attended"]);
 const id = document.body.dataset.ticket || "";
+const zone = document.body.dataset.timezone || "America/Bogota";
 
 /** @type {import("../common/labels.js").Labels} */
 let labels;
@@ -40,8 +42,11 @@ function describe(ticket) {
   const where = counterPhrase(ticket);
   switch (ticket.status) {
     case "waiting": {
-      const detail = countText(labels.people_ahead, ticket.ahead);
-      return { title: "En espera", detail, tone: "waiting" };
+      // people ahead are said here, once (the facts below only give the wait)
+      const moved = ticket.transfers > 0
+        ? `Su turno fue transferido a ${ticket.service_name}. ` : "";
+      return { title: ticket.transfers > 0 ? "Turno transferido" : "En espera",
+               detail: moved + countText(labels.people_ahead, ticket.ahead), tone: "waiting" };
     }
     case "called":
       return {
@@ -88,11 +93,9 @@ function show(ticket) {
   const waiting = ticket.status === "waiting";
   $("#facts").hidden = !waiting;
   if (waiting) {
-    $("#ahead").textContent = countText(labels.people_ahead_short, ticket.ahead);
     $("#wait").textContent = waitText(ticket.estimated_wait_min);
   }
-  const time = new Date().toLocaleTimeString("es-CO", { hour: "numeric", minute: "2-digit" });
-  $("#updated").textContent = `Actualizado: ${time}`;
+  $("#updated").textContent = `Actualizado: ${clockTime(new Date(), zone)}`;
 
   const newlyCalled = ticket.status === "called" &&
     (!before || before.status !== "called" || before.call_count !== ticket.call_count);
@@ -127,6 +130,7 @@ function finish() {
   stopPolling();
   live.stop();
   $("#offline").hidden = true;
+  $("#live-hint").hidden = true; // nothing more will change: the page no longer updates
   if (last && last.status === "done") offerSurvey();
 }
 
