@@ -10,15 +10,29 @@ APT_PACKAGES := chromium espeak-ng socat xvfb xauth libusb-1.0-0 libgl1 libegl1 
 
 .PHONY: demo test venv system-packages bench lint lint-js
 
-$(BIN)/turnero: pyproject.toml
+#: What the demo needs to speak (espeak-ng) and to open the kiosk's window (Kivy's GL).
+DEMO_APT_PACKAGES := espeak-ng libgl1 libegl1 libgles2 libgl1-mesa-dri fonts-dejavu-core
+
+$(VENV)/.installed-test: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[kiosk,test]'
+	touch $@ $(VENV)/.installed-demo
+
+# The demo without the test tools; Kivy (the kiosk) when this machine can install it.
+$(VENV)/.installed-demo: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[kiosk]' || { echo "(Kivy no se pudo instalar: la demo \
+	sigue sin el quiosco)"; $(BIN)/pip install -q -e .; }
 	touch $@
 
-venv: $(BIN)/turnero
+venv: $(VENV)/.installed-test
 
-demo: venv
+# A demo folder that exists is served again as it was; `.venv/bin/turnero demo --reset`
+# starts over.
+demo: $(VENV)/.installed-demo
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(DEMO_APT_PACKAGES)" NO_NPM=1
 	$(BIN)/turnero demo --history-days 20
 
 # Debian packages for the browser, speech, serial, Kivy and deploy tests (needs root; skipped
@@ -29,7 +43,7 @@ demo: venv
 system-packages:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-		command -v npm >/dev/null || missing="$$missing npm"; \
+		[ -n "$(NO_NPM)" ] || command -v npm >/dev/null || missing="$$missing npm"; \
 		if [ -n "$$missing" ]; then \
 			norc=; if [ ! -e /usr/sbin/policy-rc.d ]; then norc=1; \
 				printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \

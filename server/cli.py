@@ -61,7 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
     demo.add_argument("--dir", type=Path, default=DEMO_DIR,
-                      help=f"data folder, recreated each run (default {DEMO_DIR})")
+                      help=f"data folder, kept between runs (default {DEMO_DIR})")
+    demo.add_argument("--reset", action="store_true",
+                      help="delete the demo folder's data and start over")
+    demo.add_argument("--public-url", help="address printed in QR codes and in the links "
+                                           "(e.g. http://192.168.1.10:8000)")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
@@ -179,6 +183,7 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 def cmd_serve(args: argparse.Namespace) -> int:
     load_config(args.config)  # fail early with readable messages
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
+    _warn_public_url(args.host, args.port, args.public_url)
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
                     serve_options.public_url(args, options),
@@ -274,17 +279,50 @@ DEMO_TICKETS = [("A", None), ("A", "AM"), ("B", None), ("C", None), ("A", None),
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """A fresh demo office: open around the clock, with users, tokens and a few tickets."""
+    """The demo office: open around the clock, with users, tokens and a few tickets.
+
+    A demo folder that exists is served again as it is (its passwords are in LEAME-demo.txt);
+    ``--reset`` starts over. Never while another demo serves the same folder."""
+    from server.first_start import DemoAlreadyRunning, DemoLock, wipe_demo_folder
+
     folder: Path = args.dir
-    if folder.exists():
-        if not (folder / DEMO_MARKER).exists():
-            print(f"{folder} existe y no es una carpeta de demo; use --dir con otra carpeta.",
-                  file=sys.stderr)
-            return 2
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    if folder.exists() and not (folder / DEMO_MARKER).exists():
+        print(f"{folder} existe y no es una carpeta de demo; use --dir con otra carpeta.",
+              file=sys.stderr)
+        return 2
+    lock = DemoLock(folder)
+    try:
+        lock.acquire()
+    except DemoAlreadyRunning as e:
+        print(e, file=sys.stderr)
+        return 2
+    try:
+        db = folder / "turnero.db"
+        if args.reset or not db.exists():
+            wipe_demo_folder(folder)
+            _prepare_demo(folder, args)
+        else:
+            readme = folder / "LEAME-demo.txt"
+            print(f"Demo existente en {folder}: se sirve tal como quedó (use --reset para "
+                  "empezar de cero).")
+            if readme.exists():
+                print(readme.read_text(encoding="utf-8"), flush=True)
+        if args.no_serve:
+            return 0
+        public_url = args.public_url
+        _warn_public_url(args.host, args.port, public_url)
+        _run_server(db, DEMO_CONFIG, args.host, args.port, True, public_url)
+    finally:
+        lock.release()
+    return 0
+
+
+def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
+    """A new demo database in ``folder``, and its summary printed and kept in LEAME-demo.txt."""
+    from server.first_start import own_command
+
     (folder / DEMO_MARKER).write_text(
-        "Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
+        "Carpeta de demo de Turnero: `turnero demo --reset` la borra y empieza de cero.\n")
     ns = argparse.Namespace(config=DEMO_CONFIG, db=folder / "turnero.db")
     services = _open(ns, open_all_hours=True)
     config = services.office.config
@@ -305,7 +343,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         count = fill_demo_history(folder / "turnero.db", config, args.history_days)
         print(f"Historia de demo: {count} turnos de los últimos {args.history_days} días.")
-    base = f"http://{args.host}:{args.port}"
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    base = (args.public_url or f"http://{host}:{args.port}").rstrip("/")
     summary = "\n".join([
         "Demo de Turnero lista (abierta las 24 horas).",
         "Usuarios (se muestran solo esta vez):", *lines,
@@ -317,14 +356,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  Supervisión:  {base}/supervisor",
         f"  Administración: {base}/admin",
         f"  API:          {base}/docs",
-        f"  Quiosco:      turnero kiosk --server {base} --token {kiosk} --printer dummy",
+        f"  Quiosco:      {own_command()} kiosk --server {base} --token {kiosk} "
+        "--printer dummy",
+        "Para volver a abrirla sin borrar nada: el mismo comando `turnero demo`; "
+        "para empezar de cero: `turnero demo --reset`.",
     ])
     print(summary, flush=True)
     (folder / "LEAME-demo.txt").write_text(summary + "\n", encoding="utf-8")
-    if args.no_serve:
-        return 0
-    _run_server(folder / "turnero.db", DEMO_CONFIG, args.host, args.port, True, None)
-    return 0
+
+
+def _warn_public_url(host: str, port: int, public_url: str | None) -> None:
+    """A LAN server without --public-url: say (once, before it starts) that the QR codes
+    point to this machine only."""
+    from server.first_start import serve_warning
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    warning = serve_warning(host, public_url, f"http://{shown}:{port}")
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
 
 
 def _issue_demo_tickets(services: Services) -> None:

@@ -318,6 +318,8 @@ class Office(Schema):
     boards: list[BoardConfig]
     opening: Opening
     characterization: Characterization
+    qr_warning: str | None = Field(
+        description="Set when the QR codes point to this machine only (no --public-url)")
 
 
 class ServiceLine(Schema):

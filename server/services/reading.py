@@ -16,6 +16,7 @@ from typing import Any
 from server.config import OfficeConfig
 from server.errors import NotFound
 from server.events import EventHub
+from server.first_start import qr_warning
 from server.queue.model import Status
 from server.services.office import Office
 from server.storage import CounterRow, Reader, ReadPool
@@ -56,6 +57,7 @@ class Reading:
             "boards": data["boards"],
             "opening": self.office.opening_state(),
             "characterization": cfg.characterization.public(),
+            "qr_warning": qr_warning(self.office.settings.public_url),
         }
 
     # ------------------------------------------------------------------ tickets

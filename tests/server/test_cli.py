@@ -70,7 +70,7 @@ def test_demo_prepares_users_tokens_and_tickets(tmp_path: Path) -> None:
         assert login.status_code == 200
     finally:
         server.stop()
-    again = turnero("demo", "--dir", str(folder), "--no-serve")  # fresh each run
+    again = turnero("demo", "--dir", str(folder), "--no-serve")  # served again, as it was
     assert again.returncode == 0
     not_demo = tmp_path / "datos-reales"
     not_demo.mkdir()

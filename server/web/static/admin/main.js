@@ -15,6 +15,7 @@ import { renderTokens } from "./devices.js";
 import { renderGroups } from "./groups.js";
 import { renderHours } from "./hours.js";
 import { renderPriority } from "./priority.js";
+import { showQrWarning } from "./qr-warning.js";
 import { renderServices } from "./services.js";
 import { renderUsers } from "./users.js";
 
@@ -50,6 +51,7 @@ async function enter(me) {
     return;
   }
   $("#office-name").textContent = state.config.office.name;
+  showQrWarning($("#qr-warning"));
   const wanted = location.hash.slice(1);
   state.section = SECTIONS.some(([id]) => id === wanted) ? wanted : "servicios";
   renderNav();
