@@ -82,9 +82,7 @@ async function loadOffice() {
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 0;
       if (status === 401 || status === 403) {
-        showProblem("Pantalla sin autorizar",
-                    "El token de esta pantalla fue revocado. Pida al administrador un enlace " +
-                    "nuevo de pantalla.");
+        setRefused();
         return false;
       }
       // network hiccup or server error: try again
@@ -129,6 +127,7 @@ function showProblem(title, text) {
 
 function hideProblem() {
   $("#problem").hidden = true;
+  $("#problem").classList.remove("is-full");
 }
 
 // ------------------------------------------------------------------ live state
@@ -171,9 +170,18 @@ function setConnected(connected) {
   tell("connection", { connected });
 }
 
-// The server closed the link because this screen's token was revoked (or is not a display
-// token): a technician must issue a new one; say it plainly instead of "sin conexión".
+// The server refused this screen's token: revoked, not a display token, or a new database
+// behind the same address that never issued it. The calls on screen came from a server that no
+// longer vouches for them: clear them, and tell staff (full screen) what to do. A new token
+// (or the old one accepted again) brings a fresh snapshot, and the board starts over.
 function setRefused() {
+  calls = null;
+  render(null);
+  showProblem("Pantalla sin autorización",
+              "El servidor ya no reconoce esta pantalla (token revocado o base de datos " +
+              "nueva). Personal de la oficina: cree un token de pantalla en Administración › " +
+              "Dispositivos y abra aquí el enlace nuevo (/display?token=…).");
+  $("#problem").classList.add("is-full");
   $("#offline-text").textContent = "pantalla sin autorización: pida un token nuevo";
   $("#offline").hidden = false;
 }
