@@ -126,7 +126,9 @@ class Timing:
     ticket_s: float = 10
     fallback_s: float = 60
     error_s: float = 8
-    refresh_s: float = 60
+    #: Short poll: a closed office or a changed service shows within seconds, before the
+    #: citizen chooses (three small GETs; nothing is logged while the answers are the same).
+    refresh_s: float = 5
     retry_s: float = 3
     retry_max_s: float = 15
     #: A printer that neither prints nor fails within this time is treated as failed on
@@ -144,6 +146,10 @@ class KioskFlow:
         self.catalog: Catalog | None = None
         self.connected: bool | None = None  # None: not tried yet
         self.message = self.t["connecting"]
+        #: The error screen's heading and advice: an unauthorized kiosk addresses staff, once,
+        #: and never tells a citizen to "try again".
+        self.error_title = self.t["error_title"]
+        self.error_hint = self.t["error_hint"]
         self.service: ServiceOption | None = None
         self.issuing: IssueRequest | None = None
         self.ticket: dict[str, Any] | None = None
@@ -202,6 +208,9 @@ class KioskFlow:
             if self.print_state == PrintState.UNKNOWN:
                 return f"{said} {t['print_unknown']}"
             return said
+        if self.screen == Screen.ERROR:
+            return " ".join(x for x in (f"{self.error_title}.", self.message, self.error_hint)
+                            if x)
         return self.message
 
     def announcement_key(self) -> tuple[object, ...]:
@@ -244,7 +253,7 @@ class KioskFlow:
         if fault == Fault.UNAUTHORIZED:
             self.connected = True
             if self.screen != Screen.TICKET:
-                self._error(self.t["unauthorized"], now, timeout=False)
+                self._unauthorized(now)
             return
         self.connected = False
         if self.screen in (Screen.WELCOME, Screen.CLOSED, Screen.OFFLINE) or (
@@ -337,7 +346,7 @@ class KioskFlow:
             self._next_refresh = now
             self._home(now)
         elif fault == Fault.UNAUTHORIZED:
-            self._error(self.t["unauthorized"], now, timeout=False)
+            self._unauthorized(now)
         else:
             self._next_refresh = now  # the catalog is probably out of date
             self._error(message or self.t["error_title"], now)
@@ -400,7 +409,14 @@ class KioskFlow:
         self.message = self.t["offline"] if self.connected is False else self.t["connecting"]
         self._go(Screen.OFFLINE, now)
 
+    def _unauthorized(self, now: float) -> None:
+        self._error(self.t["unauthorized"], now, timeout=False)
+        self.error_title = self.t["unauthorized_title"]
+        self.error_hint = ""
+
     def _error(self, message: str, now: float, timeout: bool = True) -> None:
+        self.error_title = self.t["error_title"]
+        self.error_hint = self.t["error_hint"]
         self.message = message
         self._go(Screen.ERROR, now)
         self._deadline = now + self.timing.error_s if timeout else None

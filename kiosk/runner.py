@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 from kiosk.api import KioskApi
+from kiosk.logs import configure_logging
 from kiosk.printing import TicketPrinting
 from kiosk.service import KioskService
 from kiosk.settings import KioskSettings
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 def configure_kivy(settings: KioskSettings) -> None:
     """Window size, full screen and input settings; must run before Kivy opens the window."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    configure_logging()
     if settings.dpi:
         os.environ["KIVY_DPI"] = str(settings.dpi)
     from kivy.config import Config

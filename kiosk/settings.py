@@ -56,7 +56,7 @@ class KioskSettings:
     #: How long the ticket stays on screen when it could not be printed (time for a photo).
     fallback_timeout_s: float = 60
     error_timeout_s: float = 8
-    refresh_s: float = 60
+    refresh_s: float = 5
     retry_s: float = 3
     request_timeout_s: float = 5
     #: Name sent to the server in the User-Agent (its logs); the token identifies the kiosk.

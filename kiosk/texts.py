@@ -39,8 +39,10 @@ ES: dict[str, str] = {
     "closed_hint": "Vuelva en el horario de atención. ¡Gracias!",
     "error_title": "No fue posible dar el turno",
     "error_hint": "Intente de nuevo o avise al personal de la oficina.",
-    "unauthorized": "Este quiosco no está autorizado en el servidor. Avise al personal de la "
-                    "oficina.",
+    "unauthorized_title": "Este quiosco no está disponible por ahora",
+    "unauthorized": "Personal de la oficina: el servidor no reconoce este quiosco. Cree un "
+                    "token de quiosco en Administración › Dispositivos y escríbalo en la "
+                    "configuración del quiosco (token o TURNERO_KIOSK_TOKEN).",
     "no_services": "En este momento no hay servicios disponibles. Avise al personal.",
 }
 

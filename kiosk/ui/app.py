@@ -82,6 +82,8 @@ class KioskApp(App):
     office_name = StringProperty("")
     clock_text = StringProperty("")
     message = StringProperty("")
+    error_title = StringProperty("")
+    error_hint = StringProperty("")
     busy = BooleanProperty(False)
     can_go_back = BooleanProperty(False)
     services = ListProperty()
@@ -251,6 +253,8 @@ class KioskApp(App):
         f = self.flow
         self.office_name = f.office_name
         self.message = f.message
+        self.error_title = f.error_title
+        self.error_hint = f.error_hint
         self.busy = f.busy
         self.can_go_back = f.can_go_back
         services: list[ServiceOption] = list(f.services)
@@ -277,6 +281,7 @@ class KioskApp(App):
         self.screen = str(f.screen)
         if self.manager.current != self.screen:
             self.manager.current = self.screen
+            log.info("pantalla: %s%s", self.screen, f" ({f.message})" if f.message else "")
         key = f.announcement_key()
         if key != self._announced:
             self._announced = key

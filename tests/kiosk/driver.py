@@ -17,6 +17,8 @@ Steps (one dict each):
 - ``{"shot": "services"}``: screenshot to ``<shots>/<prefix>-services.png``, and record the
   visible buttons' sizes and the QR code's place.
 - ``{"record": "general"}``: keep the ticket on screen and the print state under that name.
+- ``{"idle_polls": 30}``: mark the log (``@@idle-start`` … ``@@idle-end``) around that many
+  polls of the server by an idle kiosk (set a small ``refresh_s``).
 - ``{"checkpoint": "offline"}``: tell the test (file ``<spec>.offline.reached``) and wait
   until it answers (file ``<spec>.offline.go``), e.g. while it starts the server.
 """
@@ -44,6 +46,15 @@ class Driver:
         self.shots = Path(self.spec.get("shots", spec_path.parent))
         self.prefix = self.spec.get("prefix", "kiosk")
         self.app = build_app(KioskSettings(**self.spec["settings"]))
+        self.polls = 0
+        load = self.app.service.load_catalog
+
+        def counted() -> Any:  # counts the kiosk's polls of the server
+            catalog = load()
+            self.polls += 1
+            return catalog
+
+        self.app.service.load_catalog = counted  # type: ignore[method-assign]
         self.result: dict[str, Any] = {"ok": False, "screens": [], "tickets": {}, "prints": {},
                                        "buttons": {}, "texts": {}, "qr": {}, "shots": {},
                                        "timeline": [[time.monotonic(), "start", ""]]}
@@ -125,6 +136,16 @@ class Driver:
         elif "record" in s:
             self.result["tickets"][s["record"]] = dict(app.ticket)
             self.result["prints"][s["record"]] = [app.print_state, app.flow.print_message]
+        elif "idle_polls" in s:
+            # measure the log of an idle kiosk: marks around N catalog polls
+            sys.stderr.write("@@idle-start\n")
+            sys.stderr.flush()
+            first = self.polls
+            await self.until(lambda: self.polls >= first + s["idle_polls"],
+                             s.get("timeout", 60), "idle polls")
+            self.result["idle_polls"] = self.polls - first
+            sys.stderr.write("@@idle-end\n")
+            sys.stderr.flush()
         elif "checkpoint" in s:
             base = f"{self.spec_path}.{s['checkpoint']}"
             Path(base + ".reached").write_text("1")

@@ -303,6 +303,9 @@ def test_unauthorized_kiosk_stays_on_the_error_until_fixed() -> None:
     f.refresh_started(0)
     f.catalog_failed(Fault.UNAUTHORIZED, "Token inválido", 0)
     assert f.screen == Screen.ERROR and f.message == tx.ES["unauthorized"]
+    assert f.error_title == tx.ES["unauthorized_title"] and f.error_hint == ""
+    said = f.prompt().lower()
+    assert "intente" not in said and said.count("personal") == 1
     assert not f.can_go_back
     f.back(1)
     f.tick(1000)
@@ -357,3 +360,18 @@ def test_plain_spanish_helpers() -> None:
     assert tx.spoken_number("A-007") == "A siete"
     assert tx.spoken_number("AM-120") == "AM-120"  # not a ticket number: read as written
     assert tx.spoken_number("raro") == "raro"
+
+
+def test_the_kiosk_learns_within_seconds_that_the_office_closed() -> None:
+    """With the default timing, a citizen looking at the services is sent to the closed screen
+    within seconds of the closing, before choosing (a short poll)."""
+    f = KioskFlow(Timing(), now=0)
+    f.refresh_started(0)
+    f.catalog_loaded(catalog(), 0)
+    f.start(1)
+    assert f.screen == Screen.SERVICES
+    # the office closes at t=1: the next poll is due within 5 s
+    assert f.refresh_due(5) and not f.refresh_due(4)
+    f.refresh_started(5)
+    f.catalog_loaded(catalog(open_=False), 5)
+    assert f.screen == Screen.CLOSED

@@ -18,6 +18,7 @@ from PIL import Image
 from display.spanish_numbers import spoken_ticket
 from kiosk.flow import Catalog
 from kiosk.printing import printable
+from kiosk.settings import KioskSettings
 from kiosk.qr import qr_modules
 from kiosk.theme import MIN_TOUCH_CM, cm_to_px
 from printer import paper_profile, render_ticket
@@ -248,7 +249,10 @@ def test_kiosk_with_a_wrong_token_says_so(size: str, office_server: LiveServer,
                                           kiosk: Any) -> None:
     steps = [{"wait": "error"}, {"shot": "error"}]
     result = kiosk(size, steps, server=office_server.base_url, token="token-revocado").finish()
-    assert "no está autorizado" in texts(result, "error")
+    shown = texts(result, "error")
+    assert "no está disponible" in shown and "Cree un token de quiosco" in shown
+    assert shown.lower().count("personal") == 1  # said once, to staff
+    assert "intente" not in shown.lower()  # nothing a citizen could retry
     check_screens(result, size)
 
 
@@ -298,3 +302,25 @@ def test_services_refresh_without_restart(live_server: LiveServer, kiosk: Any) -
     result = run.finish()
     shown = texts(result, "services-refreshed")
     assert "Pagos e impuestos" in shown and "Pasaportes" not in shown
+
+
+def test_a_day_of_idle_kiosk_logs_stays_under_a_megabyte(office_server: LiveServer,
+                                                         kiosk: Any) -> None:
+    """The idle loop with a compressed clock: polls every 0.1 s instead of every 5 s. The log
+    bytes per poll, times a day of polls at the real interval, stay under 1 MB; no HTTP client
+    lines, nothing logged twice."""
+    polls = 40
+    run = kiosk("800x480", [{"wait": "welcome"}, {"idle_polls": polls}],
+                server=office_server.base_url, token=office_server.kiosk_token, refresh_s=0.1)
+    result = run.finish()
+    assert result["idle_polls"] >= polls
+    log = run.log.read_text(errors="replace")
+    idle = log.split("@@idle-start\n", 1)[1].split("@@idle-end\n", 1)[0]
+    per_day = len(idle.encode()) / result["idle_polls"] * (24 * 3600 / KioskSettings().refresh_s)
+    print(f"idle kiosk log: {len(idle.encode())} B over {result['idle_polls']} polls "
+          f"-> {per_day / 1e6:.3f} MB/day at one poll per {KioskSettings().refresh_s} s")
+    assert per_day < 1_000_000
+    assert "HTTP Request" not in log and "httpx" not in log
+    lines = [line for line in log.splitlines() if line.strip() and not line.startswith("@@")]
+    assert len(lines) == len(set(lines)), "a line was logged twice"
+    assert any(" INFO kiosk.ui.app: pantalla: welcome" in line for line in lines)
