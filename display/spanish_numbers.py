@@ -38,7 +38,8 @@ LETTER_NAMES = {
 
 def sounds_like(words: str) -> str:
     """The words as a Latin American listener hears them: B and V are one sound, so are S, Z and
-    soft C, LL and Y; H, accents and case are silent ("be" and "ve" sound alike; "be larga" and "ve corta" do not)."""
+    soft C, LL and Y; H, accents and case are silent ("be" and "ve" sound alike; "be larga"
+    and "ve corta" do not)."""
     plain = words.lower().translate(str.maketrans("áéíóúüvz", "aeiouubs"))
     plain = re.sub(r"c(?=[ei])", "s", plain).replace("ll", "y")
     return re.sub(r"h", "", plain)

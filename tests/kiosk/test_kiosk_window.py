@@ -18,8 +18,8 @@ from PIL import Image
 from display.spanish_numbers import spoken_ticket
 from kiosk.flow import Catalog
 from kiosk.printing import printable
-from kiosk.settings import KioskSettings
 from kiosk.qr import qr_modules
+from kiosk.settings import KioskSettings
 from kiosk.theme import MIN_TOUCH_CM, cm_to_px
 from printer import paper_profile, render_ticket
 from tests.conftest import LiveServer, free_port, need
