@@ -117,6 +117,10 @@ class Layout:
     font_number: float
     qr_side: float
     radius: float
+    #: Pixels from the top where the answer buttons may begin: on a portrait kiosk (a screen
+    #: whose top is ~1.9 m from the floor) the choices sit in its lower part, within the forward
+    #: reach of a person in a wheelchair (up to ~1.2 m); 0 on the other layouts.
+    reach_top: float = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,6 +161,9 @@ _SIZES: dict[str, dict[str, int]] = {
         font_header=20, font_title=28, font_body=24, font_small=18, font_button=25,
         font_button_desc=17, font_welcome=44, font_number=120, qr_side=260, radius=12),
 }
+#: Share of a portrait screen's height above the reach zone: a 55" portrait screen is ~1.21 m
+#: tall; with its top at 1.9 m, a seated person reaches (1.2 m) about its lower 45 %.
+PORTRAIT_REACH_TOP = 0.55
 #: Sizes a finger must hit: never below MIN_TOUCH_CM on the glass, whatever the scaling.
 _TOUCH_SIZES = ("service_h", "group_h", "back_w")
 
@@ -170,4 +177,6 @@ def layout_for(width: int, height: int, dpi: float) -> Layout:
     values = {name: round(px * scale) for name, px in sizes.items()}
     for name in _TOUCH_SIZES:
         values[name] = max(values[name], round(touch) + 1)
-    return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch, **values)
+    reach_top = round(height * PORTRAIT_REACH_TOP) if kind == "portrait" else 0
+    return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch,
+                  reach_top=reach_top, **values)

@@ -68,8 +68,8 @@ class ChoiceScreen(KioskScreen):
         lead.clear_widgets()
         answers = self.answers()
         first = self.lead_answer()
-        if first is not None and app.ui["kind"] == "portrait":
-            lead.add_widget(self._button(app, first))
+        if first is not None and app.ui["kind"] in ("portrait", "compact"):
+            lead.add_widget(self._button(app, first))  # a row of its own, apart from the rest
         elif first is not None:
             answers.insert(0, first)
         grid.cols = app.layout.columns(self.what, len(answers))

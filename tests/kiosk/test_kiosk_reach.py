@@ -1,0 +1,65 @@
+"""Where the choices sit: within a seated person's reach on a tall portrait kiosk, and on the
+800x480 screen with the question on top and "No" apart from the group buttons. Real Kivy
+windows (offscreen), positions read from the drawn widgets (window y grows upwards)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.theme import PORTRAIT_REACH_TOP
+from tests.conftest import LiveServer, need
+from tests.kiosk.conftest import have_offscreen_gl
+
+STEPS = [{"wait": "welcome", "timeout": 30}, {"touch": "@screen"}, {"wait": "services"},
+         {"shot": "services"}, {"touch": "Radicación de PQRSD"}, {"wait": "groups"},
+         {"shot": "groups"}]
+
+
+@pytest.fixture(autouse=True)
+def _needs_gl() -> None:
+    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")
+
+
+def answers(result: dict[str, Any], shot: str) -> list[dict[str, Any]]:
+    return [b for b in result["buttons"][shot] if b["title"] != "Volver"]
+
+
+def top(rect: list[float]) -> float:
+    return rect[1] + rect[3]
+
+
+def test_portrait_choices_are_within_reach_from_a_wheelchair(office_server: LiveServer,
+                                                             kiosk: Any) -> None:
+    result = kiosk("1080x1920", STEPS, server=office_server.base_url,
+                   token=office_server.kiosk_token).finish()
+    height = result["window"][1]
+    reach = height * (1 - PORTRAIT_REACH_TOP)  # highest point a seated person reaches
+    for shot in ("services", "groups"):
+        buttons = answers(result, shot)
+        assert len(buttons) >= 4, buttons
+        for b in buttons:
+            assert top(b["rect"]) <= reach + 1, (shot, b["title"], b["rect"], reach)
+        # and the question is read above them, not pushed off the screen
+        question = next(t for t in result["texts"][shot] if t["text"].startswith("¿"))
+        assert question["rect"][1] >= max(top(b["rect"]) for b in buttons)
+
+
+def test_800x480_keeps_the_question_on_top_and_no_apart(office_server: LiveServer,
+                                                        kiosk: Any) -> None:
+    result = kiosk("800x480", STEPS, server=office_server.base_url,
+                   token=office_server.kiosk_token).finish()
+    height = result["window"][1]
+    for shot in ("services", "groups"):
+        question = next(t for t in result["texts"][shot] if t["text"].startswith("¿"))
+        assert top(question["rect"]) >= height * 0.85, question  # at the top of the screen
+        assert question["rect"][1] >= max(top(b["rect"]) for b in answers(result, shot))
+    buttons = answers(result, "groups")
+    no = next(b for b in buttons if b["title"] == "No")
+    groups = [b for b in buttons if b["title"] != "No"]
+    # "No" has a row of its own, above the groups, with a clear gap
+    assert all(top(g["rect"]) < no["rect"][1] for g in groups)
+    gap = no["rect"][1] - max(top(g["rect"]) for g in groups)
+    assert gap >= 6, gap
+    assert no["rect"][2] > max(g["rect"][2] for g in groups)  # wider than any group button
