@@ -24,7 +24,8 @@ class Speaker:
     def __init__(self, enabled: bool, voice: str = "es",
                  command: tuple[str, ...] = DEFAULT_COMMAND) -> None:
         self.command = (*command, "-v", voice)
-        self.enabled = enabled and shutil.which(command[0]) is not None
+        self.available = shutil.which(command[0]) is not None
+        self.enabled = enabled and self.available
         if enabled and not self.enabled:
             log.warning("%s no está instalado: la voz queda desactivada", command[0])
         self.spoken: list[str] = []
@@ -33,11 +34,13 @@ class Speaker:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-voice")
         self._pending: Future[None] | None = None
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, always: bool = False) -> None:
+        """Speak ``text``; ``always`` speaks even when the kiosk's voice is off (the
+        "Escuchar" button), as long as espeak-ng is installed."""
         if not text:
             return
         self.spoken.append(text)
-        if not self.enabled:
+        if not (self.enabled or (always and self.available)):
             return
         self._pending = self._worker.submit(self._start, text)
 

@@ -43,6 +43,9 @@ ES: dict[str, str] = {
     "unauthorized": "Personal de la oficina: el servidor no reconoce este quiosco. Cree un "
                     "token de quiosco en Administración › Dispositivos y escríbalo en la "
                     "configuración del quiosco (token o TURNERO_KIOSK_TOKEN).",
+    "listen": "Escuchar",
+    "large_text": "Letra grande",
+    "large_text_off": "Letra normal",
     "no_services": "En este momento no hay servicios disponibles. Avise al personal.",
 }
 

@@ -168,8 +168,9 @@ PORTRAIT_REACH_TOP = 0.55
 _TOUCH_SIZES = ("service_h", "group_h", "back_w")
 
 
-def layout_for(width: int, height: int, dpi: float) -> Layout:
-    """Sizes for a ``width`` × ``height`` window at ``dpi``."""
+def layout_for(width: int, height: int, dpi: float, text_scale: float = 1.0) -> Layout:
+    """Sizes for a ``width`` × ``height`` window at ``dpi``; ``text_scale`` enlarges the
+    fonts only ("Letra grande")."""
     kind = layout_kind(width, height)
     sizes = dict(_SIZES[kind])
     scale = min(width, height) / sizes.pop("ref")
@@ -177,6 +178,9 @@ def layout_for(width: int, height: int, dpi: float) -> Layout:
     values = {name: round(px * scale) for name, px in sizes.items()}
     for name in _TOUCH_SIZES:
         values[name] = max(values[name], round(touch) + 1)
+    for name in values:
+        if name.startswith("font_"):
+            values[name] = round(values[name] * text_scale)
     reach_top = round(height * PORTRAIT_REACH_TOP) if kind == "portrait" else 0
     return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch,
                   reach_top=reach_top, **values)

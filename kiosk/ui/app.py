@@ -24,6 +24,7 @@ from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.metrics import Metrics
 from kivy.properties import (
@@ -32,6 +33,7 @@ from kivy.properties import (
     ListProperty,
     StringProperty,
 )
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import texts as tx
@@ -57,7 +59,10 @@ log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).parent / "kv"
 #: common.kv first: the other files use its widgets.
 KV_FILES = ("common.kv", "welcome.kv", "services.kv", "groups.kv", "ticket.kv", "closed.kv",
-            "offline.kv", "error.kv")
+            "offline.kv", "error.kv", "access.kv")
+#: "Letra grande": every text this much larger (buttons keep their size; long texts shrink to
+#: fit inside them as they already do).
+LARGE_TEXT_SCALE = 1.3
 HEARTBEAT_S = 0.25
 
 
@@ -100,6 +105,7 @@ class KioskApp(App):
     print_state = StringProperty("")
     qr_data = StringProperty("")
     screen = StringProperty("")
+    large_text = BooleanProperty(False)
 
     def __init__(self, settings: KioskSettings, service: KioskService, speaker: Speaker,
                  clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
@@ -124,7 +130,7 @@ class KioskApp(App):
         self.title = "Turnero — quiosco"
 
     # ------------------------------------------------------------------ Kivy life cycle
-    def build(self) -> ScreenManager:
+    def build(self) -> FloatLayout:
         ExceptionManager.add_handler(KeepRunning(self))
         self._apply_layout()
         for name in KV_FILES:
@@ -136,7 +142,11 @@ class KioskApp(App):
         for step, cls in SCREENS.items():
             manager.add_widget(cls(name=str(step)))
         self.manager = manager
-        return manager
+        root = FloatLayout()
+        root.add_widget(manager)
+        self.access_bar = Factory.AccessBar()
+        root.add_widget(self.access_bar)  # above every screen
+        return root
 
     def on_start(self) -> None:
         self._printing.submit(self._check_printer)
@@ -166,6 +176,17 @@ class KioskApp(App):
         self._sync()
         if request is not None:
             self._issue(request)
+
+    def listen(self) -> None:
+        """ "Escuchar": read this screen aloud now, even on a kiosk whose voice is off."""
+        self.flow.touched(self.now())
+        self.speaker.say(self.flow.prompt(), always=True)
+
+    def toggle_large_text(self) -> None:
+        self.flow.touched(self.now())
+        self.large_text = not self.large_text
+        log.info("letra grande: %s", "sí" if self.large_text else "no")
+        self._apply_layout()
 
     def back(self) -> None:
         self.flow.back(self.now())
@@ -245,7 +266,8 @@ class KioskApp(App):
     # ------------------------------------------------------------------ state → screen
     def _apply_layout(self) -> None:
         width, height = Window.size
-        self.layout = layout_for(int(width), int(height), Metrics.dpi)
+        self.layout = layout_for(int(width), int(height), Metrics.dpi,
+                                 LARGE_TEXT_SCALE if self.large_text else 1.0)
         self.ui = self.layout.as_dict()
 
     def _sync(self) -> None:

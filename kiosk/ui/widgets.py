@@ -122,7 +122,8 @@ class KioskButton(ButtonBehavior, Label):
             return
         screen = self.parent
         while screen is not None and not isinstance(screen, Screen):
-            screen = screen.parent
+            # a button outside the screens ("Escuchar") reaches the window, its own parent
+            screen = None if screen.parent is screen else screen.parent
         if screen is not None and screen.manager is not None and (
                 screen.manager.current != screen.name):
             return

@@ -108,6 +108,7 @@ class Driver:
                 walk(child)
 
         walk(self.current())
+        walk(self.app.access_bar)  # "Escuchar" and "Letra grande", above every screen
         return found
 
     def window_rect(self, w: Any) -> list[float]:

@@ -12,6 +12,7 @@ from kiosk.theme import PORTRAIT_REACH_TOP
 from tests.conftest import LiveServer, need
 from tests.kiosk.conftest import have_offscreen_gl
 
+ACCESS = ("Escuchar", "Letra grande", "Letra normal")
 STEPS = [{"wait": "welcome", "timeout": 30}, {"touch": "@screen"}, {"wait": "services"},
          {"shot": "services"}, {"touch": "Radicación de PQRSD"}, {"wait": "groups"},
          {"shot": "groups"}]
@@ -23,7 +24,7 @@ def _needs_gl() -> None:
 
 
 def answers(result: dict[str, Any], shot: str) -> list[dict[str, Any]]:
-    return [b for b in result["buttons"][shot] if b["title"] != "Volver"]
+    return [b for b in result["buttons"][shot] if b["title"] not in ("Volver", *ACCESS)]
 
 
 def top(rect: list[float]) -> float:
@@ -63,3 +64,33 @@ def test_800x480_keeps_the_question_on_top_and_no_apart(office_server: LiveServe
     gap = no["rect"][1] - max(top(g["rect"]) for g in groups)
     assert gap >= 6, gap
     assert no["rect"][2] > max(g["rect"][2] for g in groups)  # wider than any group button
+
+
+@pytest.mark.parametrize("size", ["1080x1920", "800x480"])
+def test_every_screen_can_be_heard_and_enlarged(size: str, office_server: LiveServer,
+                                                kiosk: Any) -> None:
+    """"Escuchar" on every screen (voice off in the settings: the button still reads the
+    screen), "Letra grande" makes the texts larger, both within reach at the bottom."""
+    steps = [{"wait": "welcome", "timeout": 30}, {"shot": "welcome"}, {"touch": "Escuchar"},
+             {"touch": "@screen"}, {"wait": "services"}, {"shot": "services"},
+             {"touch": "Escuchar"}, {"touch": "Letra grande"}, {"shot": "services-large"},
+             {"touch": "Radicación de PQRSD"}, {"wait": "groups"}, {"shot": "groups"},
+             {"touch": "Escuchar"}]
+    result = kiosk(size, steps, server=office_server.base_url,
+                   token=office_server.kiosk_token, speak=False).finish()
+    height = result["window"][1]
+    for shot in ("welcome", "services", "groups"):
+        listen = [b for b in result["buttons"][shot] if b["title"] == "Escuchar"]
+        assert len(listen) == 1, (shot, result["buttons"][shot])
+        assert top(listen[0]["rect"]) <= height * 0.45  # reachable when seated
+    spoken = result["spoken"]
+    assert any(s.startswith("Le damos la bienvenida.") for s in spoken)
+    assert sum("¿Qué necesita hacer hoy?" in s for s in spoken) >= 2  # on entering + Escuchar
+    assert sum("¿Pertenece a un grupo" in s for s in spoken) >= 2
+
+    def title_size(shot: str) -> float:
+        return max(t["font_size"] for t in result["texts"][shot]
+                   if t["text"] == "¿Qué necesita hacer hoy?")
+
+    assert title_size("services-large") >= title_size("services") * 1.25
+    assert any(b["title"] == "Letra normal" for b in result["buttons"]["services-large"])
