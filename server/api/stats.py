@@ -15,7 +15,7 @@ from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_
 router = APIRouter(prefix="/stats", tags=["statistics"])
 
 
-def stats_query(
+async def stats_query(
     from_: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, Query(description="Last day (inclusive), YYYY-MM-DD")] = None,
     by: Annotated[str | None, Query(description="service|counter|clerk|group|hour|day|weekday"
