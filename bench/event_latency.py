@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 import httpx
 import websockets
 
-from bench.serverkit import percentile, running_server
+from bench.serverkit import cpu_seconds, percentile, running_server
 
 CLIENTS = (1, 100, 500)
 
@@ -38,14 +38,19 @@ def client_worker(url: str, clients: int, calls: int, conn: Connection) -> None:
             sockets.append(ws)
         conn.send("ready")
 
+        frames = 0
+
         async def wait_called(ws: websockets.ClientConnection) -> float:
+            nonlocal frames
             while True:
                 raw = await ws.recv()
+                frames += 1
                 if '"ticket.called"' in raw and json.loads(raw)["type"] == "ticket.called":
                     return time.monotonic()
 
         for _ in range(calls):
             conn.send(await asyncio.gather(*(wait_called(ws) for ws in sockets)))
+        conn.send(frames)
         for ws in sockets:
             await ws.close()
 
@@ -53,7 +58,9 @@ def client_worker(url: str, clients: int, calls: int, conn: Connection) -> None:
 
 
 def measure(base: str, url: str, clerk: str, kiosk: str, clients: int, calls: int,
-            workers: int) -> list[float]:
+            workers: int, server_pid: int) -> tuple[list[float], int, float]:
+    """(latencies, frames the clients received after connecting, server CPU seconds spent
+    meanwhile)."""
     ctx = mp.get_context("spawn")
     shares = [clients // workers + (1 if i < clients % workers else 0) for i in range(workers)]
     pipes, procs = [], []
@@ -66,6 +73,7 @@ def measure(base: str, url: str, clerk: str, kiosk: str, clients: int, calls: in
     for pipe in pipes:
         assert pipe.recv() == "ready"
     latencies: list[float] = []
+    cpu0 = cpu_seconds(server_pid)
     with httpx.Client(base_url=base, timeout=30) as http:
         for _ in range(calls):
             http.post("/api/v1/tickets", json={"service": "A"},
@@ -75,29 +83,43 @@ def measure(base: str, url: str, clerk: str, kiosk: str, clients: int, calls: in
             http.post("/api/v1/counters/1/next", headers={"Authorization": f"Bearer {clerk}"})
             for pipe in pipes:
                 latencies += [arrival - t0 for arrival in pipe.recv()]
+    frames = sum(pipe.recv() for pipe in pipes)
+    cpu = cpu_seconds(server_pid) - cpu0
     for p in procs:
         p.join(30)
-    return latencies
+    return latencies, frames, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, nargs="+", default=list(CLIENTS))
     args = parser.parse_args()
     print(f"# call → websocket event latency, {args.calls} calls per row, clients in "
           f"{args.workers} processes")
-    print("| clients | events received | p50 ms | p99 ms | max ms |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| clients | events measured | p50 ms | p99 ms | max ms | server CPU ms | frames |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     with running_server() as server:
         clerk = server.login("clerk1", counter=1)
         url = f"{server.ws_url}/api/v1/events?token={server.display_token}"
-        for clients in CLIENTS:
-            lat = measure(server.base_url, url, clerk, server.kiosk_token, clients, args.calls,
-                          args.workers)
+        assert server.process is not None
+        costs: dict[int, tuple[int, float]] = {}
+        for clients in args.clients:
+            lat, frames, cpu = measure(server.base_url, url, clerk, server.kiosk_token, clients,
+                                       args.calls, args.workers, server.process.pid)
+            costs[clients] = (frames, cpu)
             ms = [v * 1000 for v in lat]
             print(f"| {clients} | {len(ms)} | {percentile(ms, 50):.1f} | "
-                  f"{percentile(ms, 99):.1f} | {max(ms):.1f} |", flush=True)
+                  f"{percentile(ms, 99):.1f} | {max(ms):.1f} | {cpu * 1000:.0f} | {frames} |",
+                  flush=True)
+        # Marginal cost of one more client: the HTTP requests cost the same in every row.
+        low, high = min(costs), max(costs)
+        if high > low:
+            extra_cpu = costs[high][1] - costs[low][1]
+            extra_frames = costs[high][0] - costs[low][0]
+            print(f"\nserver CPU per client per event: {extra_cpu / extra_frames * 1e6:.1f} µs "
+                  f"({low} → {high} clients)")
 
 
 if __name__ == "__main__":

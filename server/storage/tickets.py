@@ -54,18 +54,23 @@ class TicketReads(Queries):
                     rows, key=lambda r: (r["queued_at"], r["issued_at"], r["number"]))))
         marks = ", ".join("?" for _ in services)
         count = self._one(
-            f"""SELECT COUNT(*) FROM tickets
-                WHERE status = 'waiting' AND service IN ({marks})
-                  AND (group_code IS NOT NULL) = 0""", tuple(services))
+            f"""SELECT COALESCE(SUM(waiting), 0) FROM line_counts
+                WHERE service IN ({marks}) AND preferential = 0""", tuple(services))
         return heads, int(count[0]) if count else 0
 
     def line_summary(self) -> dict[str, tuple[int, int, float]]:
-        """Per service: (waiting, preferential waiting, oldest queued_at)."""
-        rows = self._all(
-            """SELECT service, COUNT(*), SUM(group_code IS NOT NULL), MIN(queued_at)
-               FROM tickets WHERE status = 'waiting' GROUP BY service"""
-        )
-        return {r[0]: (int(r[1]), int(r[2]), float(r[3])) for r in rows}
+        """Per service with someone waiting: (waiting, preferential waiting, oldest
+        queued_at). Counts come from ``line_counts``; the oldest is one index seek."""
+        counts: dict[str, list[int]] = {}
+        for r in self._all("SELECT service, preferential, waiting FROM line_counts "
+                           "WHERE waiting > 0"):
+            counts.setdefault(r[0], [0, 0])[int(r[1])] += int(r[2])
+        out: dict[str, tuple[int, int, float]] = {}
+        for service, (general, preferential) in counts.items():
+            oldest = self._one("SELECT MIN(queued_at) FROM tickets "
+                               "WHERE status = 'waiting' AND service = ?", (service,))
+            out[service] = (general + preferential, preferential, float(oldest[0]))
+        return out
 
     def count_ahead(self, t: Ticket) -> int:
         """People ahead of ``t`` in its service under strict priority. This is the SQL mirror
@@ -73,9 +78,8 @@ class TicketReads(Queries):
         ticket does not read the whole line."""
         row = self._one(
             """SELECT
-                 (SELECT COUNT(*) FROM tickets
-                  WHERE status = 'waiting' AND service = :service
-                    AND (group_code IS NOT NULL) = 1 AND :preferential = 0)
+                 (SELECT COALESCE(SUM(waiting), 0) FROM line_counts
+                  WHERE service = :service AND preferential = 1 AND :preferential = 0)
                + (SELECT COUNT(*) FROM tickets
                   WHERE status = 'waiting' AND service = :service
                     AND (group_code IS NOT NULL) = :preferential

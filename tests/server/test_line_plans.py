@@ -90,3 +90,42 @@ def test_a_board_snapshot_reads_the_line_through_indexes(tmp_path: Path) -> None
     assert plans
     assert not any(p.startswith("SCAN tickets") for p in plans), plans
     assert not any("TEMP B-TREE" in p for p in plans), plans
+
+
+def test_the_line_counts_follow_every_change_of_a_ticket(tmp_path: Path) -> None:
+    """Issue, call, transfer, change of group, back to the line, removal: the counts a call
+    and a board read stay what counting the waiting tickets gives."""
+    from dataclasses import replace
+
+    from server.queue.model import Status
+
+    store = Store.open(tmp_path / "t.db")
+    try:
+        line = _fill_line(store, 40)
+
+        def change(tx) -> None:  # type: ignore[no-untyped-def]
+            for i, t in enumerate(line):
+                if i % 5 == 0:
+                    tx.save_ticket(replace(t, status=Status.CALLED, counter=1))
+                elif i % 5 == 1:
+                    tx.save_ticket(replace(t, service="C"))
+                elif i % 5 == 2:
+                    tx.save_ticket(replace(t, group=None if t.group else "PREF"))
+                elif i % 5 == 3:
+                    tx.save_ticket(replace(t, status=Status.CALLED))
+                    tx.save_ticket(t)  # brought back to the line
+            tx.conn.execute("DELETE FROM tickets WHERE id = ?", (line[4].id,))
+
+        store.run_sync(change)
+        summary = store.run_sync(lambda tx: tx.line_summary())
+        _, general_ab = store.run_sync(lambda tx: tx.line_heads(SERVICES))
+        conn = sqlite3.connect(tmp_path / "t.db")
+        recount = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+            """SELECT service, COUNT(*), SUM(group_code IS NOT NULL), MIN(queued_at)
+               FROM tickets WHERE status = 'waiting' GROUP BY service""")}
+        general = conn.execute("""SELECT COUNT(*) FROM tickets WHERE status = 'waiting'
+                                  AND service IN ('A', 'B') AND group_code IS NULL""").fetchone()
+    finally:
+        store.close()
+    assert summary == recount and set(recount) == {"A", "B", "C"}
+    assert general_ab == general[0]
