@@ -1,4 +1,4 @@
-"""Side-by-side ratios, measured in ONE run with the servers interleaved round by round, so a
+"""Side-by-side ratios, measured in ONE run with the servers alternating request by request, so a
 busy machine slows both sides of each pair alike (absolute figures on a shared 2-core box
 move with the neighbours' load; ratios taken this way hold).
 
@@ -80,19 +80,24 @@ class Server:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(30)
 
-    def measure(self, fn: Callable[[], float], count: int) -> None:
-        """``count`` timed calls of ``fn`` (each returns its own latency) and the server's CPU."""
-        assert self.process is not None
-        cpu0 = cpu_seconds(self.process.pid)
-        self.latencies += [fn() for _ in range(count)]
-        self.cpu += cpu_seconds(self.process.pid) - cpu0
-        self.requests += count
-
     def p50_ms(self) -> float:
         return percentile(self.latencies, 50) * 1000
 
     def cpu_ms(self) -> float:
         return self.cpu / self.requests * 1000
+
+
+def interleaved(work: list[tuple[Server, Callable[[], float]]], count: int) -> None:
+    """``count`` timed calls on each server, alternating request by request (each call
+    returns its own latency), and each server's CPU over the round."""
+    cpu0 = [cpu_seconds(s.process.pid) for s, _ in work if s.process is not None]
+    for _ in range(count):
+        for s, fn in work:
+            s.latencies.append(fn())
+    for (s, _), before in zip(work, cpu0, strict=True):
+        assert s.process is not None
+        s.cpu += cpu_seconds(s.process.pid) - before
+        s.requests += count
 
 
 def turnero(name: str, tree: Path, db: Path) -> Server:
@@ -217,27 +222,34 @@ def main() -> None:
             boards = {s.name: Server(s.name, [], ROOT, s.port, process=s.process)
                       for s in (empty, full)}
             for _ in range(args.rounds):
-                for s in issue_side:
-                    path = "/floor" if s.name == "floor" else "/api/v1/tickets"
-                    s.measure(timed_post(clients[s.name], path, {"service": "A"}, 201),
-                              args.issues)
-                for s in (empty, full):
+                interleaved([(s, timed_post(clients[s.name],
+                                            "/floor" if s.name == "floor" else "/api/v1/tickets",
+                                            {"service": "A"}, 201)) for s in issue_side],
+                            args.issues)
+
+                def call(s: Server) -> Callable[[], float]:
                     kiosk, clerk = clients[s.name], clerks[s.name]
 
-                    def call(kiosk: httpx.Client = kiosk, clerk: httpx.Client = clerk) -> float:
+                    def one() -> float:
                         assert kiosk.post("/api/v1/tickets", json={"service": "A"}
                                           ).status_code == 201
                         return timed_post(clerk, "/api/v1/counters/1/next", None, 200)()
 
-                    calls[s.name].measure(call, args.calls)
-                    url = (f"ws://127.0.0.1:{s.port}/api/v1/events"
-                           f"?token={s.tokens['display']}")
-                    boards[s.name].measure(lambda url=url: board_connect(url), args.calls // 4)
+                    return one
+
+                interleaved([(calls[s.name], call(s)) for s in (empty, full)], args.calls)
+
+                def board(s: Server) -> Callable[[], float]:
+                    url = f"ws://127.0.0.1:{s.port}/api/v1/events?token={s.tokens['display']}"
+                    return lambda: board_connect(url)
+
+                interleaved([(boards[s.name], board(s)) for s in (empty, full)],
+                            args.calls // 4)
         finally:
             for s in servers:
                 s.stop()
 
-    print(f"# side by side, {args.rounds} interleaved rounds")
+    print(f"# side by side, {args.rounds} rounds, servers alternating request by request")
     print("\n| pair | reference | Turnero | ratio |\n|---|---:|---:|---:|")
     ref, cur = issue_side[0], issue_side[1]
     ratio_line("sequential issue p50 (floor vs Turnero)", ref.p50_ms(), cur.p50_ms(), "ms")
