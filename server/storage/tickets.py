@@ -90,8 +90,11 @@ class TicketReads(Queries):
         return int(row[0]) if row else 0
 
     def in_hand(self, counter: int) -> Ticket | None:
+        """The ticket called or being served at ``counter``. Found through the status (a
+        handful of tickets are in hand at any time), not the counter: ``+counter`` keeps
+        SQLite off the counter's index, which holds every ticket it ever served."""
         row = self._one(
-            "SELECT * FROM tickets WHERE counter = ? AND status IN ('called', 'serving')",
+            "SELECT * FROM tickets WHERE status IN ('called', 'serving') AND +counter = ?",
             (counter,),
         )
         return ticket_from_row(row) if row else None
