@@ -69,6 +69,16 @@ async def phase(server: LiveServer, sup: str, params: dict[str, str], seconds: f
     return issued, (await reports if reports else [])
 
 
+def year_history(db: Path, per_day: int) -> tuple[int, date, date]:
+    """A new database with a generated year ending yesterday: (tickets, first day, last)."""
+    Store.open(db).close()
+    last = date.today() - timedelta(days=1)
+    first = last - timedelta(days=364)
+    count = insert_history(db, generate(load_config(DEMO_CONFIG), HistoryPlan(
+        first, last, per_day, 2026, characterization=True)))
+    return count, first, last
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-day", type=int, default=1000)
@@ -77,11 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "history.db"
-        Store.open(db).close()
-        last = date.today() - timedelta(days=1)
-        first = last - timedelta(days=364)
-        count = insert_history(db, generate(load_config(DEMO_CONFIG), HistoryPlan(
-            first, last, args.per_day, 2026, characterization=True)))
+        count, first, last = year_history(db, args.per_day)
         server = LiveServer(db=db)
         server.tokens = prepare_database(db)
         server.start()
