@@ -77,6 +77,8 @@ class Accounts:
         self._cache: dict[str, tuple[Principal, float]] = {}
         #: Told the id of every token revoked here (the app closes its live sockets).
         self.on_revoke: Callable[[int], None] | None = None
+        #: Told every principal a token resolved to (the health check's "last seen").
+        self.on_resolve: Callable[[Principal], None] | None = None
 
     # ------------------------------------------------------------------ users
 
@@ -230,6 +232,8 @@ class Accounts:
         now = time.monotonic()
         hit = self._cache.get(digest)
         if hit and now - hit[1] < CACHE_TTL_S:
+            if self.on_resolve is not None:
+                self.on_resolve(hit[0])
             return hit[0]
 
         def lookup(tx: Tx) -> Principal | None:
@@ -251,6 +255,8 @@ class Accounts:
             self._cache.pop(digest, None)
         else:
             self._cache[digest] = (principal, now)
+            if self.on_resolve is not None:
+                self.on_resolve(principal)
         return principal
 
     def _forget(self, token_id: int) -> None:

@@ -25,6 +25,7 @@ from server.api import (
     counters,
     errors,
     events,
+    health,
     panel,
     session,
     stats,
@@ -35,6 +36,8 @@ from server.api import (
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
+from server import operations
+from server.health import install_storage_errors
 from server.stats import pages as stats_pages
 from server.storage import Store
 from server.web import pages, ticket_page
@@ -82,6 +85,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
         app.state.accounts = Accounts(store, engine)
         app.state.accounts.on_revoke = hub.disconnect_token
         app.state.settings = settings
+        stop_operations = operations.start(app, settings.db_path, seed.backup,
+                                           engine.config.tz)
         closed = await engine.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
@@ -90,6 +95,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
             yield
         finally:
             sweeper.cancel()
+            stop_operations()
             hub.close_all()
             engine.on_events(None)
             store.close()
@@ -104,9 +110,10 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     errors.install(app)
+    install_storage_errors(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, health):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from server.config import DEMO_CONFIG, ConfigError, load_config
+from server.instance_lock import InstanceBusy
 from server.queue.model import QueueError
 
 DEFAULT_DB = Path("turnero-data") / "turnero.db"
@@ -24,7 +25,7 @@ DEMO_DIR = Path("turnero-demo")
 DEMO_MARKER = ".turnero-demo"
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli"]
+EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli", "server.operations_cli"]
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except QueueError as e:
+    except (QueueError, InstanceBusy) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     return code
@@ -138,8 +139,11 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     import uvicorn
 
     from server.app import Settings, create_app
+    from server.instance_lock import InstanceLock
     from server.storage import Store
 
+    # Held for the life of the process (released by the kernel, even on kill -9).
+    InstanceLock(db).acquire()
     Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,

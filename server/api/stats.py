@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from server.api.deps import EngineDep, Manager
+from server.health import storage_alerts
 from server.queue.model import Invalid
 from server.stats import export
 from server.stats.query import StatsQuery, parse_by, parse_filters, parse_range
@@ -61,9 +62,14 @@ async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, A
 
 
 @router.get("/today")
-async def today(who: Manager, stats: StatsDep, engine: EngineDep) -> dict[str, Any]:
-    """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
-    return await anyio.to_thread.run_sync(stats.today, engine.clock())
+async def today(who: Manager, stats: StatsDep, engine: EngineDep, request: Request
+                ) -> dict[str, Any]:
+    """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first
+    (with the server's own: a full disk or a read-only database)."""
+    now = engine.clock()
+    result: dict[str, Any] = await anyio.to_thread.run_sync(stats.today, now)
+    result["alerts"] = [*storage_alerts(request.app, engine.config.tz, now), *result["alerts"]]
+    return result
 
 
 @router.get("/options")

@@ -64,6 +64,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
     ("POST", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
     ("GET", "/api/v1/counters/{number}/survey-ticket", {"kiosk", "supervisor", "admin"}),
+    # operations: the health check is public (no personal data)
+    ("GET", "/api/v1/health", PUBLIC),
 ]
 
 BODIES = {
