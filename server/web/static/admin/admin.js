@@ -7,6 +7,7 @@
 import { api, ApiError } from "../common/live.js";
 import { $, h, show } from "../staff/dom.js";
 import { signIn, signOut, whoAmI } from "../staff/signin.js";
+import { renderHealth } from "./health.js";
 
 const SECTIONS = [
   ["servicios", "Servicios", renderServices],
@@ -17,6 +18,7 @@ const SECTIONS = [
   ["pantalla", "Mensaje de pantalla", renderBoardMessage],
   ["usuarios", "Usuarios", renderUsers],
   ["dispositivos", "Dispositivos", renderTokens],
+  ["estado", "Estado del servidor", renderHealth],
 ];
 const DAYS = [["monday", "Lunes"], ["tuesday", "Martes"], ["wednesday", "Miércoles"],
   ["thursday", "Jueves"], ["friday", "Viernes"], ["saturday", "Sábado"], ["sunday", "Domingo"]];
