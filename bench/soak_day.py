@@ -329,16 +329,26 @@ class Day:
             session = BoardSession(f"pantalla-{index + 1}")
             self.ledger.board_sessions.append(session)
         url = f"{self.server.ws_url}/api/v1/events?token={self.tokens['boards'][index]}"
+
+        def handle(msg: dict[str, Any]) -> bool:
+            if msg.get("type") == "snapshot":
+                session.snapshot(msg)
+            elif msg.get("type") != "heartbeat":
+                session.event(msg)
+            return False
+
+        await self.live(url, handle)
+
+    async def live(self, url: str, handle: Any) -> None:
+        """Follow a websocket, reconnecting as live.js does, until ``handle(msg)`` says done
+        or the day is over."""
         while not self.all_done.is_set():
             try:
                 async with websockets.connect(url, open_timeout=5, close_timeout=1) as ws:
                     async for raw in ws:
-                        msg = json.loads(raw)
-                        if msg.get("type") == "snapshot":
-                            session.snapshot(msg)
-                        elif msg.get("type") != "heartbeat":
-                            session.event(msg)
-            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                        if handle(json.loads(raw)):
+                            return
+            except (TimeoutError, OSError, websockets.WebSocketException):
                 pass
             await asyncio.sleep(RETRY_S)
 
@@ -374,23 +384,16 @@ class Day:
         while not self.all_done.is_set():
             try:
                 ticket_id = await asyncio.wait_for(self.follow.get(), 0.5)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             url = f"{self.server.ws_url}/api/v1/tickets/{ticket_id}/live"
-            while not self.all_done.is_set():
-                try:
-                    async with websockets.connect(url, open_timeout=5, close_timeout=1) as ws:
-                        async for raw in ws:
-                            msg = json.loads(raw)
-                            if "ticket" in msg:
-                                self.ledger.phones[ticket_id] = msg["ticket"]["status"]
-                            if self.ledger.phones.get(ticket_id) in END:
-                                break
-                except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
-                    await asyncio.sleep(RETRY_S)
-                    continue
-                if self.ledger.phones.get(ticket_id) in END:
-                    break
+
+            def handle(msg: dict[str, Any], ticket_id: str = ticket_id) -> bool:
+                if "ticket" in msg:
+                    self.ledger.phones[ticket_id] = msg["ticket"]["status"]
+                return self.ledger.phones.get(ticket_id) in END
+
+            await self.live(url, handle)
 
     # -- server faults and memory ---------------------------------------------------------
     def clock(self) -> str:

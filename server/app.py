@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from display import routes as display_routes
+from server import operations
 from server.accounts import Accounts
 from server.api import (
     admin,
@@ -36,7 +37,6 @@ from server.api import (
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
-from server import operations
 from server.health import install_storage_errors
 from server.stats import pages as stats_pages
 from server.storage import Store

@@ -11,7 +11,6 @@ remount read-only while the database is open for writing; the same handler cover
 
 from __future__ import annotations
 
-import errno
 import http.client
 import json
 import os
@@ -25,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.soak_day import fill
 from tests.conftest import LiveServer, need, prepare_database
 
 SIZE = "6m"
@@ -50,19 +50,6 @@ def server_on_disk(small_disk: Path) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
-
-
-def fill(folder: Path) -> Path:
-    """Fill the filesystem to the last byte with one file."""
-    filler = folder / "relleno.bin"
-    with open(filler, "wb", buffering=0) as f:
-        for chunk in (1 << 20, 1 << 12, 1):
-            try:
-                while True:
-                    f.write(b"\0" * chunk)
-            except OSError as e:
-                assert e.errno == errno.ENOSPC
-    return filler
 
 
 class KeepAlive:
