@@ -213,6 +213,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"{folder} existe y no es una carpeta de demo; use --dir con otra carpeta.",
                   file=sys.stderr)
             return 2
+        from server.instance_lock import holder_pid
+
+        running = holder_pid(folder / "turnero.db")
+        if running:
+            print(f"La demo de {folder} está en ejecución (proceso {running}); deténgala "
+                  "primero.", file=sys.stderr)
+            return 2
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / DEMO_MARKER).write_text(

@@ -240,3 +240,50 @@ def test_backup_config_errors_name_the_key_and_the_line() -> None:
     good = parse_config(text + BACKUP_SECTION)
     assert good.backup is not None and good.backup.keep == 3
     assert "backup" not in good.to_dict()  # a machine setting, never stored in the database
+
+
+def test_daily_backup_is_due_at_its_time_or_at_once_when_missed() -> None:
+    from datetime import datetime
+    from datetime import time as clock
+    from zoneinfo import ZoneInfo
+
+    from server.backup import next_run
+    from server.config import BackupSchedule
+
+    tz = ZoneInfo("America/Bogota")
+    plan = BackupSchedule(clock(19, 30), Path("copias"), 7)
+
+    def at(day: int, hour: int, minute: int = 0) -> float:
+        return datetime(2026, 12, day, hour, minute, tzinfo=tz).timestamp()
+
+    # Made yesterday evening, now it is morning: tonight at 19:30.
+    assert next_run(plan, at(2, 9), tz, at(1, 19, 31)) == at(2, 19, 30)
+    # Made tonight already: tomorrow at 19:30.
+    assert next_run(plan, at(2, 20), tz, at(2, 19, 30)) == at(3, 19, 30)
+    # Last one two days ago (server was off at 19:30): at once.
+    assert next_run(plan, at(2, 20), tz, at(1, 9)) == at(2, 20)
+    assert next_run(plan, at(2, 9), tz, None) == at(2, 9)
+
+
+def test_demo_is_not_wiped_while_its_server_runs(tmp_path: Path) -> None:
+    from tests.conftest import free_port
+
+    folder, port = tmp_path / "demo", free_port()
+    demo = subprocess.Popen([sys.executable, "-m", "server", "demo", "--dir", str(folder),
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT, env=subprocess_env())
+    try:
+        def up() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait_for(up, "the demo server", timeout=60)
+        again = turnero("demo", "--dir", str(folder), "--no-serve")
+        assert again.returncode == 2
+        assert f"en ejecución (proceso {demo.pid})" in again.stderr
+        assert (folder / "turnero.db").exists()
+    finally:
+        demo.terminate()
+        demo.wait(30)
