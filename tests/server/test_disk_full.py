@@ -139,3 +139,34 @@ def test_full_disk_answers_503_alerts_and_recovers_by_itself(server_on_disk: Liv
     assert numbers == sorted(set(numbers))  # no number given twice, none skipped back
     print(f"\nfull disk: {len(acknowledged)} acknowledged, all stored; refused with "
           f"{refused['detail']!r}")
+
+
+def test_sqlite_write_failures_are_told_apart(tmp_path: Path) -> None:
+    """The errors SQLite really raises for a read-only database and a database that cannot
+    grow (``max_page_count``) map to the right Spanish message; other errors are not storage
+    failures (they answer "ocupada")."""
+    from server.health import storage_failure
+
+    db = tmp_path / "x.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (v TEXT)")
+    conn.commit()
+    conn.close()
+    ro = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as readonly:
+            ro.execute("INSERT INTO t VALUES ('x')")
+    finally:
+        ro.close()
+    assert storage_failure(readonly.value) == "readonly"
+    full = sqlite3.connect(db)
+    try:
+        pages = full.execute("PRAGMA page_count").fetchone()[0]
+        full.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(sqlite3.OperationalError) as no_room:
+            full.execute("INSERT INTO t VALUES (?)", ("x" * 100_000,))
+    finally:
+        full.close()
+    assert storage_failure(no_room.value) == "full"
+    assert storage_failure(sqlite3.OperationalError("database is locked")) is None
+    assert storage_failure(ValueError("disk full")) is None
