@@ -85,15 +85,13 @@ def office_toml() -> str:
 
 
 def prepare(db: Path, config: Path) -> dict[str, list[str]]:
-    from server.accounts import Accounts
+    from server import bootstrap
+    from server.auth import Passwords
     from server.config import load_config
-    from server.engine import Engine, EngineSettings
-    from server.storage import Store
 
-    store = Store.open(db)
+    services = bootstrap.build(db, load_config(config), passwords=Passwords.cheap())
     try:
-        engine = Engine.load(store, load_config(config), EngineSettings())
-        accounts = Accounts(store, engine)
+        store, accounts = services.store, services.accounts
         pw = _password_hash()
 
         def users(tx: Any) -> None:
@@ -106,7 +104,7 @@ def prepare(db: Path, config: Path) -> dict[str, list[str]]:
         boards = [accounts.create_device_token_sync("display", f"pantalla-{i}")[0]
                   for i in range(1, BOARDS + 1)]
     finally:
-        store.close()
+        services.close()
     return {"kiosks": kiosks, "boards": boards}
 
 

@@ -1,4 +1,5 @@
-"""The composition root: ``create_app(settings)`` wires store, engine, accounts, hub and routes.
+"""The web app: ``create_app(settings)`` registers the routes and, in its lifespan, builds
+the services once through the composition root (``server.bootstrap``).
 
 Nothing is created at import time, so tests build as many apps as they like.
 """
@@ -18,8 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from display import routes as display_routes
-from server import operations
-from server.accounts import Accounts
+from server import bootstrap
 from server.api import (
     admin,
     catalog,
@@ -34,12 +34,13 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.api.health import install_storage_errors
+from server.auth import Passwords
+from server.backup import BackupScheduler
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
-from server.engine import Engine, EngineSettings
-from server.events import EventHub
-from server.health import install_storage_errors
+from server.services.office import OfficeSettings
+from server.services.ticketing import Ticketing
 from server.stats import pages as stats_pages
-from server.storage import Store
 from server.web import pages, ticket_page
 
 log = logging.getLogger("turnero")
@@ -70,35 +71,32 @@ class Settings:
         return f"http://{host}:{self.port}"
 
 
-def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
+def create_app(settings: Settings, seed: OfficeConfig | None = None,
+               passwords: Passwords | None = None) -> FastAPI:
+    """``passwords`` defaults to real argon2 (tests may pass ``Passwords.cheap()``)."""
     seed = seed or load_config(settings.config_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.open(settings.db_path)
-        engine = Engine.load(store, seed,
-                              EngineSettings(settings.base_url, settings.open_all_hours))
-        hub = EventHub()
-        hub.bind(asyncio.get_running_loop())
-        engine.on_events(hub.publish_from_thread)
-        app.state.store, app.state.engine, app.state.hub = store, engine, hub
-        app.state.accounts = Accounts(store, engine)
-        app.state.accounts.on_revoke = hub.disconnect_token
-        app.state.settings = settings
-        stop_operations = operations.start(app, settings.db_path, seed.backup,
-                                           engine.config.tz)
-        closed = await engine.close_stale_days()
+        services = bootstrap.build(
+            settings.db_path, seed, OfficeSettings(settings.base_url, settings.open_all_hours),
+            passwords=passwords, loop=asyncio.get_running_loop())
+        app.state.services = services
+        closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
-        sweeper = asyncio.create_task(_sweep(engine))
+        tasks = [asyncio.create_task(_sweep(services.ticketing)),
+                 asyncio.create_task(services.live.run())]
+        if seed.backup is not None:  # the daily backup of the office file's [backup]
+            tasks.append(BackupScheduler(settings.db_path, seed.backup,
+                                         services.office.config.tz).start())
         try:
             yield
         finally:
-            sweeper.cancel()
-            stop_operations()
-            hub.close_all()
-            engine.on_events(None)
-            store.close()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            services.close()
 
     app = FastAPI(
         title="Turnero",
@@ -125,11 +123,11 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     return app
 
 
-async def _sweep(engine: Engine) -> None:
+async def _sweep(ticketing: Ticketing) -> None:
     while True:
         await asyncio.sleep(SWEEP_INTERVAL_S)
         try:
-            await engine.close_stale_days()
+            await ticketing.close_stale_days()
         except Exception:  # noqa: BLE001 - keep sweeping
             log.exception("closing stale days failed")
 

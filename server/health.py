@@ -5,10 +5,10 @@ only, never users or tickets), the admin page, and ``turnero doctor``. The repor
 failing part, so a monitor (or the technician on the phone) knows what to fix.
 
 Write failures (full disk, read-only file, I/O error) reach the API as
-``sqlite3.OperationalError``; ``install_storage_errors`` answers them with a 503 and a Spanish
-message (never a 500: the keep-alive connection stays up) and tells ``StorageWatch``, which
-raises a supervisor alert and probes the database every few seconds until it takes writes
-again. Nothing needs restarting when space frees.
+``sqlite3.OperationalError``; the API answers them with a 503 and a Spanish message (see
+server/api/health.py) and tells ``StorageWatch``, which raises a supervisor alert and probes
+the database every few seconds until it takes writes again. Nothing needs restarting when
+space frees.
 
 Bridges (hardware peripherals) and other device kinds plug in through ``DeviceSource``: a
 callable that returns rows for ``devices[<kind>]``.
@@ -22,20 +22,17 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-
 from server.auth import Principal, Role
 from server.backup import last_status, scheduled_folder
 from server.config import BackupSchedule
-from server.storage.health_queries import DeviceFacts, device_facts, write_probe
+from server.storage.health_queries import DeviceFacts, device_facts
 
 log = logging.getLogger("turnero.health")
 
@@ -46,7 +43,7 @@ LOW_DISK_SHARE = 0.05
 BACKUP_MAX_AGE_S = 26 * 3600
 PROBE_INTERVAL_S = 2.0
 
-_FAILURES = {
+FAILURES = {
     "full": "El disco del servidor está lleno: no se pueden guardar cambios. Libere espacio; "
             "el servicio se recupera solo.",
     "readonly": "La base de datos está en modo de solo lectura: no se pueden guardar cambios. "
@@ -73,8 +70,10 @@ def storage_failure(exc: BaseException) -> str | None:
 
 @dataclass
 class StorageWatch:
-    """Whether writes fail now, since when and why; today's incidents for the alerts."""
+    """Whether writes fail now, since when and why; today's incidents for the alerts.
+    ``probe`` makes one tiny real write (raises ``sqlite3.Error`` while writes fail)."""
 
+    probe: Callable[[], Awaitable[Any]] | None = None
     failing_since: float | None = None
     kind: str | None = None
     error: str | None = None
@@ -83,15 +82,18 @@ class StorageWatch:
 
     @property
     def message(self) -> str | None:
-        return _FAILURES.get(self.kind or "")
+        return FAILURES.get(self.kind or "")
 
     def failed(self, kind: str, exc: BaseException, now: float) -> None:
+        """Called from the event loop; starts probing until a write succeeds again."""
         if self.failing_since is None:
             log.error("la base de datos no acepta escrituras: %s", exc)
             self.failing_since, self.kind = now, kind
             self.incidents.append({"at": now, "kind": kind, "until": None})
             del self.incidents[:-20]
         self.error = str(exc)
+        if self.probe is not None and (self._probe is None or self._probe.done()):
+            self._probe = asyncio.get_running_loop().create_task(self._probing(self.probe))
 
     def recovered(self, now: float) -> None:
         if self.failing_since is not None:
@@ -100,24 +102,21 @@ class StorageWatch:
                 self.incidents[-1]["until"] = now
         self.failing_since = self.kind = self.error = None
 
-    def alerts(self, tz: ZoneInfo, since: float) -> list[dict[str, Any]]:
-        """Supervisor alerts in the shape of ``/stats/today`` alerts, newest first."""
+    def alerts(self, tz: ZoneInfo, now: float) -> list[dict[str, Any]]:
+        """Today's supervisor alerts in the shape of ``/stats/today`` alerts, newest first."""
+        local = datetime.fromtimestamp(now, tz)
+        since = local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
         out = []
         for inc in reversed(self.incidents):
             if inc["at"] < since and (inc["until"] or time.time()) < since:
                 continue
             until = inc["until"]
-            message = _FAILURES[inc["kind"]] if until is None else (
-                f"{_FAILURES[inc['kind']].split(':')[0]} entre "
+            message = FAILURES[inc["kind"]] if until is None else (
+                f"{FAILURES[inc['kind']].split(':')[0]} entre "
                 f"{_clock(inc['at'], tz)} y {_clock(until, tz)}; ya se recuperó.")
             out.append({"at": _iso(inc["at"], tz), "kind": f"storage.{inc['kind']}",
                         "device": "servidor", "ticket": None, "message": message})
         return out
-
-    def start_probing(self, run_probe: Callable[[], Any]) -> None:
-        """While writes fail, try a tiny write every PROBE_INTERVAL_S until one succeeds."""
-        if self._probe is None or self._probe.done():
-            self._probe = asyncio.get_running_loop().create_task(self._probing(run_probe))
 
     async def _probing(self, run_probe: Callable[[], Any]) -> None:
         while self.failing_since is not None:
@@ -183,7 +182,7 @@ class HealthService:
             out["failing_since"] = _iso(self.storage.failing_since, self.tz)
             out["message"] = self.storage.message
         elif not writable:
-            out["message"] = _FAILURES["readonly"]
+            out["message"] = FAILURES["readonly"]
         return out
 
     def _devices(self, now: float) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
@@ -269,31 +268,3 @@ def _iso(at: float | None, tz: ZoneInfo) -> str | None:
 
 def _clock(at: float, tz: ZoneInfo) -> str:
     return datetime.fromtimestamp(at, tz).strftime("%H:%M")
-
-
-def storage_alerts(app: FastAPI, tz: ZoneInfo, now: float) -> list[dict[str, Any]]:
-    """Today's write-failure alerts of a running app (for the supervisor's live view)."""
-    health: HealthService | None = getattr(app.state, "health", None)
-    if health is None:
-        return []
-    local = datetime.fromtimestamp(now, tz)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-    return health.storage.alerts(tz, midnight)
-
-
-def install_storage_errors(app: FastAPI) -> None:
-    """503 + Spanish message for database write failures, never a 500 (a handler for a
-    specific class answers in Starlette's ExceptionMiddleware: the connection is kept)."""
-
-    @app.exception_handler(sqlite3.OperationalError)
-    async def storage_error(request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
-        kind = storage_failure(exc)
-        if kind is None:
-            log.warning("base de datos ocupada: %s", exc)
-            return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "2"})
-        health: HealthService = request.app.state.health
-        health.storage.failed(kind, exc, time.time())
-        store = request.app.state.store
-        health.storage.start_probing(lambda: store.run(write_probe))
-        return JSONResponse({"detail": _FAILURES[kind]}, status_code=503,
-                            headers={"Retry-After": "5"})

@@ -73,15 +73,13 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
     """Users (password PASSWORD) and one kiosk and one display token, made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
-    from server.accounts import Accounts
+    from server import bootstrap
+    from server.auth import Passwords
     from server.config import load_config
-    from server.engine import Engine, EngineSettings
-    from server.storage import Store
 
-    store = Store.open(db)
+    services = bootstrap.build(db, seed or load_config(config), passwords=Passwords.cheap())
     try:
-        engine = Engine.load(store, seed or load_config(config), EngineSettings())
-        accounts = Accounts(store, engine)
+        store, accounts = services.store, services.accounts
         pw_hash = _password_hash()
 
         def add_users(tx: Any) -> None:
@@ -94,16 +92,17 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
     finally:
-        store.close()
+        services.close()
     return {"kiosk": kiosk, "display": display}
 
 
 @functools.cache
 def _password_hash() -> str:
-    """Hashed once per test session: argon2 is deliberately slow."""
-    from server.auth import hash_password
+    """Hashed once per test session, with the cheap test-only argon2 parameters: verifying a
+    hash costs what its own parameters say, so every test sign-in is fast too."""
+    from server.auth import Passwords
 
-    return hash_password(PASSWORD)
+    return Passwords.cheap().hash(PASSWORD)
 
 
 @dataclass

@@ -1,14 +1,25 @@
-"""GET /api/v1/health: the server's own check (no auth, no personal data)."""
+"""GET /api/v1/health (no auth, no personal data), and database write failures as 503.
+
+A write failure (full disk, read-only database, I/O error) arrives here as
+``sqlite3.OperationalError``. A handler registered for that class answers in Starlette's
+ExceptionMiddleware, like any refusal: a 503 with a Spanish message and ``Retry-After``, the
+client's keep-alive connection kept (an unhandled error would be a 500 from the outermost
+middleware). The health service is told, which raises the supervisor alert and probes until
+writes work again.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from server.health import HealthService
+from server.api.deps import services_of
+from server.health import BUSY, FAILURES, storage_failure
 
 router = APIRouter(tags=["health"])
 
@@ -17,6 +28,16 @@ router = APIRouter(tags=["health"])
 async def health(request: Request) -> JSONResponse:
     """Database writable, free disk, last backup, kiosks / printers / boards / bridges last
     seen. 200 when all is well; 503 with ``failing`` naming the failing checks otherwise."""
-    service: HealthService = request.app.state.health
-    report: dict[str, Any] = await anyio.to_thread.run_sync(service.report)
+    report: dict[str, Any] = await anyio.to_thread.run_sync(services_of(request).health.report)
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+
+
+def install_storage_errors(app: FastAPI) -> None:
+    @app.exception_handler(sqlite3.OperationalError)
+    async def storage_error(request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        kind = storage_failure(exc)
+        if kind is None:
+            return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "2"})
+        services_of(request).health.storage.failed(kind, exc, time.time())
+        return JSONResponse({"detail": FAILURES[kind]}, status_code=503,
+                            headers={"Retry-After": "5"})

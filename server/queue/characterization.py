@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.queue.model import Invalid
+from server.errors import Invalid
 
 NO_ANSWER = "no_responde"
 NO_ANSWER_LABEL = "Prefiero no responder"

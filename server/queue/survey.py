@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.queue.model import Conflict, Invalid, Status
+from server.errors import Conflict, Invalid
+from server.queue.model import Status
 
 RATINGS = {1: "Muy mala", 2: "Mala", 3: "Regular", 4: "Buena", 5: "Muy buena"}
 #: One-tap reasons: what weighed most in the rating (good or bad). Codes are stored.

@@ -1,8 +1,9 @@
 """Users, sign-in sessions and device tokens.
 
 Password checks (argon2, ~0.1 s) run in a worker thread, never on the event loop. Resolved
-tokens are cached for ``CACHE_TTL_S`` so a request does not queue behind the writer; a token
-revoked by this server leaves the cache at once, one revoked by the CLI within the TTL.
+tokens are cached for ``CACHE_TTL_S`` so most requests need no database read at all; a token
+revoked by this server leaves the cache at once (and its live sockets are closed through
+``on_revoke``), one revoked by the CLI within the TTL.
 """
 
 from __future__ import annotations
@@ -20,32 +21,18 @@ from server.auth import (
     SESSION_HOURS,
     USER_ROLES,
     LoginThrottle,
+    Passwords,
     Principal,
     Role,
     check_password_strength,
-    hash_password,
     new_token,
     token_digest,
-    verify_password,
 )
-from server.engine import Engine
-from server.queue.model import Conflict, Invalid, NotFound, QueueError
-from server.storage import Store, TokenRow, Tx, UserRow
+from server.errors import BadCredentials, Conflict, Invalid, NotFound, TooManyAttempts
+from server.services.desk import Desk
+from server.storage import Reader, ReadPool, Store, TokenRow, Tx, UserRow
 
 CACHE_TTL_S = 30.0
-
-
-class BadCredentials(QueueError):
-    pass
-
-
-class TooManyAttempts(QueueError):
-    def __init__(self, retry_after: float) -> None:
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(
-            f"Demasiados intentos fallidos. Espere {minutes} min antes de intentar de nuevo."
-        )
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -66,19 +53,35 @@ def token_public(t: TokenRow) -> dict[str, Any]:
             "revoked": t.revoked_at is not None}
 
 
+def _check_user_role(role: str) -> None:
+    if role not in {str(r) for r in USER_ROLES}:
+        raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
+
+
+def _check_password(password: str) -> None:
+    problem = check_password_strength(password)
+    if problem:
+        raise Invalid(problem)
+
+
 class Accounts:
-    def __init__(self, store: Store, engine: Engine,
+    def __init__(self, store: Store, reads: ReadPool, desk: Desk, passwords: Passwords,
                  clock: Callable[[], float] = time.time,
-                 throttle: LoginThrottle | None = None) -> None:
+                 throttle: LoginThrottle | None = None,
+                 on_revoke: Callable[[int], None] | None = None,
+                 on_resolve: Callable[[Principal], None] | None = None) -> None:
+        """``on_revoke`` is told the id of every token revoked here (the app closes the live
+        sockets opened with it); ``on_resolve`` every principal a token resolved to (the
+        health check's "last seen")."""
         self.store = store
-        self.engine = engine
+        self.reads = reads
+        self.desk = desk
+        self.passwords = passwords
         self.clock = clock
         self.throttle = throttle or LoginThrottle()
+        self._on_revoke = on_revoke
+        self.on_resolve = on_resolve
         self._cache: dict[str, tuple[Principal, float]] = {}
-        #: Told the id of every token revoked here (the app closes its live sockets).
-        self.on_revoke: Callable[[int], None] | None = None
-        #: Told every principal a token resolved to (the health check's "last seen").
-        self.on_resolve: Callable[[Principal], None] | None = None
 
     # ------------------------------------------------------------------ users
 
@@ -87,12 +90,9 @@ class Accounts:
         username = username.strip()
         if not username or len(username) > 64 or any(c.isspace() for c in username):
             raise Invalid("El usuario no puede estar vacío ni tener espacios.")
-        if role not in {str(r) for r in USER_ROLES}:
-            raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
-        problem = check_password_strength(password)
-        if problem:
-            raise Invalid(problem)
-        pw_hash = hash_password(password)
+        _check_user_role(role)
+        _check_password(password)
+        pw_hash = self.passwords.hash(password)
 
         def add(tx: Tx) -> dict[str, Any]:
             if tx.user_by_name(username):
@@ -110,15 +110,14 @@ class Accounts:
             self.create_user_sync, username, password, role, display_name)
 
     async def list_users(self) -> list[dict[str, Any]]:
-        return await self.store.run(lambda tx: [user_public(u) for u in tx.users()])
+        return await self.reads.run(lambda r: [user_public(u) for u in r.users()])
 
     async def update_user(self, user_id: int, *, role: str | None = None,
                           active: bool | None = None, display_name: str | None = None,
                           password: str | None = None) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         if role is not None:
-            if role not in {str(r) for r in USER_ROLES}:
-                raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
+            _check_user_role(role)
             fields["role"] = role
         if active is not None:
             fields["active"] = int(active)
@@ -127,25 +126,27 @@ class Accounts:
                 raise Invalid("El nombre no puede estar vacío.")
             fields["display_name"] = display_name.strip()
         if password is not None:
-            problem = check_password_strength(password)
-            if problem:
-                raise Invalid(problem)
-            fields["password_hash"] = await anyio.to_thread.run_sync(hash_password, password)
+            _check_password(password)
+            fields["password_hash"] = await anyio.to_thread.run_sync(self.passwords.hash,
+                                                                     password)
 
-        def update(tx: Tx) -> dict[str, Any]:
+        def update(tx: Tx) -> tuple[dict[str, Any], list[int]]:
             user = tx.user_by_id(user_id)
             if user is None:
                 raise NotFound("Ese usuario no existe.")
             if fields:
                 tx.update_user(user_id, **fields)
+            ended: list[int] = []
             if "role" in fields or "password_hash" in fields or active is False:
-                for token_id in tx.revoke_user_sessions(user_id, self.clock()):
-                    self._forget(token_id)
+                ended = tx.revoke_user_sessions(user_id, self.clock())
             updated = tx.user_by_id(user_id)
             assert updated is not None
-            return user_public(updated)
+            return user_public(updated), ended
 
-        return await self.store.run(update)
+        public, ended = await self.store.run(update)
+        for token_id in ended:
+            self._forget(token_id)
+        return public
 
     # ------------------------------------------------------------------ sessions
 
@@ -155,9 +156,9 @@ class Accounts:
         wait = self.throttle.retry_after(*keys)
         if wait > 0:
             raise TooManyAttempts(wait)
-        user = await self.store.run(lambda tx: tx.user_by_name(username))
+        user = await self.reads.run(lambda r: r.user_by_name(username))
         valid = await anyio.to_thread.run_sync(
-            verify_password, password, user.password_hash if user else None)
+            self.passwords.verify, password, user.password_hash if user else None)
         if not valid or user is None or not user.active:
             self.throttle.failed(*keys)
             raise BadCredentials("Usuario o contraseña incorrectos.")
@@ -165,7 +166,7 @@ class Accounts:
         if role == Role.CLERK and counter is None:
             raise Invalid("Elija la ventanilla en la que va a atender.")
         if counter is not None:
-            self.engine.counter_config(counter)
+            self.desk.office.counter_config(counter)
         self.throttle.succeeded(*keys)
         token, csrf = new_token(), secrets.token_urlsafe(24)
         now = self.clock()
@@ -173,7 +174,7 @@ class Accounts:
 
         def open_session(tx: Tx) -> tuple[Principal, list[int]]:
             p = Principal(role, user.username, user.display_name, 0, user.id, counter, csrf)
-            ended = self.engine.open_counter_tx(tx, counter, p, force) if counter else []
+            ended = self.desk.open_counter(tx, counter, p, force) if counter else []
             token_id = tx.insert_token(token_digest(token), "session", str(role), user.username,
                                        now, user_id=user.id, counter=counter, csrf=csrf,
                                        expires_at=expires)
@@ -188,12 +189,12 @@ class Accounts:
         def close(tx: Tx) -> None:
             tx.revoke_token(p.token_id, self.clock())
             if p.counter is not None:
-                self.engine.close_counter_tx(tx, p.counter, p)
+                self.desk.close_counter(tx, p.counter, p)
 
         await self.store.run(close)
         self._forget(p.token_id)
 
-    # ------------------------------------------------------------------ tokens
+    # ------------------------------------------------------------------ device tokens
 
     def create_device_token_sync(self, role: str, name: str) -> tuple[str, dict[str, Any]]:
         if role not in {str(r) for r in DEVICE_ROLES}:
@@ -210,13 +211,16 @@ class Accounts:
 
         return token, self.store.run_sync(add)
 
-    async def create_device_token(self, role: str, name: str) -> tuple[str, dict[str, Any]]:
-        return await anyio.to_thread.run_sync(self.create_device_token_sync, role, name)
+    async def create_device_token(self, role: str, name: str) -> dict[str, Any]:
+        """The new token's public fields plus ``token``, shown this once (only its hash is
+        kept)."""
+        token, info = await anyio.to_thread.run_sync(self.create_device_token_sync, role, name)
+        return {**info, "token": token}
 
     async def list_device_tokens(self) -> list[dict[str, Any]]:
-        return await self.store.run(lambda tx: [token_public(t) for t in tx.tokens("device")])
+        return await self.reads.run(lambda r: [token_public(t) for t in r.tokens("device")])
 
-    async def revoke_device_token(self, token_id: int) -> None:
+    async def revoke_device_token(self, token_id: int) -> dict[str, Any]:
         def revoke(tx: Tx) -> None:
             if not any(t.id == token_id for t in tx.tokens("device")):
                 raise NotFound("Ese token no existe.")
@@ -224,6 +228,7 @@ class Accounts:
 
         await self.store.run(revoke)
         self._forget(token_id)
+        return {"id": token_id, "revoked": True}
 
     # ------------------------------------------------------------------ resolving
 
@@ -236,21 +241,21 @@ class Accounts:
                 self.on_resolve(hit[0])
             return hit[0]
 
-        def lookup(tx: Tx) -> Principal | None:
-            row = tx.token_by_hash(digest)
+        def lookup(r: Reader) -> Principal | None:
+            row = r.token_by_hash(digest)
             if row is None or row.revoked_at is not None:
                 return None
             if row.expires_at is not None and row.expires_at < self.clock():
                 return None
             if row.user_id is not None:
-                user = tx.user_by_id(row.user_id)
+                user = r.user_by_id(row.user_id)
                 if user is None or not user.active:
                     return None
                 return Principal(Role(row.role), user.username, user.display_name, row.id,
                                  user.id, row.counter, row.csrf)
             return Principal(Role(row.role), row.name, row.name, row.id)
 
-        principal = await self.store.run(lookup)
+        principal = await self.reads.run(lookup)
         if principal is None:
             self._cache.pop(digest, None)
         else:
@@ -261,8 +266,8 @@ class Accounts:
 
     def _forget(self, token_id: int) -> None:
         """Drop a revoked token from the cache and close the live sockets it opened."""
-        if self.on_revoke is not None:
-            self.on_revoke(token_id)
+        if self._on_revoke is not None:
+            self._on_revoke(token_id)
         for digest, (p, _) in list(self._cache.items()):
             if p.token_id == token_id:
                 del self._cache[digest]

@@ -1,5 +1,6 @@
-"""Administration use cases: edit the office configuration, users and device tokens from the
-browser, with the same validation as the TOML file and without restarting.
+"""Office administration: edit the office configuration from the browser, with the same
+validation as the TOML file and without restarting, and change users with the guard an office
+needs (an admin cannot lock themselves out).
 
 The TOML file seeds a new database; from then on the copy in the database (edited here) wins.
 A change that would strand people is refused: removing a service or a preferential group that
@@ -12,26 +13,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.accounts import Accounts
 from server.auth import Principal, Role
-from server.config import ConfigError, OfficeConfig, config_from_dict
-from server.engine import Engine
-from server.queue.model import ACTIVE_STATUSES, Conflict, Invalid, Status
-from server.storage import Tx
+from server.config import OfficeConfig, config_from_dict
+from server.errors import ConfigError, ConfigInvalid, Conflict
+from server.queue.model import ACTIVE_STATUSES, Status
+from server.services.accounts import Accounts
+from server.services.office import Office, store_config
+from server.storage import Store, Tx
 
 SOURCE = "configuración"
-
-
-class ConfigInvalid(Invalid):
-    """The edited configuration does not validate; ``problems`` has one readable line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        count = len(problems)
-        head = "La configuración tiene un problema" if count == 1 else \
-            f"La configuración tiene {count} problemas"
-        sentences = (p if p.endswith(".") else p + "." for p in problems)
-        super().__init__(f"{head}: " + " ".join(sentences))
-        self.problems = problems
 
 
 # --------------------------------------------------------------------------- readable problems
@@ -89,9 +79,6 @@ def readable(problems: list[str], data: dict[str, Any]) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- configuration
-
-
 def validate(data: Any) -> OfficeConfig:
     if not isinstance(data, dict):
         raise ConfigInvalid(["Se esperaba la configuración completa como objeto JSON"])
@@ -142,25 +129,41 @@ def _safe_change(old: OfficeConfig, new: OfficeConfig) -> Callable[[Tx], None]:
     return check
 
 
-async def save_config(engine: Engine, data: Any, actor: Principal) -> dict[str, Any]:
-    """Validate like the TOML file, refuse unsafe removals, store, and use at once."""
-    new = validate(data)
-    await engine.replace_config(new, actor, check=_safe_change(engine.config, new))
-    return new.to_dict()
+class OfficeAdmin:
+    def __init__(self, store: Store, office: Office, accounts: Accounts) -> None:
+        self.store = store
+        self.office = office
+        self.accounts = accounts
 
+    def config(self) -> dict[str, Any]:
+        """The office configuration in the TOML shape (as JSON)."""
+        return self.office.config.to_dict()
 
-# --------------------------------------------------------------------------- users
+    async def save_config(self, data: Any, actor: Principal) -> dict[str, Any]:
+        """Validate like the TOML file, refuse unsafe removals, store, and use at once. The
+        check runs in the saving transaction, so nothing slips in between check and change."""
+        new = validate(data)
+        check = _safe_change(self.office.config, new)
 
+        def save(tx: Tx) -> None:
+            check(tx)
+            now = self.office.clock()
+            store_config(tx, new, now)
+            tx.record("config.changed", now, {"office": {"name": new.name}}, actor=actor.name,
+                      actor_role=str(actor.role), detail={})
 
-async def update_user(accounts: Accounts, user_id: int, actor: Principal, *,
-                      role: str | None = None, active: bool | None = None,
-                      display_name: str | None = None, password: str | None = None
-                      ) -> dict[str, Any]:
-    """An admin may not disable or demote themselves: the office would be left without
-    anyone able to administer it."""
-    if actor.user_id == user_id and (active is False or (role is not None
-                                                         and role != str(Role.ADMIN))):
-        raise Conflict("No puede desactivarse ni quitarse el rol de administrador a sí mismo. "
-                       "Pida a otro administrador que lo haga.")
-    return await accounts.update_user(user_id, role=role, active=active,
-                                      display_name=display_name, password=password)
+        await self.store.run(save)
+        self.office.use(new)
+        return new.to_dict()
+
+    async def update_user(self, user_id: int, actor: Principal, *, role: str | None = None,
+                          active: bool | None = None, display_name: str | None = None,
+                          password: str | None = None) -> dict[str, Any]:
+        """An admin may not disable or demote themselves: the office would be left without
+        anyone able to administer it."""
+        if actor.user_id == user_id and (active is False or (role is not None
+                                                             and role != str(Role.ADMIN))):
+            raise Conflict("No puede desactivarse ni quitarse el rol de administrador a sí "
+                           "mismo. Pida a otro administrador que lo haga.")
+        return await self.accounts.update_user(user_id, role=role, active=active,
+                                               display_name=display_name, password=password)

@@ -5,7 +5,7 @@ wait ran long, and characterization answers when the office asks them.
 
 Used by the benchmark (bench/generate_history.py) and by ``turnero demo --history-days N`` to
 give the charts something to show. Pure and deterministic for a seed: it only yields rows
-(HISTORY_COLUMNS); ``server/storage/history_bulk.py`` writes them.
+(HISTORY_COLUMNS); ``server/storage/bulk.py`` writes them.
 """
 
 from __future__ import annotations
@@ -16,17 +16,12 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from server.config import OfficeConfig
 from server.queue.numbering import format_number
-from server.stats.survey import REASONS
-
-HISTORY_COLUMNS = (
-    "id", "number", "letter", "seq", "day", "service", "group_code", "status", "outcome",
-    "issued_at", "queued_at", "first_called_at", "called_at", "started_at", "finished_at",
-    "counter", "clerk", "call_count", "transfers", "kiosk", "hour", "weekday", "print_status",
-    "satisfaction", "satisfaction_reason", "satisfaction_at",
-)
+from server.queue.survey import REASONS
+from server.storage.bulk import insert_history
 
 #: Relative weight of each weekday's volume (Monday busiest, as offices report).
 WEEKDAY_LOAD = (1.2, 1.05, 1.0, 0.95, 0.8, 0.5, 0.3)
@@ -175,3 +170,16 @@ def generate(cfg: OfficeConfig, plan: HistoryPlan) -> Iterator[tuple[tuple, list
                 for q in questions if rng.random() < ANSWER_SHARE
             ]
             yield row, chars
+
+
+DEMO_TICKETS_PER_DAY = 250
+
+
+def fill_demo_history(db: Path, cfg: OfficeConfig, days: int, today: date | None = None) -> int:
+    """Tickets for the ``days`` days before today (today stays live), served by the demo
+    clerks ventanilla1…; returns how many were written."""
+    today = today or datetime.now(cfg.tz).date()
+    clerks = {c.number: f"ventanilla{c.number}" for c in cfg.counters}
+    plan = HistoryPlan(today - timedelta(days=days), today - timedelta(days=1),
+                       DEMO_TICKETS_PER_DAY, seed=days, clerks=clerks)
+    return insert_history(db, generate(cfg, plan))

@@ -8,7 +8,13 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from server.stats.history import HISTORY_COLUMNS
+#: Columns of a history ticket row, in the order ``insert_history`` expects.
+HISTORY_COLUMNS = (
+    "id", "number", "letter", "seq", "day", "service", "group_code", "status", "outcome",
+    "issued_at", "queued_at", "first_called_at", "called_at", "started_at", "finished_at",
+    "counter", "clerk", "call_count", "transfers", "kiosk", "hour", "weekday", "print_status",
+    "satisfaction", "satisfaction_reason", "satisfaction_at",
+)
 
 BATCH = 20_000
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from server.queue.model import Invalid
+from server.errors import Invalid
 
 DIMENSIONS = ("service", "counter", "clerk", "group", "hour", "day", "weekday")
 #: A characterization question as a dimension: ``char:<question code>``.

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
+from server.queue.characterization import Characterization, Question
+from server.queue.indicators import GENERAL, PREFERENTIAL, Indicators, Summary
 from server.queue.lifecycle import describe_status
 from server.queue.model import Status
-from server.stats.characterization import Characterization, Question
-from server.stats.indicators import GENERAL, PREFERENTIAL, Indicators, Summary
-from server.stats.query import CHAR_PREFIX, DIMENSION_NAMES, StatsQuery, weekday_name
-from server.stats.survey import REASONS
+from server.queue.stats_query import CHAR_PREFIX, DIMENSION_NAMES, StatsQuery, weekday_name
+from server.queue.survey import REASONS
 
 OUTCOME_NAMES = {"served": "Atendido", "no_show": "No se presentó", "cancelled": "Cancelado",
                  "not_attended": "No atendido al cierre"}
@@ -207,7 +207,7 @@ def ticket_header(labels: Labels) -> list[str]:
 
 def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
                    pair_sep: str = "\x1f") -> Iterator[list[Any]]:
-    """One spreadsheet row per ticket from storage rows (stats_queries.TICKET_ROW_COLUMNS).
+    """One spreadsheet row per ticket from storage rows (storage.stats.TICKET_ROW_COLUMNS).
     The ticket id is left out on purpose: it is the citizen's capability for the status page
     and the survey, and an auditor does not need it."""
     clock = LocalClock(tz)
