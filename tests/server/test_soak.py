@@ -15,7 +15,7 @@ from tests.conftest import need
 
 def test_short_day_with_faults_reconciles() -> None:
     need(os.geteuid() == 0, "root (the disk fault mounts a small tmpfs)")
-    args = argparse.Namespace(hours=2.5, speed=300.0, faults=True, seed=11)
+    args = argparse.Namespace(hours=2.0, speed=300.0, faults=True, seed=11)
     text, problems, day = soak_day.run(args)
     print("\n" + text)
     assert problems == []
@@ -23,9 +23,9 @@ def test_short_day_with_faults_reconciles() -> None:
     assert faults.count("kill -9") == 2 and "disk full" in faults and "disk freed" in faults
     assert "socket dropped" in faults or "restarted" in faults
     led = day.ledger
-    assert len(led.tickets) == len(day.plan) > 200
+    assert len(led.tickets) == len(day.plan) > 150
     assert led.refused["503"] > 0 and led.refused["connection"] > 0  # the faults were felt
-    assert len(led.phones) >= 200
+    assert len(led.phones) == len(led.tickets)  # every ticket followed by a phone
     by_hour: dict[int, int] = {}
     for hour, _pid, kb in led.rss:
         by_hour[int(hour)] = max(by_hour.get(int(hour), 0), kb)
