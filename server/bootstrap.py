@@ -17,7 +17,7 @@ from pathlib import Path
 from server.auth import Passwords
 from server.config import OfficeConfig
 from server.events import EventHub
-from server.health import DeviceSightings, HealthService, StorageWatch
+from server.health import DeviceSightings, HealthService, StorageWatch, disk_check
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.desk import Desk
@@ -89,8 +89,10 @@ def build(
     sightings = DeviceSightings()
     accounts = Accounts(store, reads, desk, passwords, clock, on_revoke=hub.disconnect_token,
                         on_resolve=sightings.seen)
-    health = HealthService(db_path, config.tz, StorageWatch(lambda: store.run(write_probe)),
-                           sightings, schedule=seed.backup, connected=hub.connected_tokens)
+    watch = StorageWatch(lambda: store.run(write_probe),
+                         room=lambda: bool(disk_check(db_path)["ok"]))
+    health = HealthService(db_path, config.tz, watch, sightings, schedule=seed.backup,
+                           connected=hub.connected_tokens)
     return Services(
         store=store, reads=reads, hub=hub, passwords=passwords, office=office,
         ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),

@@ -42,6 +42,7 @@ LOW_DISK_SHARE = 0.05
 #: A scheduled backup older than this fails the check.
 BACKUP_MAX_AGE_S = 26 * 3600
 PROBE_INTERVAL_S = 2.0
+PROBE_TIMEOUT_S = 5.0
 
 FAILURES = {
     "full": "El disco del servidor está lleno: no se pueden guardar cambios. Libere espacio; "
@@ -71,9 +72,11 @@ def storage_failure(exc: BaseException) -> str | None:
 @dataclass
 class StorageWatch:
     """Whether writes fail now, since when and why; today's incidents for the alerts.
-    ``probe`` makes one tiny real write (raises ``sqlite3.Error`` while writes fail)."""
+    ``probe`` makes one tiny real write (raises ``sqlite3.Error`` while writes fail);
+    ``room`` says whether the data disk has free space again."""
 
     probe: Callable[[], Awaitable[Any]] | None = None
+    room: Callable[[], bool] = lambda: True
     failing_since: float | None = None
     kind: str | None = None
     error: str | None = None
@@ -126,7 +129,29 @@ class StorageWatch:
             except sqlite3.Error as e:
                 self.error = str(e)
                 continue
+            self._settled()
+
+    def _settled(self) -> None:
+        """A probe worked. After a full disk that is not enough: a one-row update can fit in
+        the pages SQLite already has while a new ticket cannot, so the disk must have room
+        again too."""
+        if self.kind != "full" or self.room():
             self.recovered(time.time())
+
+    async def check(self, timeout: float = PROBE_TIMEOUT_S) -> None:
+        """One probe now (the health route's "database writable" is a real write); while
+        writes fail, the background probe is the one that decides."""
+        if self.probe is None or self.failing_since is not None:
+            return
+        try:
+            await asyncio.wait_for(self.probe(), timeout)
+        except sqlite3.Error as e:
+            self.failed(storage_failure(e) or "io", e, time.time())
+        except TimeoutError:
+            self.failed("io", sqlite3.OperationalError("disk I/O error: the writer did not "
+                                                       f"answer in {timeout:g} s"), time.time())
+        else:
+            self._settled()
 
     def stop(self) -> None:
         if self._probe is not None:
