@@ -26,6 +26,7 @@ from server.api import (
     counters,
     errors,
     events,
+    hardware,
     health,
     panel,
     session,
@@ -111,7 +112,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     install_storage_errors(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, health):
+                   ticket_live, hardware, health):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)

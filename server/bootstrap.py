@@ -13,14 +13,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from server.auth import Passwords
 from server.config import OfficeConfig
 from server.events import EventHub
-from server.health import DeviceSightings, HealthService, StorageWatch, disk_check
+from server.health import (
+    DeviceSightings,
+    HealthService,
+    StorageWatch,
+    bridge_rows,
+    disk_check,
+)
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.desk import Desk
+from server.services.hardware import HardwareBridges
 from server.services.office import Office, OfficeSettings, load_config, store_config
 from server.services.reading import LiveTickets, Reading
 from server.services.statistics import Statistics
@@ -48,6 +56,7 @@ class Services:
     statistics: Statistics
     surveys: Surveys
     health: HealthService
+    hardware: HardwareBridges
 
     def close(self) -> None:
         """Stop the writer (after its queue drains) and close the read connections."""
@@ -91,8 +100,13 @@ def build(
                         on_resolve=sightings.seen)
     watch = StorageWatch(lambda: store.run(write_probe),
                          room=lambda: bool(disk_check(db_path)["ok"]))
+    hardware = HardwareBridges(store, reads, office)
+
+    async def bridges() -> list[dict[str, Any]]:
+        return bridge_rows(await hardware.bridges_view())
+
     health = HealthService(db_path, config.tz, watch, sightings, schedule=seed.backup,
-                           connected=hub.connected_tokens)
+                           connected=hub.connected_tokens, sources={"bridges": bridges})
     return Services(
         store=store, reads=reads, hub=hub, passwords=passwords, office=office,
         ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),
@@ -100,4 +114,5 @@ def build(
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
         statistics=Statistics(reads, office), surveys=Surveys(store, reads, office),
         health=health,
+        hardware=hardware,
     )

@@ -1,8 +1,9 @@
 """`turnero`: run the server or the demo, and set up an office from scripts.
 
 Every subcommand that touches data takes --config and --db (or TURNERO_CONFIG / TURNERO_DB).
-The printer and kiosk commands come from their own packages, listed in ``build_parser`` and
-imported only when the parser is built (the server itself never imports the kiosk).
+The printer, kiosk and hardware commands come from their own packages, listed in
+``build_parser`` and imported only when the parser is built (the server itself never imports
+the kiosk).
 Data commands build the services through ``server.bootstrap``, like the server does.
 """
 
@@ -81,15 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display token (printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display"])
+    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+                                             "(printed once)")
+    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
     create.add_argument("--name", required=True)
+    create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
+                        help="role hardware: the counters the bridge may act for")
     _data_options(create)
     create.set_defaults(func=cmd_token_create)
 
     _export_parser(sub)
     # Commands of the device packages (same distribution, separate parts). Their modules
-    # import neither Kivy nor a printer library, so every command parses without them.
+    # import neither Kivy, a printer library nor pyserial, so every command parses without
+    # them.
+    from hardware.cli import register as register_hardware
     from kiosk.cli import register as register_kiosk
     from printer.cli import register as register_printer
     from server.operations_cli import register as register_operations
@@ -97,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_printer(sub)
     register_kiosk(sub)
     register_operations(sub)
+    register_hardware(sub)
     return parser
 
 
@@ -227,10 +234,20 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _counter_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"lista de ventanillas inválida: {text!r} (use números separados por comas, "
+            "p. ej. 1,2,3)") from None
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     services = _open(args)
     try:
-        token, info = services.accounts.create_device_token_sync(args.role, args.name)
+        token, info = services.accounts.create_device_token_sync(args.role, args.name,
+                                                                 args.counters)
     finally:
         services.close()
     print(f"Token de {info['role']} «{info['name']}» creado. Guárdelo: no se mostrará de nuevo.")

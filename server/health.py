@@ -169,9 +169,9 @@ class DeviceSightings:
             self.last_seen[p.token_id] = time.time()
 
 
-#: An extension point: a callable returning rows (dicts) for one device kind; a row with
-#: ``"ok": False`` fails the check ``devices.<kind>``.
-DeviceSource = Callable[[], list[dict[str, Any]]]
+#: An extension point: an async callable returning rows (dicts) for one device kind, each
+#: with a ``name``; a row with ``"ok": False`` fails the check named after the kind.
+DeviceSource = Callable[[], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass
@@ -182,19 +182,31 @@ class HealthService:
     sightings: DeviceSightings = field(default_factory=DeviceSightings)
     schedule: BackupSchedule | None = None
     connected: Callable[[], dict[int, int]] = dict
-    #: Other device kinds (e.g. "bridges", added by the hardware bridge): kind → source.
+    #: Other device kinds (e.g. "bridges", the hardware bridges): kind → source.
     sources: dict[str, DeviceSource] = field(default_factory=dict)
 
-    def report(self, now: float | None = None) -> dict[str, Any]:
+    async def source_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every extra source's rows (a failing source becomes one failing row)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for kind, source in self.sources.items():
+            try:
+                out[kind] = await source()
+            except Exception as e:  # noqa: BLE001 - one broken source must not hide the rest
+                out[kind] = [{"name": kind, "ok": False, "message": str(e)}]
+        return out
+
+    def report(self, now: float | None = None,
+               extra: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The whole report; ``status`` is "ok" or "falla" and ``failing`` names the parts.
-        Blocking (disk and database reads): call it from a worker thread."""
+        ``extra`` holds ``source_rows()``. Blocking (disk and database reads): call it from a
+        worker thread."""
         now = time.time() if now is None else now
         checks = {
             "database": self._database(),
             "disk": disk_check(self.db),
             "backup": backup_check(self.db, self.schedule, now, self.tz),
         }
-        devices, device_checks = self._devices(now)
+        devices, device_checks = self._devices(extra or {})
         checks.update(device_checks)
         failing = [name for name, c in checks.items() if not c["ok"]]
         return {"status": "falla" if failing else "ok", "failing": failing,
@@ -210,7 +222,8 @@ class HealthService:
             out["message"] = FAILURES["readonly"]
         return out
 
-    def _devices(self, now: float) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    def _devices(self, extra: dict[str, list[dict[str, Any]]]
+                 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
         try:
             facts = device_facts(self.db)
         except sqlite3.Error as e:
@@ -225,6 +238,8 @@ class HealthService:
             if t.role == "display":
                 boards.append({**row, "connected": connected.get(t.id, 0)})
                 continue
+            if t.role != "kiosk":
+                continue  # e.g. hardware bridges: their own source reports them
             kiosks.append(row)
             report = reports.get(t.name)
             if report is not None:
@@ -236,11 +251,7 @@ class HealthService:
         checks: dict[str, Any] = {}
         bad = [p["name"] for p in printers if not p["ok"]]
         checks["printers"] = {"ok": not bad, **({"failing": bad} if bad else {})}
-        for kind, source in self.sources.items():
-            try:
-                rows = source()
-            except Exception as e:  # noqa: BLE001 - one broken source must not hide the rest
-                rows = [{"name": kind, "ok": False, "message": str(e)}]
+        for kind, rows in extra.items():
             devices[kind] = rows
             bad = [str(r.get("name")) for r in rows if r.get("ok") is False]
             checks[kind] = {"ok": not bad, **({"failing": bad} if bad else {})}
@@ -293,3 +304,19 @@ def _iso(at: float | None, tz: ZoneInfo) -> str | None:
 
 def _clock(at: float, tz: ZoneInfo) -> str:
     return datetime.fromtimestamp(at, tz).strftime("%H:%M")
+
+
+def bridge_rows(view: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hardware bridges' view (``HardwareBridges.bridges_view``) as health rows."""
+    rows = []
+    for b in view:
+        down = [str(p.get("name")) for p in [*b.get("displays", []), *b.get("buttons", [])]
+                if not p.get("connected")]
+        row: dict[str, Any] = {"name": b["name"], "last_seen_at": b.get("last_seen"),
+                               "ok": not b.get("alert")}
+        if b.get("silent"):
+            row["message"] = "El puente no reporta."
+        elif down:
+            row["message"] = f"No responden: {', '.join(down)}."
+        rows.append(row)
+    return rows

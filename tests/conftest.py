@@ -71,7 +71,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk and one display token, made in-process.
+    """Users (password PASSWORD) and one kiosk, one display and one hardware token (counters 1
+    and 2), made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
     from server import bootstrap
     from server.auth import Passwords
@@ -91,9 +92,10 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         store.run_sync(add_users)
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
+        hardware, _ = accounts.create_device_token_sync("hardware", "puente-prueba", [1, 2])
     finally:
         services.close()
-    return {"kiosk": kiosk, "display": display}
+    return {"kiosk": kiosk, "display": display, "hardware": hardware}
 
 
 @functools.cache

@@ -31,7 +31,8 @@ async def health(request: Request) -> JSONResponse:
     "Writable" is a real write: one tiny settings row through the writer."""
     service = services_of(request).health
     await service.storage.check()
-    report: dict[str, Any] = await anyio.to_thread.run_sync(service.report)
+    extra = await service.source_rows()
+    report: dict[str, Any] = await anyio.to_thread.run_sync(service.report, None, extra)
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 

@@ -12,14 +12,24 @@ from tests.conftest import LiveServer, prepare_database
 from tests.server.test_cli import turnero
 
 
+def bridge_reports(server: LiveServer, connected: bool = True) -> None:
+    """The test bridge (token "puente-prueba") reports one counter display."""
+    port = {"name": "ventanilla-1", "port": "/dev/ttyUSB0", "counter": 1,
+            "connected": connected}
+    with server.client(server.tokens["hardware"]) as hw:
+        r = hw.post("/api/v1/hardware/status", json={"displays": [port], "buttons": []})
+        assert r.status_code == 200, r.text
+
+
 def test_health_names_parts_and_devices_without_personal_data(live_server: LiveServer
                                                               ) -> None:
     url = f"{live_server.base_url}/api/v1/health"
+    bridge_reports(live_server)
     r = httpx.get(url)  # no credentials
     assert r.status_code == 200, r.text
     report = r.json()
     assert report["status"] == "ok" and report["failing"] == []
-    assert set(report["checks"]) >= {"database", "disk", "backup", "printers"}
+    assert set(report["checks"]) == {"database", "disk", "backup", "printers", "bridges"}
     assert report["checks"]["database"]["writable"] is True
     assert report["checks"]["disk"]["free_bytes"] > 0
     assert report["checks"]["backup"] == {"ok": True, "scheduled": False, "last_at": None,
@@ -76,3 +86,20 @@ def test_doctor_prints_health_config_and_permissions(live_server: LiveServer,
     assert out.returncode == 1
     assert "FALLA  Configuración:" in out.stdout and "office.name" in out.stdout
     assert "No hay un servidor en ejecución" in out.stdout
+
+
+def test_health_shows_hardware_bridges(live_server: LiveServer) -> None:
+    url = f"{live_server.base_url}/api/v1/health"
+    r = httpx.get(url)
+    (bridge,) = r.json()["devices"]["bridges"]
+    assert r.status_code == 503 and r.json()["failing"] == ["bridges"]  # never reported
+    assert bridge == {"name": "puente-prueba", "last_seen_at": None, "ok": False,
+                      "message": "El puente no reporta."}
+    bridge_reports(live_server)
+    report = httpx.get(url).json()
+    assert report["status"] == "ok"
+    assert report["devices"]["bridges"][0]["last_seen_at"] is not None
+    bridge_reports(live_server, connected=False)
+    r = httpx.get(url)
+    assert r.status_code == 503 and r.json()["failing"] == ["bridges"]
+    assert r.json()["devices"]["bridges"][0]["message"] == "No responden: ventanilla-1."

@@ -5,11 +5,13 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import LiveServer
+from tests.server.test_health import bridge_reports
 from tests.web.test_admin import admin_page, go
 
 
 def test_admin_sees_the_health_report(live_server: LiveServer, browser: Browser) -> None:
     ticket = live_server.issue("A")
+    bridge_reports(live_server)
     page = admin_page(browser, live_server)
     go(page, "Estado del servidor")
     box = page.locator("#health")
