@@ -67,12 +67,15 @@ class InstanceLock:
 
 
 def holder_pid(db: Path) -> int | None:
-    """The pid of the process serving ``db``, or None when no server holds it."""
+    """The pid of the process serving ``db``, or None when no server holds it (or the lock
+    file cannot be opened by this user: then no server of this user holds it either)."""
     try:
         with InstanceLock(db):
             return None
     except InstanceBusy as e:
         return e.pid or -1
+    except OSError:
+        return None
 
 
 def _read_pid(fd: int) -> int | None:
