@@ -287,3 +287,9 @@ def test_demo_is_not_wiped_while_its_server_runs(tmp_path: Path) -> None:
     finally:
         demo.terminate()
         demo.wait(30)
+
+
+def test_every_backup_key_is_in_the_readme_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in ("time", "folder", "keep"):
+        assert f"| `[backup] {key}` |" in readme
