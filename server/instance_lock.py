@@ -47,9 +47,11 @@ class InstanceLock:
             pid = _read_pid(fd)
             os.close(fd)
             raise InstanceBusy(self.db, pid, self.refusal) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        os.fsync(fd)
+        try:  # the pid is only for the message: a full disk must not stop the server
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         self._fd = fd
         return self
 

@@ -105,6 +105,8 @@ def test_full_disk_answers_503_alerts_and_recovers_by_itself(server_on_disk: Liv
     bridge_reports(server)  # the test bridge is up: only storage may fail below
     assert wait_health(server, 200)["checks"]["database"]["writable"]
 
+    reserve = server.db.parent / "reserva.bin"
+    reserve.write_bytes(b"\0" * 16384)
     filler = fill(server.db.parent)
     refused, headers = issue_until_refused(kiosk, acknowledged)
     assert "disco" in refused["detail"] and "lleno" in refused["detail"]
@@ -120,6 +122,16 @@ def test_full_disk_answers_503_alerts_and_recovers_by_itself(server_on_disk: Liv
     alerts = httpx.get(f"{server.base_url}/api/v1/stats/today", headers=supervisor).json()[
         "alerts"]
     assert alerts[0]["kind"] == "storage.full" and "lleno" in alerts[0]["message"]
+
+    # A crash while the disk is full: the server starts again, and still refuses cleanly.
+    # (16 KB freed first, for the test server's log, which shares the small disk.)
+    kiosk.conn.close()
+    reserve.unlink()
+    server.stop(kill=True)
+    server.start()
+    kiosk = KeepAlive(server, server.kiosk_token)
+    refused, _ = issue_until_refused(kiosk, acknowledged)
+    assert "lleno" in refused["detail"]
 
     filler.unlink()
     health = wait_health(server, 200)
