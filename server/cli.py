@@ -18,8 +18,9 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from server import serve_options
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
 from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve_options.add_serve_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -92,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(func=cmd_token_create)
 
     _export_parser(sub)
+    from server.setup import register as register_setup  # new office: server/setup.py
+
+    register_setup(sub)
     # Commands of the device packages (same distribution, separate parts). Their modules
     # import neither Kivy, a printer library nor pyserial, so every command parses without
     # them.
@@ -173,9 +178,10 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     load_config(args.config)  # fail early with readable messages
+    options = serve_options.uvicorn_options(args)  # HTTPS and logs
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    args.public_url)
+                    serve_options.public_url(args, options), **options)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -183,7 +189,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None) -> None:
+                public_url: str | None, **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
@@ -200,9 +206,11 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol
     # fans events out fastest (docs/benchmarks.md).
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
+    uvicorn_options.setdefault("log_level", "warning")
+    uvicorn.run(app, host=host, port=port, workers=1,
                 ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
-                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1")
+                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
+                **uvicorn_options)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

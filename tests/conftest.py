@@ -117,14 +117,17 @@ class LiveServer:
     tokens: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    #: "https" for a server started with --tls-cert; ``verify`` is then an SSLContext trusting it.
+    scheme: str = "http"
+    verify: Any = True
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{self.scheme.replace('http', 'ws')}://127.0.0.1:{self.port}"
 
     @property
     def kiosk_token(self) -> str:
@@ -149,7 +152,8 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log()}")
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=0.5,
+                             verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
