@@ -4,9 +4,10 @@ The database lives on a small tmpfs mounted for the test (needs root: CI runs as
 missing permission is a failure there, never a skip). The disk is filled with a plain file
 until the kernel says ENOSPC (and the server is killed and restarted while it is full), then
 freed. Writes must answer 503 with a Spanish message on the same keep-alive connection,
-raise a supervisor alert, fail the health check, and recover by themselves. (A read-only filesystem cannot be made under a live server: the kernel refuses to
-remount read-only while the database is open for writing; the same handler covers SQLite's
-"readonly" and "disk I/O" errors, see server/health.py.)
+raise a supervisor alert, fail the health check, and recover by themselves. (A read-only
+filesystem cannot be made under a live server: the kernel refuses to remount read-only while
+the database is open for writing; the same handler covers SQLite's "readonly" and "disk I/O"
+errors, see server/health.py; the last test checks the messages SQLite really gives.)
 """
 
 from __future__ import annotations
