@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import sqlite3
 import sys
 import time
 from datetime import datetime
@@ -72,7 +73,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     with InstanceLock(db, "Detenga el servidor antes de restaurar una copia."):
-        current = check_copy(db).tickets if db.exists() else 0
+        try:
+            current = str(check_copy(db).tickets) if db.exists() else "0"
+        except sqlite3.DatabaseError:
+            current = "base dañada, ?"
         question = (f"Se reemplazará {db} ({current} turnos) por la copia {src} "
                     f"({check.tickets} turnos).")
         if not args.yes:
