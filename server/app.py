@@ -35,7 +35,9 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from server.api.health import install_storage_errors
+from server.api.strict_json import StrictJSON
 from server.auth import Passwords
 from server.backup import BackupScheduler
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
@@ -61,6 +63,8 @@ class Settings:
     port: int = 8000
     open_all_hours: bool = False
     public_url: str | None = None
+    #: Largest request body accepted (413 beyond it), counted while it arrives.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def base_url(self) -> str:
@@ -117,6 +121,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     app.include_router(api)
     pages.install(app)
     _add_health(app)
+    app.add_middleware(StrictJSON)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -17,14 +17,55 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from server.api.deps import services_of
+from server.api.schemas import Schema
 from server.health import BUSY, FAILURES, storage_failure
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", responses={503: {"description": "some part fails; `failing` names it"}})
+class HealthCheck(Schema):
+    """One check; which fields a check has depends on the check (see the README)."""
+
+    ok: bool
+    message: str | None = None
+    failing: list[str] | None = None
+    writable: bool | None = None
+    failing_since: str | None = None
+    free_bytes: int | None = None
+    total_bytes: int | None = None
+    free_share: float | None = None
+    scheduled: bool | None = None
+    last_at: str | None = None
+    last_tickets: int | None = None
+    daily_at: str | None = None
+    keep: int | None = None
+    folder: str | None = None
+
+
+class DeviceSeen(Schema):
+    """A kiosk, printer, board or bridge: its name (never a person's) and when last seen."""
+
+    name: str
+    last_seen_at: str | None = None
+    last_report_at: str | None = None
+    connected: int | None = None
+    ok: bool | None = None
+    message: str | None = None
+
+
+class HealthReport(Schema):
+    status: str = Field(description='"ok" or "falla"')
+    failing: list[str] = Field(description="names of the failing checks")
+    checked_at: str
+    checks: dict[str, HealthCheck]
+    devices: dict[str, list[DeviceSeen]]
+
+
+@router.get("/health", response_model=HealthReport, responses={
+    503: {"model": HealthReport, "description": "some part fails; `failing` names it"}})
 async def health(request: Request) -> JSONResponse:
     """Database writable, free disk, last backup, kiosks / printers / boards / bridges last
     seen. 200 when all is well; 503 with ``failing`` naming the failing checks otherwise.
