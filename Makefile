@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium espeak-ng socat xvfb xauth libusb-1.0-0 libgl1 libegl1 \
-	libgles2 libgl1-mesa-dri fonts-dejavu-core sox
+	libgles2 libgl1-mesa-dri fonts-dejavu-core sox postgresql
 
 .PHONY: demo test venv system-packages bench lint
 

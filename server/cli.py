@@ -24,7 +24,7 @@ DEMO_DIR = Path("turnero-demo")
 DEMO_MARKER = ".turnero-demo"
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli"]
+EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli", "central.cli"]
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from server.queue.model import Outcome, Status, Ticket
+from server.storage.central_outbox import m_central_outbox
 from server.storage.migrations_stats import m_satisfaction_characterization
 
 T = TypeVar("T")
@@ -170,6 +171,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_satisfaction_characterization", m_satisfaction_characterization),
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
+    ("008_central_outbox", m_central_outbox),
 ]
 
 

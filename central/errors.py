@@ -1,0 +1,51 @@
+"""The centre's refusals and their HTTP statuses, in one place. Every error body is
+{"detail": "..."} in plain Spanish; nothing a client sends gives a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from server.queue.model import Conflict, Invalid, NotFound, QueueError
+
+log = logging.getLogger("turnero.central")
+
+
+class Unauthorized(QueueError):
+    """No credentials, or credentials the centre does not know."""
+
+
+class Forbidden(QueueError):
+    """Known credentials that do not allow this (another office's rows, a role)."""
+
+
+class TooLarge(QueueError):
+    pass
+
+
+_STATUS: list[tuple[type[QueueError], int]] = [
+    (Unauthorized, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
+    (TooLarge, 413), (Invalid, 422),
+]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(QueueError)
+    async def refused(_request: Request, exc: QueueError) -> JSONResponse:
+        status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_params(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        names = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return JSONResponse({"detail": f"Parámetros no válidos: {names}."}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse({"detail": "Error interno del servidor central. Intente de nuevo."},
+                            status_code=500)

@@ -1,0 +1,164 @@
+"""The centre's indicators: pre-grouped rows (office, month, service, group) turned into the
+office statistics' own ``Counts``, ``Distribution`` and ``Indicators`` — the same pure code
+and the same arithmetic (exact percentiles over every duration, linear interpolation), so an
+office's figures are identical at the office and at the centre for the same range. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from server.queue.model import Invalid
+from server.stats.indicators import (
+    GENERAL,
+    PREFERENTIAL,
+    Counts,
+    Distribution,
+    Indicators,
+    Summary,
+)
+from server.stats.tables import DEFINITIONS, GENERAL_GROUP_LABEL
+
+DIMENSIONS = ("office", "service", "group", "month", "day", "office_service")
+DIMENSION_NAMES = {"office": "Oficina", "service": "Servicio", "group": "Grupo preferencial",
+                   "month": "Mes", "day": "Día", "office_service": "Oficina y servicio"}
+MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+               "septiembre", "octubre", "noviembre", "diciembre")
+
+
+class Grouped(Protocol):
+    office: str
+    month: Any
+    service: str
+    group_code: str | None
+    day: Any
+    counts: Any
+    waits: list[float]
+    services: list[float]
+
+
+def parse_by(value: str | None) -> str:
+    by = value or "office"
+    if by not in DIMENSIONS:
+        raise Invalid(f"Agrupación «{by}» desconocida; use una de: {', '.join(DIMENSIONS)}.")
+    return by
+
+
+def key_of(by: str, row: Grouped) -> Hashable:
+    if by == "office":
+        return row.office
+    if by == "service":
+        return row.service
+    if by == "group":
+        return row.group_code
+    if by == "month":
+        return row.month.isoformat()[:7]
+    if by == "day":
+        return row.day.isoformat()
+    return f"{row.office}/{row.service}"
+
+
+@dataclass
+class _Acc:
+    counts: Counts
+    waits: list[float]
+    services: list[float]
+
+    def add(self, row: Grouped) -> None:
+        self.counts.add(Counts.from_values(row.counts))
+        self.waits.extend(row.waits)
+        self.services.extend(row.services)
+
+    def indicators(self) -> Indicators:
+        return Indicators(self.counts, Distribution.of(self.waits),
+                          Distribution.of(self.services))
+
+
+def _acc() -> _Acc:
+    return _Acc(Counts(), [], [])
+
+
+def combine(rows: Iterable[Grouped], by: str) -> Summary:
+    """Indicators per key of ``by``, per class (preferential/general) and in total."""
+    keys: dict[Hashable, _Acc] = {}
+    classes = {PREFERENTIAL: _acc(), GENERAL: _acc()}
+    total = _acc()
+    for row in rows:
+        keys.setdefault(key_of(by, row), _acc()).add(row)
+        classes[PREFERENTIAL if row.group_code else GENERAL].add(row)
+        total.add(row)
+    return Summary({k: a.indicators() for k, a in keys.items()},
+                   {name: a.indicators() for name, a in classes.items()}, total.indicators())
+
+
+@dataclass(frozen=True)
+class OfficeNames:
+    """Names of every office and of the codes in their catalogs."""
+
+    offices: Mapping[str, str]
+    catalogs: Mapping[str, Mapping[str, Any]]
+
+    def _catalog_name(self, office: str | None, key: str, code: Any, field: str = "code"
+                      ) -> str | None:
+        wanted = [office] if office else sorted(self.catalogs)
+        for code_office in wanted:
+            for entry in self.catalogs.get(code_office, {}).get(key, []):
+                if entry.get(field) == code:
+                    return str(entry["name"])
+        return None
+
+    def target(self, office: str | None, service: str) -> int | None:
+        wanted = [office] if office else sorted(self.catalogs)
+        for code_office in wanted:
+            for s in self.catalogs.get(code_office, {}).get("services", []):
+                if s.get("code") == service:
+                    return int(s["target_wait_min"])
+        return None
+
+    def label(self, by: str, key: Any, office: str | None = None) -> str:
+        if by == "office":
+            return self.offices.get(key, key)
+        if by == "service":
+            return self._catalog_name(office, "services", key) or str(key)
+        if by == "group":
+            if key is None:
+                return GENERAL_GROUP_LABEL
+            return self._catalog_name(office, "groups", key) or str(key)
+        if by == "month":
+            year, month = str(key).split("-")
+            return f"{MONTH_NAMES[int(month) - 1].capitalize()} de {year}"
+        if by == "office_service":
+            code, service = str(key).split("/", 1)
+            return (f"{self.offices.get(code, code)} — "
+                    f"{self._catalog_name(code, 'services', service) or service}")
+        return str(key)
+
+
+def _sort_key(by: str, key: Any) -> tuple[int, str]:
+    return (0, "") if key is None else (1, str(key))
+
+
+def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | None,
+                 names: OfficeNames) -> dict[str, Any]:
+    """The body of GET /api/v1/central/summary: the office summary's shape, with ``office``
+    as the filter."""
+    rows = []
+    for key in sorted(summary.rows, key=lambda k: _sort_key(by, k)):
+        row: dict[str, Any] = {"key": key, "label": names.label(by, key, office)}
+        if by == "service":
+            row["target_wait_min"] = names.target(office, key)
+        elif by == "office_service":
+            code, service = str(key).split("/", 1)
+            row["office"], row["service"] = code, service
+            row["target_wait_min"] = names.target(code, service)
+        rows.append({**row, **summary.rows[key].to_dict()})
+    return {
+        "from": start.isoformat(), "to": end.isoformat(), "by": by,
+        "by_name": DIMENSION_NAMES[by], "filters": {"office": office},
+        "total": summary.total.to_dict(),
+        "classes": {name: summary.classes[name].to_dict() for name in (PREFERENTIAL, GENERAL)},
+        "rows": rows,
+        "definitions": DEFINITIONS,
+    }
