@@ -73,6 +73,12 @@ async def receive(request: Request, caller: CallerDep, service: ServiceDep) -> d
     return await anyio.to_thread.run_sync(service.receive, office, body)
 
 
+@router.get("/office")
+async def this_office(caller: CallerDep, service: ServiceDep) -> dict[str, str]:
+    """Which office this office token belongs to (the sender asks once)."""
+    return await anyio.to_thread.run_sync(service.office_of, caller)
+
+
 class Login(BaseModel):
     username: str = ""
     password: str = ""

@@ -61,6 +61,8 @@ class CentralService:
         if not name.strip():
             raise Invalid("El nombre de la oficina no puede estar vacío.")
         token = new_token()
+        while token.startswith("-"):  # so it can follow --central-token on a command line
+            token = new_token()
         self.store.add_office(code, name.strip(), token_digest(token))
         return token
 
@@ -95,6 +97,11 @@ class CentralService:
             return Caller("office", office, "office")
         user = self.store.session_user(digest)
         return None if user is None else Caller("user", user[0], user[1])
+
+    def office_of(self, caller: Caller | None) -> dict[str, str]:
+        code = self.require_office(caller)
+        names, _ = self._names()
+        return {"code": code, "name": names.offices.get(code, code)}
 
     # ------------------------------------------------------------------ ingest
 

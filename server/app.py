@@ -22,6 +22,7 @@ from server.accounts import Accounts
 from server.api import (
     admin,
     catalog,
+    central_status,
     counters,
     errors,
     events,
@@ -58,6 +59,8 @@ class Settings:
     port: int = 8000
     open_all_hours: bool = False
     public_url: str | None = None
+    central_url: str | None = None
+    central_token: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -86,9 +89,12 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
         sweeper = asyncio.create_task(_sweep(engine))
+        app.state.central_sender = _central_sender(settings, seed, store, engine)
         try:
             yield
         finally:
+            if app.state.central_sender is not None:
+                await asyncio.to_thread(app.state.central_sender.stop)
             sweeper.cancel()
             hub.close_all()
             engine.on_events(None)
@@ -106,7 +112,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, central_status):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)
@@ -116,6 +122,19 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     _mount_pages(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _central_sender(settings: Settings, seed: OfficeConfig, store: Store, engine: Engine
+                    ) -> object | None:
+    """The background sender to the central server, when the office has one."""
+    from central.sender import CentralSender, link_for
+
+    link = link_for(settings.central_url, settings.central_token, seed.central)
+    if link is None:
+        return None
+    sender = CentralSender(link, settings.db_path, store, lambda: engine.config)
+    sender.start()
+    return sender
 
 
 async def _sweep(engine: Engine) -> None:

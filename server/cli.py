@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
+    serve.add_argument("--central-token", help="this office's token at the central server")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -126,7 +128,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load_config(args.config)  # fail early with readable messages
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    args.public_url)
+                    args.public_url, args.central_url, args.central_token)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -134,7 +136,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None) -> None:
+                public_url: str | None, central_url: str | None = None,
+                central_token: str | None = None) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
@@ -143,7 +146,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
-                        open_all_hours=open_all_hours, public_url=public_url)
+                        open_all_hours=open_all_hours, public_url=public_url,
+                        central_url=central_url, central_token=central_token)
     app = create_app(settings)
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol

@@ -41,6 +41,15 @@ class Board:
 
 
 @dataclass(frozen=True)
+class CentralLink:
+    """Where the office sends its records (``[central]``): the centre's address and this
+    office's token there. Read from the file at every start, never stored in the database."""
+
+    url: str
+    token: str
+
+
+@dataclass(frozen=True)
 class OfficeConfig:
     name: str
     timezone: str = "America/Bogota"
@@ -53,6 +62,7 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
+    central: CentralLink | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -204,7 +214,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization"}
+                 "characterization", "central"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -227,6 +237,7 @@ class _Validator:
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
+        central = self._central(data.get("central", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -239,8 +250,30 @@ class _Validator:
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization,
+            characterization=characterization, central=central,
         )
+
+    def _central(self, c: Any) -> CentralLink | None:
+        """Optional central reporting server: both keys or none."""
+        if not isinstance(c, dict):
+            self.error("central", "use [central] con url y token", "central")
+            return None
+        for k in c:
+            if k not in {"url", "token"}:
+                self.error(f"central.{k}", "dato desconocido (use url, token)", "central", None,
+                           k)
+        url = self.get(c, "url", str, "", "central.url", "central")
+        token = self.get(c, "token", str, "", "central.token", "central")
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            self.error("central.url", f"{url!r} no es una dirección http:// o https://",
+                       "central", None, "url")
+            return None
+        if bool(url) != bool(token):
+            missing = "token" if url else "url"
+            self.error(f"central.{missing}", "falta este dato: la central necesita url y token",
+                       "central", None, "url" if url else "token")
+            return None
+        return CentralLink(url.rstrip("/"), token) if url else None
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
