@@ -82,15 +82,27 @@ def _acc() -> _Acc:
 
 def combine(rows: Iterable[Grouped], by: str) -> Summary:
     """Indicators per key of ``by``, per class (preferential/general) and in total."""
+    return combine_split(rows, by)[0]
+
+
+def combine_split(rows: Iterable[Grouped], by: str
+                  ) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
+    """``combine``, plus each key's indicators per class (offices side by side)."""
     keys: dict[Hashable, _Acc] = {}
+    key_classes: dict[Hashable, dict[str, _Acc]] = {}
     classes = {PREFERENTIAL: _acc(), GENERAL: _acc()}
     total = _acc()
     for row in rows:
-        keys.setdefault(key_of(by, row), _acc()).add(row)
-        classes[PREFERENTIAL if row.group_code else GENERAL].add(row)
+        key, name = key_of(by, row), PREFERENTIAL if row.group_code else GENERAL
+        keys.setdefault(key, _acc()).add(row)
+        key_classes.setdefault(key, {PREFERENTIAL: _acc(), GENERAL: _acc()})[name].add(row)
+        classes[name].add(row)
         total.add(row)
-    return Summary({k: a.indicators() for k, a in keys.items()},
-                   {name: a.indicators() for name, a in classes.items()}, total.indicators())
+    summary = Summary({k: a.indicators() for k, a in keys.items()},
+                      {name: a.indicators() for name, a in classes.items()},
+                      total.indicators())
+    return summary, {k: {n: a.indicators() for n, a in c.items()}
+                     for k, c in key_classes.items()}
 
 
 @dataclass(frozen=True)
@@ -141,9 +153,11 @@ def _sort_key(by: str, key: Any) -> tuple[int, str]:
 
 
 def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | None,
-                 names: OfficeNames) -> dict[str, Any]:
+                 names: OfficeNames,
+                 row_classes: Mapping[Hashable, Mapping[str, Indicators]] | None = None
+                 ) -> dict[str, Any]:
     """The body of GET /api/v1/central/summary: the office summary's shape, with ``office``
-    as the filter."""
+    as the filter; by office, each row also has its ``classes`` (preferential/general)."""
     rows = []
     for key in sorted(summary.rows, key=lambda k: _sort_key(by, k)):
         row: dict[str, Any] = {"key": key, "label": names.label(by, key, office)}
@@ -153,7 +167,10 @@ def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | 
             code, service = str(key).split("/", 1)
             row["office"], row["service"] = code, service
             row["target_wait_min"] = names.target(code, service)
-        rows.append({**row, **summary.rows[key].to_dict()})
+        row.update(summary.rows[key].to_dict())
+        if row_classes is not None and key in row_classes:
+            row["classes"] = {n: ind.to_dict() for n, ind in row_classes[key].items()}
+        rows.append(row)
     return {
         "from": start.isoformat(), "to": end.isoformat(), "by": by,
         "by_name": DIMENSION_NAMES[by], "filters": {"office": office},

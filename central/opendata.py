@@ -3,8 +3,8 @@ ticket, with a small-count rule so nobody can be singled out. Pure.
 
 Rule: a cell is published only when it is built from at least ``min_count`` tickets (the
 counts from the tickets issued, the waiting figures from the tickets called, satisfaction
-from the answers); otherwise it is left empty. A row whose tickets issued are fewer than ``min_count`` shows
-no figure at all and says "reservado: sí".
+from the answers); otherwise it is left empty. A row with fewer than ``min_count`` tickets
+issued shows no figure at all and says "reservado: sí".
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from central import opendata
 from central.catalog import labels_of
 from central.errors import Forbidden, Unauthorized
-from central.figures import OfficeNames, combine, parse_by, summary_json
+from central.figures import OfficeNames, combine_split, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.storage import CentralStore, GroupRow, month_start, next_month
 from server.auth import hash_password, new_token, token_digest, verify_password
@@ -153,8 +153,9 @@ class CentralService:
         by = parse_by(by_s)
         names, _ = self._names()
         office = self._check_office(office_s, names)
-        summary = combine(self.rows(start, end, office, by == "day"), by)
-        return summary_json(summary, by, start, end, office, names)
+        summary, classes = combine_split(self.rows(start, end, office, by == "day"), by)
+        return summary_json(summary, by, start, end, office, names,
+                            classes if by == "office" else None)
 
     def open_data(self) -> list[dict[str, Any]]:
         """Every complete month so far (the current month is published once it ends)."""
