@@ -398,30 +398,28 @@ class CentralStore:
     # ------------------------------------------------------------------ rollups and reads
 
     def refresh_rollups(self) -> int:
-        """Recompute every dirty (office, month) rollup; returns how many. Each pair is its
-        own REPEATABLE READ transaction: the delete of the mark and the recount see the same
-        tickets, and a batch committed meanwhile marks the pair again."""
+        """Recompute every dirty (office, month) rollup; returns how many. Refreshers take
+        turns (an advisory lock held to the end of each pair's transaction), so a reader that
+        arrives while another request refreshes waits for it instead of reading a half-done
+        rollup. READ COMMITTED: once the lock is held, each statement sees the latest
+        batches; a batch committed after the mark was removed marks the pair again."""
         done = 0
         while True:
-            with self.pool.connection() as conn:
-                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                with conn.transaction():
-                    row = conn.execute(
-                        "DELETE FROM rollup_dirty WHERE ctid IN (SELECT ctid FROM rollup_dirty "
-                        "ORDER BY month, office LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                        "RETURNING office, month").fetchone()
-                    if row is None:
-                        break
-                    office, month = row
-                    conn.execute("DELETE FROM month_rollup WHERE office = %s AND month = %s",
-                                 (office, month))
-                    query = _GROUP_SELECT.format(day="", office="AND t.office = %(office)s",
-                                                 group_day="")
-                    conn.execute(f"INSERT INTO month_rollup {query}",  # type: ignore[arg-type]
-                                 {"start": month, "stop": next_month(month), "office": office})
-                conn.isolation_level = None
+            with self._tx() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('turnero-central-rollup'))")
+                row = conn.execute(
+                    "DELETE FROM rollup_dirty WHERE ctid IN (SELECT ctid FROM rollup_dirty "
+                    "ORDER BY month, office LIMIT 1) RETURNING office, month").fetchone()
+                if row is None:
+                    return done
+                office, month = row
+                conn.execute("DELETE FROM month_rollup WHERE office = %s AND month = %s",
+                             (office, month))
+                query = _GROUP_SELECT.format(day="", office="AND t.office = %(office)s",
+                                             group_day="")
+                conn.execute(f"INSERT INTO month_rollup {query}",  # type: ignore[arg-type]
+                             {"start": month, "stop": next_month(month), "office": office})
             done += 1
-        return done
 
     def rollup_rows(self, start: date, stop: date, office: str | None) -> list[GroupRow]:
         """Rollup rows of the months in [start, stop) (month starts)."""
