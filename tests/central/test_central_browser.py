@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.central.conftest import CENTRAL_PASSWORD
 from tests.central.test_records_api import CATALOG, record
-from tests.conftest import serious_violations
+from tests.conftest import PASSWORD, free_port, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -77,5 +77,30 @@ def test_central_page_compares_offices_and_passes_axe(
         page.screenshot(path=str(artifacts / "datos-abiertos.png"), full_page=True)
         assert serious_violations(page, axe_source) == []
         assert problems == []
+    finally:
+        context.close()
+
+
+def test_supervisor_sees_how_sending_to_the_centre_goes(make_server: Any, browser: Any,
+                                                        axe_source: str) -> None:
+    """The centre is unreachable: the office keeps working, and /supervisor says how many
+    records wait and why they do not go."""
+    nobody = f"http://127.0.0.1:{free_port()}"
+    office = make_server(extra_args=["--central-url", nobody, "--central-token=sin-central"])
+    for service in ("A", "B"):
+        office.issue(service)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-CO",
+                                  bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{office.base_url}/supervisor")
+        page.get_by_label("Usuario").fill("super")
+        page.get_by_label("Contraseña").fill(PASSWORD)
+        page.get_by_role("button", name="Entrar").click()
+        line = page.locator("#central-status")
+        expect(line).to_be_visible(timeout=15000)
+        expect(line).to_contain_text("todavía sin envíos confirmados · 2 registros en espera")
+        expect(line).to_contain_text("Sin conexión con la central")
+        assert serious_violations(page, axe_source) == []
     finally:
         context.close()
