@@ -369,8 +369,10 @@ class CentralStore:
             "ON CONFLICT (office, day, ticket) DO UPDATE SET {updates}").format(
                 cols=columns, updates=updates))
 
-    def copy_tickets(self, rows: Iterator[Sequence[Any]], months: set[date]) -> None:
-        """Bulk load for the benchmark's generated history (same columns as ``ingest``)."""
+    def copy_tickets(self, office: str, rows: Iterator[Sequence[Any]], months: set[date]
+                     ) -> None:
+        """Bulk load of generated history (the benchmark): rows in ``ingest``'s column
+        order straight into ``tickets`` with COPY; the months are marked for the rollups."""
         with self._tx() as conn:
             self._ensure_partitions(conn, months)
             columns = sql.SQL(", ").join(map(sql.Identifier, _INGEST_COLUMNS))
@@ -379,9 +381,8 @@ class CentralStore:
                 for row in rows:
                     cp.write_row(row)
             conn.execute("INSERT INTO rollup_dirty (office, month) "
-                         "SELECT DISTINCT office, date_trunc('month', day)::date FROM tickets "
-                         "WHERE day >= %s AND day < %s ON CONFLICT DO NOTHING",
-                         (min(months), next_month(max(months))))
+                         "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
+                         (office, sorted(months)))
 
     def set_targets(self, office: str, targets: dict[str, float]) -> None:
         with self._tx() as conn:
