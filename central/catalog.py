@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.config import OfficeConfig
 from server.queue.model import Invalid
@@ -53,9 +54,19 @@ def validate_catalog(catalog: Any) -> dict[str, Any]:
     for key, fields in (("counters", ("number", "name")), ("groups", ("code", "name")),
                         ("clerks", ("username", "name"))):
         for entry in _list(catalog, key):
-            if any(f not in entry for f in fields):
+            kinds = [int if f == "number" else str for f in fields]
+            if any(not isinstance(entry.get(f), k) or isinstance(entry.get(f), bool)
+                   for f, k in zip(fields, kinds, strict=True)):
                 raise Invalid(f"El catálogo de la oficina no es válido: en «{key}» cada "
                               f"elemento necesita {' y '.join(fields)}.")
+    for key in ("name", "timezone"):
+        if not isinstance(catalog.get(key, ""), str):
+            raise Invalid(f"El catálogo de la oficina no es válido: «{key}» debe ser texto.")
+    try:
+        ZoneInfo(catalog.get("timezone") or "America/Bogota")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("El catálogo de la oficina no es válido: zona horaria desconocida."
+                      ) from None
     try:
         _characterization(catalog.get("characterization") or {})
     except (AttributeError, KeyError, TypeError):

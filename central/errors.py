@@ -9,25 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from central.refusals import Forbidden, TooLarge, Unauthorized
+from server.accounts import TooManyAttempts
 from server.queue.model import Conflict, Invalid, NotFound, QueueError
 
 log = logging.getLogger("turnero.central")
 
-
-class Unauthorized(QueueError):
-    """No credentials, or credentials the centre does not know."""
-
-
-class Forbidden(QueueError):
-    """Known credentials that do not allow this (another office's rows, a role)."""
-
-
-class TooLarge(QueueError):
-    pass
-
-
 _STATUS: list[tuple[type[QueueError], int]] = [
-    (Unauthorized, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
+    (TooManyAttempts, 429), (Unauthorized, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
     (TooLarge, 413), (Invalid, 422),
 ]
 
@@ -36,7 +25,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueueError)
     async def refused(_request: Request, exc: QueueError) -> JSONResponse:
         status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(int(exc.retry_after) + 1)
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from central.catalog import validate_catalog
+from central.refusals import Forbidden
 from server.queue.model import Invalid, Outcome, Status
 
 MAX_RECORDS = 1000
@@ -140,9 +142,6 @@ def validate_record(index: int, record: Any) -> dict[str, Any]:
 def validate_batch(body: Any, office: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(catalog, records) of a batch sent with the token of ``office``. A token for one
     office never writes another office's rows: the batch must name its own office."""
-    from central.catalog import validate_catalog
-    from central.errors import Forbidden
-
     if not isinstance(body, dict):
         raise Invalid("El lote debe ser un objeto JSON con «office», «catalog» y «records».")
     named = body.get("office")

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
-from central.errors import TooLarge
+from central.refusals import TooLarge
 from central.service import Caller, CentralService
 from server.queue.model import Invalid
 from server.stats import export

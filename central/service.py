@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 from central import opendata
 from central.catalog import labels_of
-from central.errors import Forbidden, Unauthorized
 from central.figures import OfficeNames, combine_split, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
+from central.refusals import Forbidden, Unauthorized
 from central.storage import CentralStore, GroupRow, month_start, next_month
-from server.auth import hash_password, new_token, token_digest, verify_password
+from server.accounts import TooManyAttempts
+from server.auth import LoginThrottle, hash_password, new_token, token_digest, verify_password
 from server.queue.model import Invalid, NotFound
 from server.stats import export
 from server.stats.query import parse_range
@@ -47,9 +48,11 @@ class Caller:
 
 
 class CentralService:
-    def __init__(self, store: CentralStore, settings: CentralSettings) -> None:
+    def __init__(self, store: CentralStore, settings: CentralSettings,
+                 throttle: LoginThrottle | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.throttle = throttle or LoginThrottle()
 
     # ------------------------------------------------------------------ set-up
 
@@ -76,9 +79,16 @@ class CentralService:
     # ------------------------------------------------------------------ who is calling
 
     def login(self, username: str, password: str) -> dict[str, Any]:
+        """A session token; five failures for a user name lock it for five minutes."""
+        key = username.lower()
+        wait = self.throttle.retry_after(key)
+        if wait > 0:
+            raise TooManyAttempts(wait)
         user = self.store.user_by_name(username)
         if not verify_password(password, user[2] if user else None) or user is None:
+            self.throttle.failed(key)
             raise Unauthorized("Usuario o contraseña incorrectos.")
+        self.throttle.succeeded(key)
         token = new_token()
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
         self.store.add_session(token_digest(token), user[0], expires)

@@ -5,6 +5,7 @@ the monthly rollups give the same figures as the tickets themselves."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -18,6 +19,7 @@ from central.app import create_app
 from central.records import ticket_key
 from central.service import CentralService, CentralSettings
 from central.storage import CentralStore
+from server.auth import hash_password
 from tests.central.conftest import CENTRAL_PASSWORD
 
 CATALOG = {
@@ -46,6 +48,12 @@ def record(i: int, day: str = "2025-11-03", **changes: Any) -> dict[str, Any]:
     return rec
 
 
+@functools.cache
+def password_hash() -> str:
+    """Hashed once per session: argon2 is deliberately slow."""
+    return hash_password(CENTRAL_PASSWORD)
+
+
 def batch(office: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"office": office, "catalog": CATALOG, "records": records}
 
@@ -57,7 +65,7 @@ def centre(central_dsn: str) -> Iterator[tuple[TestClient, dict[str, str]]]:
     service = CentralService(store, settings)
     tokens = {"A": service.add_office("OF-A", "Oficina A"),
               "B": service.add_office("OF-B", "Oficina B")}
-    service.add_user("gob", "supervisor", CENTRAL_PASSWORD)
+    store.add_user("gob", "supervisor", password_hash())
     store.close()
     with TestClient(create_app(settings)) as client:
         r = client.post("/api/v1/central/auth/login",
@@ -230,3 +238,15 @@ def test_open_data_is_monthly_aggregates_with_the_small_count_rule(
     assert table[0][:3] == ["Mes", "Código de la oficina", "Oficina"] and len(table) == 3
     page = client.get("/datos-abiertos")
     assert page.status_code == 200 and "Pagos" in page.text and "mensual.csv" in page.text
+
+
+def test_password_guessing_is_slowed_down(centre: tuple[TestClient, dict[str, str]]) -> None:
+    client, _tokens = centre
+    for _ in range(5):
+        r = client.post("/api/v1/central/auth/login", json={"username": "gob",
+                                                            "password": "adivinando-1"})
+        assert r.status_code == 401 and r.json()["detail"] == "Usuario o contraseña incorrectos."
+    r = client.post("/api/v1/central/auth/login", json={"username": "gob",
+                                                        "password": CENTRAL_PASSWORD})
+    assert r.status_code == 429 and "Demasiados intentos" in r.json()["detail"]
+    assert int(r.headers["Retry-After"]) > 0
