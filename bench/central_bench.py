@@ -27,6 +27,7 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -128,21 +129,15 @@ def ingest_through_api(dsn: str, store: CentralStore, service: CentralService,
     """records/s through POST /api/v1/central/records, ``senders`` offices in parallel."""
     import httpx
 
-    from tests.conftest import free_port, subprocess_env
+    from tests.conftest import free_port, start_server_process
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "server", "central", "serve", "--database",
-                             dsn, "--port", str(port)], env=subprocess_env(), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    proc = start_server_process([sys.executable, "-m", "server", "central", "serve",
+                                 "--database", dsn, "--port", str(port)],
+                                Path(tempfile.gettempdir()) / f"central-bench-{port}.log",
+                                f"{base}/healthz", 60)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         tokens = [service.add_office(f"IN{senders}{k}", f"Ingesta {k}") for k in range(senders)]
         per_sender = records // senders
         rng = random.Random(senders)

@@ -450,8 +450,8 @@ class CentralStore:
                     ) -> Iterator[Any]:
         """Stream an office's tickets of days [start, stop), oldest first, through a
         server-side cursor (memory stays flat); ``each`` turns the raw rows into output."""
-        with self.pool.connection() as conn, conn.transaction():
-            cur = conn.cursor(name="export")
+        with self.pool.connection() as conn, conn.transaction(), \
+                conn.cursor(name="export") as cur:
             cur.itersize = 2000
             cur.execute(f"""{EXPORT_SELECT} FROM tickets
                             WHERE office = %s AND day >= %s AND day < %s

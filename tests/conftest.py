@@ -106,6 +106,29 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
+def start_server_process(cmd: list[str], log_path: Path, health_url: str, timeout: float
+                         ) -> subprocess.Popen[bytes]:
+    """Start a server subprocess (output appended to ``log_path``) and return once
+    ``health_url`` answers 200; RuntimeError with the log if it exits or never answers."""
+    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(),
+                               cwd=ROOT)
+    log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(health_url, timeout=0.5).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"server did not start: {log_path.read_text(errors='replace')}")
+
+
 @dataclass
 class LiveServer:
     db: Path
@@ -139,21 +162,8 @@ class LiveServer:
         if self.open_all_hours:
             cmd.append("--open-all-hours")
         self.log_path = self.db.with_suffix(f".{self.port}.log")
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                        env=subprocess_env(), cwd=ROOT)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log()}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not start: {self.log()}")
+        self.process = start_server_process(cmd, self.log_path, f"{self.base_url}/healthz",
+                                            timeout)
 
     def stop(self, kill: bool = False) -> None:
         if self.process is None:

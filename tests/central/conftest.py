@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.central import pgcluster
-from tests.conftest import ROOT, free_port, need, subprocess_env
+from tests.conftest import ROOT, free_port, need, start_server_process, subprocess_env
 
 CENTRAL_PASSWORD = "clave-central-1"
 _numbers = itertools.count(1)
@@ -73,23 +73,10 @@ class CentralServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
-        log = open(self.folder / f"central-{self.port}.log", "ab")  # noqa: SIM115
-        self.process = subprocess.Popen(
+        self.process = start_server_process(
             [sys.executable, "-m", "server", "central", "serve", "--database", self.dsn,
              "--port", str(self.port), *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(), cwd=ROOT)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"central exited: {self.log()}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"central did not start: {self.log()}")
+            self.folder / f"central-{self.port}.log", f"{self.base_url}/healthz", timeout)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -250,3 +250,34 @@ def test_password_guessing_is_slowed_down(centre: tuple[TestClient, dict[str, st
                                                         "password": CENTRAL_PASSWORD})
     assert r.status_code == 429 and "Demasiados intentos" in r.json()["detail"]
     assert int(r.headers["Retry-After"]) > 0
+
+
+def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
+        centre: tuple[TestClient, dict[str, str]], tmp_path: Any) -> None:
+    import openpyxl
+
+    client, tokens = centre
+    rows = [record(i, day="2025-11-05") for i in range(7)]
+    client.post("/api/v1/central/records", json=batch("OF-A", rows), headers=auth(tokens["A"]))
+    params = {"from": "2025-11-01", "to": "2025-11-30"}
+    r = client.get("/api/v1/central/export", params={**params, "sep": "semicolon"},
+                   headers=auth(tokens["user"]))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert table[0][:4] == ["Código de la oficina", "Oficina", "Turno", "Fecha"]
+    assert len(table) == 8 and {row[6] for row in table[1:]} == {"Pagos", "Certificados"}
+    assert {row[10] for row in table[1:]} == {"Ana"}  # the clerk's name from the catalog
+    r = client.get("/api/v1/central/export", params={**params, "format": "xlsx",
+                                                     "office": "OF-A"},
+                   headers=auth(tokens["user"]))
+    assert r.status_code == 200
+    path = tmp_path / "central.xlsx"
+    path.write_bytes(r.content)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        values = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert values[0][:3] == ("Código de la oficina", "Oficina", "Turno") and len(values) == 8
