@@ -6,9 +6,9 @@ office's figures are identical at the office and at the centre for the same rang
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from server.queue.model import Invalid
 from server.stats.indicators import (
@@ -28,17 +28,6 @@ MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "
                "septiembre", "octubre", "noviembre", "diciembre")
 
 
-class Grouped(Protocol):
-    office: str
-    month: Any
-    service: str
-    group_code: str | None
-    day: Any
-    counts: Any
-    waits: list[float]
-    services: list[float]
-
-
 def parse_by(value: str | None) -> str:
     by = value or "office"
     if by not in DIMENSIONS:
@@ -46,63 +35,56 @@ def parse_by(value: str | None) -> str:
     return by
 
 
-def key_of(by: str, row: Grouped) -> Hashable:
-    if by == "office":
-        return row.office
-    if by == "service":
-        return row.service
-    if by == "group":
-        return row.group_code
-    if by == "month":
-        return row.month.isoformat()[:7]
-    if by == "day":
-        return row.day.isoformat()
-    return f"{row.office}/{row.service}"
-
-
 @dataclass
-class _Acc:
-    counts: Counts
-    waits: list[float]
-    services: list[float]
-
-    def add(self, row: Grouped) -> None:
-        self.counts.add(Counts.from_values(row.counts))
-        self.waits.extend(row.waits)
-        self.services.extend(row.services)
+class _Group:
+    counts: Counts = field(default_factory=Counts)
+    waits: list[float] = field(default_factory=list)
+    services: list[float] = field(default_factory=list)
 
     def indicators(self) -> Indicators:
         return Indicators(self.counts, Distribution.of(self.waits),
                           Distribution.of(self.services))
 
 
-def _acc() -> _Acc:
-    return _Acc(Counts(), [], [])
+def _merge(groups: Iterable[_Group]) -> _Group:
+    """Counters added, durations sorted (the parts are sorted: timsort merges their runs)."""
+    out = _Group()
+    for g in groups:
+        out.counts.add(g.counts)
+        out.waits.extend(g.waits)
+        out.services.extend(g.services)
+    out.waits.sort()
+    out.services.sort()
+    return out
 
 
-def combine(rows: Iterable[Grouped], by: str) -> Summary:
-    """Indicators per key of ``by``, per class (preferential/general) and in total."""
-    return combine_split(rows, by)[0]
-
-
-def combine_split(rows: Iterable[Grouped], by: str
-                  ) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
-    """``combine``, plus each key's indicators per class (offices side by side)."""
-    keys: dict[Hashable, _Acc] = {}
-    key_classes: dict[Hashable, dict[str, _Acc]] = {}
-    classes = {PREFERENTIAL: _acc(), GENERAL: _acc()}
-    total = _acc()
-    for row in rows:
-        key, name = key_of(by, row), PREFERENTIAL if row.group_code else GENERAL
-        keys.setdefault(key, _acc()).add(row)
-        key_classes.setdefault(key, {PREFERENTIAL: _acc(), GENERAL: _acc()})[name].add(row)
-        classes[name].add(row)
-        total.add(row)
-    summary = Summary({k: a.indicators() for k, a in keys.items()},
-                      {name: a.indicators() for name, a in classes.items()},
-                      total.indicators())
-    return summary, {k: {n: a.indicators() for n, a in c.items()}
-                     for k, c in key_classes.items()}
+def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequence[float]]]
+             ) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
+    """Indicators per key, per class (preferential/general), in total and per key and class,
+    from groups of (key, preferential, counters, sorted waits, sorted service durations);
+    several groups may share a (key, preferential). Each level is merged from the one below
+    (key and class → key, key and class → class → total), so every sort only merges sorted
+    runs."""
+    parts: dict[tuple[Hashable, str], list[_Group]] = {}
+    for key, pref, counts, waits, services in rows:
+        parts.setdefault((key, PREFERENTIAL if pref else GENERAL), []).append(
+            _Group(Counts.from_values(counts), waits if isinstance(waits, list) else
+                   list(waits), services if isinstance(services, list) else list(services)))
+    key_class = {kc: _merge(gs) for kc, gs in parts.items()}
+    keys: dict[Hashable, list[_Group]] = {}
+    by_class: dict[str, list[_Group]] = {PREFERENTIAL: [], GENERAL: []}
+    for (key, name), g in key_class.items():
+        keys.setdefault(key, []).append(g)
+        by_class[name].append(g)
+    classes = {name: _merge(gs) for name, gs in by_class.items()}
+    summary = Summary({k: _merge(gs).indicators() for k, gs in keys.items()},
+                      {name: g.indicators() for name, g in classes.items()},
+                      _merge(classes.values()).indicators())
+    split: dict[Hashable, dict[str, Indicators]] = {}
+    for (key, name), g in key_class.items():
+        split.setdefault(key, {PREFERENTIAL: Indicators(), GENERAL: Indicators()})[name] = \
+            g.indicators()
+    return summary, split
 
 
 @dataclass(frozen=True)

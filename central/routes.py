@@ -4,7 +4,6 @@ rest); refusals are mapped to HTTP in ``central.errors``."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -66,11 +65,7 @@ async def receive(request: Request, caller: CallerDep, service: ServiceDep) -> d
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise TooLarge("El lote es demasiado grande; envíe lotes más pequeños.")
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("El lote no es JSON válido.") from None
-    return await anyio.to_thread.run_sync(service.receive, office, body)
+    return await anyio.to_thread.run_sync(service.receive, office, raw)
 
 
 @router.get("/office")

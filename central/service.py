@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from central import opendata
 from central.catalog import labels_of
-from central.figures import OfficeNames, combine_split, parse_by, summary_json
+from central.figures import OfficeNames, assemble, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.refusals import Forbidden, Unauthorized
 from central.storage import CentralStore, GroupRow, month_start, next_month
@@ -115,8 +115,13 @@ class CentralService:
 
     # ------------------------------------------------------------------ ingest
 
-    def receive(self, office: str, body: Any) -> dict[str, Any]:
-        """Store a batch from ``office`` (idempotent: a replay changes nothing)."""
+    def receive(self, office: str, raw: bytes) -> dict[str, Any]:
+        """Store a batch (JSON bytes) from ``office``; idempotent: a replay changes nothing.
+        Decoded here, in a worker thread: a large batch never holds up the event loop."""
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("El lote no es JSON válido.") from None
         catalog, records = validate_batch(body, office)
         accepted = self.store.ingest(office, catalog, records, datetime.now(UTC))
         return {"office": office, "accepted": accepted}
@@ -148,14 +153,13 @@ class CentralService:
             raise NotFound(f"La oficina {office!r} no está registrada en la central.")
         return office
 
-    def rows(self, start: date, end: date, office: str | None, by_day: bool
-             ) -> list[GroupRow]:
+    def grouped(self, by: str, start: date, end: date, office: str | None
+                ) -> list[GroupRow]:
         """Groups of tickets issued on days start..end: from the monthly rollups when the
         range is made of whole months, else from the tickets themselves."""
         stop = end + timedelta(days=1)
-        if not by_day and start.day == 1 and stop.day == 1:
-            return self.store.rollup_rows(start, stop, office)
-        return self.store.group_rows(start, stop, office, by_day)
+        whole_months = by != "day" and start.day == 1 and stop.day == 1
+        return self.store.grouped(by, start, stop, office, whole_months)
 
     def summary(self, start_s: str | None, end_s: str | None, by_s: str | None,
                 office_s: str | None) -> dict[str, Any]:
@@ -163,7 +167,7 @@ class CentralService:
         by = parse_by(by_s)
         names, _ = self._names()
         office = self._check_office(office_s, names)
-        summary, classes = combine_split(self.rows(start, end, office, by == "day"), by)
+        summary, classes = assemble(self.grouped(by, start, end, office))
         return summary_json(summary, by, start, end, office, names,
                             classes if by == "office" else None)
 
@@ -171,8 +175,9 @@ class CentralService:
         """Every complete month so far (the current month is published once it ends)."""
         names, _ = self._names()
         this_month = month_start(datetime.now(UTC).date())
-        rows = self.store.rollup_rows(date(2000, 1, 1), this_month, None)
-        return opendata.monthly_rows(rows, names, self.settings.min_count)
+        grouped = self.store.grouped("month_office_service", date(2000, 1, 1), this_month,
+                                     None, True)
+        return opendata.monthly_rows(assemble(grouped)[0], names, self.settings.min_count)
 
     def open_data_csv(self) -> Iterator[bytes]:
         rows = self.open_data()
