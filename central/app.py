@@ -17,15 +17,16 @@ from central.service import CentralService, CentralSettings
 from central.storage import CentralStore
 from server.app import WEB_DIR as OFFICE_WEB_DIR
 from server.app import SecurityHeaders
+from server.auth import Passwords
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
-def create_app(settings: CentralSettings) -> FastAPI:
+def create_app(settings: CentralSettings, passwords: Passwords | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await anyio.to_thread.run_sync(CentralStore.open, settings.database)
-        app.state.central = CentralService(store, settings)
+        app.state.central = CentralService(store, settings, passwords)
         try:
             yield
         finally:

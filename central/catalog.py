@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.config import OfficeConfig
-from server.queue.model import Invalid
-from server.stats.characterization import Characterization, Option, Question
-from server.stats.tables import Labels
+from server.errors import Invalid
+from server.queue.characterization import Characterization, Option, Question
+from server.queue.stats_tables import Labels
 
 
 def catalog_of(config: OfficeConfig, clerks: Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from server.queue.model import QueueError
+from server.errors import DomainError
 
 
 def _database(p: argparse.ArgumentParser) -> None:
@@ -78,9 +78,11 @@ def _with_service(args: argparse.Namespace, fn: Any) -> int:
     except Exception as e:  # noqa: BLE001 - the pool raises its own timeout error
         print(f"Error: no se pudo conectar a la base de datos central: {e}", file=sys.stderr)
         return 2
+    from server.cli import passwords_from_env
+
     try:
-        fn(CentralService(store, settings))
-    except QueueError as e:
+        fn(CentralService(store, settings, passwords_from_env()))
+    except DomainError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     finally:
@@ -126,6 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if code:
         return code
     print(f"Turnero central en http://{settings.host}:{settings.port}/central", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    from server.cli import passwords_from_env
+
+    uvicorn.run(create_app(settings, passwords_from_env()), host=settings.host, port=settings.port,
                 log_level="warning", workers=1)
     return 0

@@ -10,20 +10,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from central.refusals import Forbidden, TooLarge, Unauthorized
-from server.accounts import TooManyAttempts
-from server.queue.model import Conflict, Invalid, NotFound, QueueError
+from server.errors import Conflict, DomainError, Invalid, NotFound, TooManyAttempts
 
 log = logging.getLogger("turnero.central")
 
-_STATUS: list[tuple[type[QueueError], int]] = [
+_STATUS: list[tuple[type[DomainError], int]] = [
     (TooManyAttempts, 429), (Unauthorized, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
     (TooLarge, 413), (Invalid, 422),
 ]
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(QueueError)
-    async def refused(_request: Request, exc: QueueError) -> JSONResponse:
+    @app.exception_handler(DomainError)
+    async def refused(_request: Request, exc: DomainError) -> JSONResponse:
         status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         if isinstance(exc, TooManyAttempts):

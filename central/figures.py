@@ -10,8 +10,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.queue.model import Invalid
-from server.stats.indicators import (
+from server.errors import Invalid
+from server.queue.indicators import (
     GENERAL,
     PREFERENTIAL,
     Counts,
@@ -19,7 +19,7 @@ from server.stats.indicators import (
     Indicators,
     Summary,
 )
-from server.stats.tables import DEFINITIONS, GENERAL_GROUP_LABEL
+from server.queue.stats_tables import DEFINITIONS, GENERAL_GROUP_LABEL
 
 DIMENSIONS = ("office", "service", "group", "month", "day", "office_service")
 DIMENSION_NAMES = {"office": "Oficina", "service": "Servicio", "group": "Grupo preferencial",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from central.figures import OfficeNames
-from server.stats.indicators import Summary
+from server.queue.indicators import Summary
 
 COLUMNS = ("mes", "oficina_codigo", "oficina", "servicio_codigo", "servicio",
            "turnos_emitidos", "turnos_atendidos", "no_se_presentaron", "turnos_llamados",

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from central import opendata
 from central.routes import ServiceDep
-from server.stats import export
+from server.services import export
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 

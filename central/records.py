@@ -21,7 +21,8 @@ from typing import Any
 
 from central.catalog import validate_catalog
 from central.refusals import Forbidden
-from server.queue.model import Invalid, Outcome, Status
+from server.errors import Invalid
+from server.queue.model import Outcome, Status
 
 MAX_RECORDS = 1000
 OFFICE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")

@@ -3,16 +3,16 @@ Pure: the HTTP statuses are given in ``central.errors``."""
 
 from __future__ import annotations
 
-from server.queue.model import QueueError
+from server.errors import DomainError
 
 
-class Unauthorized(QueueError):
+class Unauthorized(DomainError):
     """No credentials, or credentials the centre does not know."""
 
 
-class Forbidden(QueueError):
+class Forbidden(DomainError):
     """Known credentials that do not allow this (another office's rows, a role)."""
 
 
-class TooLarge(QueueError):
+class TooLarge(DomainError):
     """A batch over the size limit."""

@@ -17,8 +17,8 @@ from starlette.background import BackgroundTask
 
 from central.refusals import TooLarge
 from central.service import Caller, CentralService
-from server.queue.model import Invalid
-from server.stats import export
+from server.errors import Invalid
+from server.services import export
 
 router = APIRouter(prefix="/api/v1/central", tags=["central"])
 

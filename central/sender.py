@@ -30,7 +30,7 @@ from central.records import record_of
 from server.config import CentralLink, OfficeConfig
 from server.storage import Store, Tx
 from server.storage import central_outbox as outbox
-from server.storage.stats_queries import open_reader
+from server.storage.reader import open_reader
 
 log = logging.getLogger("turnero.central")
 

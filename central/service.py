@@ -17,13 +17,12 @@ from central.figures import OfficeNames, assemble, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.refusals import Forbidden, Unauthorized
 from central.storage import CentralStore, GroupRow, month_start, next_month
-from server.accounts import TooManyAttempts
-from server.auth import LoginThrottle, hash_password, new_token, token_digest, verify_password
-from server.queue.model import Invalid, NotFound
-from server.stats import export
-from server.stats.query import parse_range
-from server.stats.tables import TICKET_HEADER, ticket_header, ticket_records
-from server.storage.stats_queries import PAIR_SEP
+from server.auth import LoginThrottle, Passwords, new_token, token_digest
+from server.errors import Invalid, NotFound, TooManyAttempts
+from server.queue.stats_query import parse_range
+from server.queue.stats_tables import TICKET_HEADER, ticket_header, ticket_records
+from server.services import export
+from server.storage.stats import PAIR_SEP
 
 SESSION_HOURS = 12
 ROLES = ("supervisor", "admin")
@@ -49,9 +48,11 @@ class Caller:
 
 class CentralService:
     def __init__(self, store: CentralStore, settings: CentralSettings,
-                 throttle: LoginThrottle | None = None) -> None:
+                 passwords: Passwords | None = None, throttle: LoginThrottle | None = None
+                 ) -> None:
         self.store = store
         self.settings = settings
+        self.passwords = passwords or Passwords()
         self.throttle = throttle or LoginThrottle()
 
     # ------------------------------------------------------------------ set-up
@@ -74,7 +75,7 @@ class CentralService:
             raise Invalid(f"Rol {role!r} no válido; use supervisor o admin.")
         if len(password) < 10:
             raise Invalid("La contraseña debe tener al menos 10 caracteres.")
-        self.store.add_user(username, role, hash_password(password))
+        self.store.add_user(username, role, self.passwords.hash(password))
 
     # ------------------------------------------------------------------ who is calling
 
@@ -85,7 +86,7 @@ class CentralService:
         if wait > 0:
             raise TooManyAttempts(wait)
         user = self.store.user_by_name(username)
-        if not verify_password(password, user[2] if user else None) or user is None:
+        if not self.passwords.verify(password, user[2] if user else None) or user is None:
             self.throttle.failed(key)
             raise Unauthorized("Usuario o contraseña incorrectos.")
         self.throttle.succeeded(key)

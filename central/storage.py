@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from server.queue.model import Conflict
+from server.errors import Conflict
 
 Conn = psycopg.Connection[Any]
 

@@ -25,9 +25,16 @@ from display.speech import (
     check_voice,
     chime_wav,
 )
-from server.api.deps import DEVICE_COOKIE, WATCHER_ROLES, EngineDep, Watcher, principal_from
+from server.api.deps import (
+    DEVICE_COOKIE,
+    WATCHER_ROLES,
+    ReadingDep,
+    Watcher,
+    principal_from,
+    services_of,
+)
 from server.auth import Role
-from server.queue.model import Invalid, NotFound
+from server.errors import Invalid, NotFound
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -61,7 +68,7 @@ async def board_page(request: Request, token: str | None = None) -> Response:
     """``/display?token=…`` keeps the token in an HttpOnly cookie and redirects to the same
     address without it, so the token never stays in the address bar or the history."""
     if token is not None:
-        accounts = request.app.state.accounts
+        accounts = services_of(request).accounts
         principal = (await accounts.resolve(token)
                      if 0 < len(token) <= MAX_TOKEN_LENGTH else None)
         if principal is None or principal.role != Role.DISPLAY:
@@ -91,7 +98,7 @@ async def chime() -> Response:
 
 
 @api.get("/announcements/{ticket_number}/{counter}.wav", response_class=FileResponse)
-async def announcement(ticket_number: str, counter: str, request: Request, engine: EngineDep,
+async def announcement(ticket_number: str, counter: str, request: Request, reading: ReadingDep,
                        who: Watcher, voice: str = DEFAULT_VOICE, speed: str = str(DEFAULT_SPEED)
                        ) -> Response:
     """ "Turno A veintitrés, ventanilla tres" as a WAV (espeak-ng, generated once, cached).
@@ -102,7 +109,7 @@ async def announcement(ticket_number: str, counter: str, request: Request, engin
         raise Invalid("Número de turno inválido; use la forma A-023.")
     if not counter.isdigit() or len(counter) > 4:
         raise Invalid("Número de ventanilla inválido.")
-    configured = engine.config.counter(int(counter))
+    configured = reading.config.counter(int(counter))
     if configured is None:
         raise NotFound(f"La ventanilla {counter} no existe.")
     if not speed.isdigit() or len(speed) > 3:

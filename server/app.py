@@ -1,4 +1,5 @@
-"""The composition root: ``create_app(settings)`` wires store, engine, accounts, hub and routes.
+"""The web app: ``create_app(settings)`` registers the routes and, in its lifespan, builds
+the services once through the composition root (``server.bootstrap``).
 
 Nothing is created at import time, so tests build as many apps as they like.
 """
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from display import routes as display_routes
-from server.accounts import Accounts
+from server import bootstrap
 from server.api import (
     admin,
     catalog,
@@ -26,6 +27,7 @@ from server.api import (
     counters,
     errors,
     events,
+    hardware,
     panel,
     session,
     stats,
@@ -33,11 +35,11 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
-from server.engine import Engine, EngineSettings
-from server.events import EventHub
+from server.services.office import OfficeSettings
+from server.services.ticketing import Ticketing
 from server.stats import pages as stats_pages
-from server.storage import Store
 from server.web import pages, ticket_page
 
 log = logging.getLogger("turnero")
@@ -70,35 +72,32 @@ class Settings:
         return f"http://{host}:{self.port}"
 
 
-def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
+def create_app(settings: Settings, seed: OfficeConfig | None = None,
+               passwords: Passwords | None = None) -> FastAPI:
+    """``passwords`` defaults to real argon2 (tests may pass ``Passwords.cheap()``)."""
     seed = seed or load_config(settings.config_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.open(settings.db_path)
-        engine = Engine.load(store, seed,
-                              EngineSettings(settings.base_url, settings.open_all_hours))
-        hub = EventHub()
-        hub.bind(asyncio.get_running_loop())
-        engine.on_events(hub.publish_from_thread)
-        app.state.store, app.state.engine, app.state.hub = store, engine, hub
-        app.state.accounts = Accounts(store, engine)
-        app.state.accounts.on_revoke = hub.disconnect_token
-        app.state.settings = settings
-        closed = await engine.close_stale_days()
+        services = bootstrap.build(
+            settings.db_path, seed, OfficeSettings(settings.base_url, settings.open_all_hours),
+            passwords=passwords, loop=asyncio.get_running_loop())
+        app.state.services = services
+        closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
-        sweeper = asyncio.create_task(_sweep(engine))
-        app.state.central_sender = _central_sender(settings, seed, store, engine)
+        tasks = [asyncio.create_task(_sweep(services.ticketing)),
+                 asyncio.create_task(services.live.run())]
+        app.state.central_sender = _central_sender(settings, seed, services)
         try:
             yield
         finally:
             if app.state.central_sender is not None:
                 await asyncio.to_thread(app.state.central_sender.stop)
-            sweeper.cancel()
-            hub.close_all()
-            engine.on_events(None)
-            store.close()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            services.close()
 
     app = FastAPI(
         title="Turnero",
@@ -112,7 +111,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, central_status):
+                   ticket_live, hardware, central_status):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(pages.router)
@@ -124,7 +123,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     return app
 
 
-def _central_sender(settings: Settings, seed: OfficeConfig, store: Store, engine: Engine
+def _central_sender(settings: Settings, seed: OfficeConfig, services: bootstrap.Services
                     ) -> object | None:
     """The background sender to the central server, when the office has one."""
     from central.sender import CentralSender, link_for
@@ -132,16 +131,17 @@ def _central_sender(settings: Settings, seed: OfficeConfig, store: Store, engine
     link = link_for(settings.central_url, settings.central_token, seed.central)
     if link is None:
         return None
-    sender = CentralSender(link, settings.db_path, store, lambda: engine.config)
+    sender = CentralSender(link, settings.db_path, services.store,
+                           lambda: services.office.config)
     sender.start()
     return sender
 
 
-async def _sweep(engine: Engine) -> None:
+async def _sweep(ticketing: Ticketing) -> None:
     while True:
         await asyncio.sleep(SWEEP_INTERVAL_S)
         try:
-            await engine.close_stale_days()
+            await ticketing.close_stale_days()
         except Exception:  # noqa: BLE001 - keep sweeping
             log.exception("closing stale days failed")
 

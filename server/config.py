@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from server.errors import ConfigError
+from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
-from server.stats.characterization import NO_ANSWER, Characterization, Option, Question
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
-
-
-class ConfigError(Exception):
-    """One or more problems in a configuration; ``problems`` has one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
-from server import office_admin
-from server.api.deps import AccountsDep, Admin, EngineDep
+from server.api.deps import AccountsDep, Admin, AdminDep
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -34,21 +33,24 @@ class UserChange(BaseModel):
 class TokenCreate(BaseModel):
     role: str = Field(examples=["kiosk", "display"])
     name: str = Field(min_length=1, max_length=80)
+    counters: list[int] | None = Field(
+        default=None, max_length=100, description="Only for role hardware: the counters the "
+                                                  "bridge may act for.")
 
 
 @router.get("/config")
-async def get_config(engine: EngineDep, who: Admin) -> dict[str, Any]:
+async def get_config(admin: AdminDep, who: Admin) -> dict[str, Any]:
     """The office configuration in the TOML shape (as JSON)."""
-    return engine.config.to_dict()
+    return admin.config()
 
 
 @router.put("/config")
-async def put_config(engine: EngineDep, who: Admin,
+async def put_config(admin: AdminDep, who: Admin,
                      data: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """Replace the whole configuration. 422 with `problems` (one readable line each) when it
     does not validate; 409 when it would strand tickets (removing a service with people in
     line, a counter with a ticket in hand)."""
-    return await office_admin.save_config(engine, data, who)
+    return await admin.save_config(data, who)
 
 
 @router.get("/users")
@@ -63,13 +65,12 @@ async def create_user(body: UserCreate, accounts: AccountsDep, who: Admin) -> di
 
 
 @router.patch("/users/{user_id}")
-async def change_user(user_id: int, body: UserChange, accounts: AccountsDep, who: Admin
+async def change_user(user_id: int, body: UserChange, admin: AdminDep, who: Admin
                       ) -> dict[str, Any]:
     """Change role, name or password, or disable/enable. A role or password change and a
     disable close the user's open sessions."""
-    return await office_admin.update_user(accounts, user_id, who, role=body.role,
-                                          active=body.active, display_name=body.display_name,
-                                          password=body.password)
+    return await admin.update_user(user_id, who, role=body.role, active=body.active,
+                                   display_name=body.display_name, password=body.password)
 
 
 @router.get("/tokens")
@@ -81,11 +82,9 @@ async def list_tokens(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]
 async def create_token(body: TokenCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
     """Create a kiosk or display token. The answer carries `token` once; only its hash is
     kept, so it cannot be shown again."""
-    token, info = await accounts.create_device_token(body.role, body.name)
-    return {**info, "token": token}
+    return await accounts.create_device_token(body.role, body.name, body.counters)
 
 
 @router.post("/tokens/{token_id}/revoke")
 async def revoke_token(token_id: int, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
-    await accounts.revoke_device_token(token_id)
-    return {"id": token_id, "revoked": True}
+    return await accounts.revoke_device_token(token_id)

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import AnyRole, EngineDep, Staff
-from server.engine import UNGUARDED
+from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
+from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
 
@@ -29,18 +29,16 @@ class Pause(BaseModel):
 
 
 @router.get("")
-async def list_counters(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
-    overview = await engine.queue_overview()
-    counters: list[dict[str, Any]] = overview["counters"]
-    return counters
+async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
+    return await reading.counters()
 
 
 @router.get("/{number}")
-async def get_counter(number: int, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
-    return await engine.counter_state(number)
+async def get_counter(number: int, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
+    return await desk.counter_state(number)
 
 
-def _call_response(result: Any, response: Response) -> Any:
+def _call_response(result: CallResult, response: Response) -> Any:
     if result.closed_previous:
         prev = result.closed_previous
         response.headers["X-Closed-Previous"] = f"{prev['number']}={prev['outcome']}"
@@ -51,27 +49,27 @@ def _call_response(result: Any, response: Response) -> Any:
 
 
 @router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, engine: EngineDep, who: Staff, response: Response,
+async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
     `{"in_hand": <id or null>}` to make a repeated request harmless."""
     expected = body.in_hand if body is not None else UNGUARDED
-    return _call_response(await engine.call_next(number, who, expected), response)
+    return _call_response(await desk.call_next(number, who, expected), response)
 
 
 @router.post("/{number}/call")
-async def call_specific(number: int, body: CallOne, engine: EngineDep, who: Staff,
+async def call_specific(number: int, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
-    return _call_response(await engine.call_specific(number, body.ticket, who), response)
+    return _call_response(await desk.call_specific(number, body.ticket, who), response)
 
 
 @router.post("/{number}/pause")
-async def pause(number: int, body: Pause, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.pause(number, body.reason, who)
+async def pause(number: int, body: Pause, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+    return await desk.pause(number, body.reason, who)
 
 
 @router.post("/{number}/resume")
-async def resume(number: int, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.resume(number, who)
+async def resume(number: int, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+    return await desk.resume(number, who)

@@ -10,26 +10,25 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from server import desk
-from server.api.deps import EngineDep, Staff
+from server.api.deps import DeskDep, Staff
 
 router = APIRouter(tags=["panel"])
 
 
 @router.get("/counters/public")
-async def public_counters(engine: EngineDep) -> list[dict[str, Any]]:
+async def public_counters(desk: DeskDep) -> list[dict[str, Any]]:
     """Counter numbers, names and the services each serves; no sign-in needed (the panel's
     sign-in form lists them). Says nothing about clerks or tickets."""
-    return desk.public_counters(engine)
+    return desk.public_counters()
 
 
 @router.get("/tickets")
 async def list_tickets(
-    engine: EngineDep,
+    desk: DeskDep,
     who: Staff,
     status: str = Query(examples=["no_show"]),
     day: str = Query("today", description="'today' or YYYY-MM-DD"),
     counter: int | None = Query(None, description="Only the services this counter serves"),
 ) -> list[dict[str, Any]]:
     """Tickets of one day in one status, newest first (staff)."""
-    return await desk.tickets_on(engine, status, day, counter)
+    return await desk.tickets_on(status, day, counter)

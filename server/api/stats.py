@@ -3,33 +3,16 @@ Supervisors and admins only."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from server.api.deps import EngineDep, Manager
-from server.queue.model import Invalid
-from server.stats import export
-from server.stats.query import StatsQuery, parse_by, parse_filters, parse_range
-from server.stats.service import StatsService
+from server.api.deps import Manager, StatsDep
+from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
-
-FORMATS = ("csv", "xlsx")
-KINDS = ("tickets", "summary")
-
-
-def get_stats(engine: EngineDep) -> StatsService:
-    return StatsService(engine.store.path, engine.config)
-
-
-StatsDep = Annotated[StatsService, Depends(get_stats)]
 
 
 def stats_query(
@@ -57,19 +40,19 @@ QueryDep = Annotated[StatsQuery, Depends(stats_query)]
 async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, Any]:
     """Indicators for tickets issued from `from` to `to` (local days, inclusive): totals,
     preferential vs general, and one row per value of `by`. Durations in minutes."""
-    return await anyio.to_thread.run_sync(stats.summary, query)
+    return await stats.summary(query)
 
 
 @router.get("/today")
-async def today(who: Manager, stats: StatsDep, engine: EngineDep) -> dict[str, Any]:
+async def today(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
-    return await anyio.to_thread.run_sync(stats.today, engine.clock())
+    return await stats.today()
 
 
 @router.get("/options")
 async def options(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Choices for the history filters: services, counters, groups, clerks, questions."""
-    return await anyio.to_thread.run_sync(stats.options)
+    return await stats.options()
 
 
 @router.get("/export", response_model=None)
@@ -83,26 +66,10 @@ async def export_file(
 ) -> StreamingResponse | FileResponse:
     """Download the tickets or the indicators of a range as CSV (UTF-8 with BOM) or XLSX,
     streamed: a year of tickets does not fill the server's memory."""
-    if format not in FORMATS:
-        raise Invalid(f"Formato {format!r} no válido; use csv o xlsx.")
-    if kind not in KINDS:
-        raise Invalid(f"Tipo {kind!r} no válido; use tickets o summary.")
-    if sep not in (None, "", "comma", "semicolon"):
-        raise Invalid(f"Separador {sep!r} no válido; use comma o semicolon.")
-    filename = stats.filename(kind, query, format)
-    if format == "csv":
-        return StreamingResponse(
-            stats.csv(kind, query, spanish_excel=sep == "semicolon"),
-            media_type=export.CSV_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    fd, name = tempfile.mkstemp(prefix="turnero-", suffix=".xlsx")
-    os.close(fd)
-    path = Path(name)
-    try:
-        await anyio.to_thread.run_sync(stats.xlsx, kind, query, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
-                        background=BackgroundTask(path.unlink, missing_ok=True))
-
+    out = await stats.export(query, format, kind, sep)
+    disposition = {"Content-Disposition": f'attachment; filename="{out.filename}"'}
+    if out.chunks is not None:
+        return StreamingResponse(out.chunks, media_type=out.media_type, headers=disposition)
+    assert out.path is not None
+    return FileResponse(out.path, media_type=out.media_type, filename=out.filename,
+                        background=BackgroundTask(out.path.unlink, missing_ok=True))

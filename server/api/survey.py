@@ -3,13 +3,12 @@ the ticket status page), and the counter tablet's "what to ask now"."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import EngineDep, Issuer
-from server.stats.feedback import SurveyService
+from server.api.deps import Issuer, SurveyDep
 
 router = APIRouter(tags=["survey"])
 
@@ -17,13 +16,6 @@ router = APIRouter(tags=["survey"])
 #: kiosk); supervisors and admins may open it too, e.g. to test it.
 #: The counter tablet uses a kiosk token (the same roles that may issue tickets).
 Tablet = Issuer
-
-
-def get_survey(engine: EngineDep) -> SurveyService:
-    return SurveyService(engine.store, engine.clock, engine.config)
-
-
-SurveyDep = Annotated[SurveyService, Depends(get_survey)]
 
 
 class Answer(BaseModel):

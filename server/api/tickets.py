@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server.api.deps import EngineDep, Issuer, Kiosk, Staff
-from server.views import public_ticket
+from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -36,63 +35,67 @@ class PrintReport(BaseModel):
 
 
 @router.post("", status_code=201)
-async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> dict[str, Any]:
+async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
+                       ) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await engine.issue_ticket(body.service, body.group, who, body.characterization,
+    return await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
                                      body.request_id)
 
 
 @router.get("/{ticket_id}")
-async def get_ticket(ticket_id: str, engine: EngineDep) -> dict[str, Any]:
+async def get_ticket(ticket_id: str, reading: ReadingDep) -> dict[str, Any]:
     """Public by design: the unguessable id printed in the QR code is the capability; the
     answer shows only this ticket's public fields, nothing about other citizens or staff."""
-    return public_ticket(await engine.get_ticket(ticket_id))
+    return await reading.public_ticket(ticket_id)
 
 
 @router.get("/{ticket_id}/history")
-async def ticket_history(ticket_id: str, engine: EngineDep, who: Staff) -> list[dict[str, Any]]:
+async def ticket_history(ticket_id: str, reading: ReadingDep, who: Staff
+                         ) -> list[dict[str, Any]]:
     """Every recorded moment of the ticket, with who acted and why each call chose it."""
-    return await engine.ticket_history(ticket_id)
+    return await reading.ticket_history(ticket_id)
 
 
 @router.post("/{ticket_id}/recall")
-async def recall(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.recall(ticket_id, who)
+async def recall(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.recall(ticket_id, who)
 
 
 @router.post("/{ticket_id}/start")
-async def start(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.start(ticket_id, who)
+async def start(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.start(ticket_id, who)
 
 
 @router.post("/{ticket_id}/finish")
-async def finish(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.finish(ticket_id, who)
+async def finish(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.finish(ticket_id, who)
 
 
 @router.post("/{ticket_id}/no-show")
-async def no_show(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.no_show(ticket_id, who)
+async def no_show(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+    return await ticketing.no_show(ticket_id, who)
 
 
 @router.post("/{ticket_id}/reactivate")
-async def reactivate(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.reactivate(ticket_id, who)
+async def reactivate(ticket_id: str, ticketing: TicketingDep, who: Staff
+                     ) -> dict[str, Any]:
+    return await ticketing.reactivate(ticket_id, who)
 
 
 @router.post("/{ticket_id}/cancel")
-async def cancel(ticket_id: str, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.cancel(ticket_id, who)
+async def cancel(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+    return await ticketing.cancel(ticket_id, who)
 
 
 @router.post("/{ticket_id}/transfer")
-async def transfer(ticket_id: str, body: Transfer, engine: EngineDep, who: Staff
+async def transfer(ticket_id: str, body: Transfer, ticketing: TicketingDep, who: Staff
                    ) -> dict[str, Any]:
-    return await engine.transfer(ticket_id, body.service, who)
+    return await ticketing.transfer(ticket_id, body.service, who)
 
 
 @router.post("/{ticket_id}/print-status")
-async def print_status(ticket_id: str, body: PrintReport, engine: EngineDep, who: Kiosk
+async def print_status(ticket_id: str, body: PrintReport, ticketing: TicketingDep,
+                       who: Kiosk
                        ) -> dict[str, Any]:
     """The kiosk reports whether the ticket printed; a failure is a supervisor alert."""
-    return await engine.report_print(ticket_id, body.ok, body.message, who)
+    return await ticketing.report_print(ticket_id, body.ok, body.message, who)

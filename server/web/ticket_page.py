@@ -15,8 +15,8 @@ from string import Template
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from server.api.deps import EngineDep
-from server.queue.model import NotFound
+from server.api.deps import ReadingDep
+from server.errors import NotFound
 
 WEB_DIR = Path(__file__).parent
 NO_STORE = {"Cache-Control": "no-store"}
@@ -25,10 +25,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/t/{ticket_id}")
-async def ticket_page(ticket_id: str, engine: EngineDep) -> HTMLResponse:
-    office = html.escape(engine.config.name)
+async def ticket_page(ticket_id: str, reading: ReadingDep) -> HTMLResponse:
+    office = html.escape(reading.config.name)
     try:
-        ticket = await engine.get_ticket(ticket_id[:64])
+        ticket = await reading.get_ticket(ticket_id[:64])
     except NotFound:
         page = Template((WEB_DIR / "ticket-missing.html").read_text(encoding="utf-8"))
         return HTMLResponse(page.substitute(office=office), status_code=404, headers=NO_STORE)

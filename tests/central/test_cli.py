@@ -8,7 +8,7 @@ import pytest
 
 from central.service import CentralService, CentralSettings
 from central.storage import CentralStore
-from server.queue.model import Invalid
+from server.errors import Invalid
 from tests.central.conftest import turnero
 
 

@@ -12,18 +12,25 @@ import pytest
 
 from central.records import record_of, ticket_key, validate_record
 from central.sender import link_for
-from server.auth import Principal, Role
-from server.config import DEMO_CONFIG, CentralLink, ConfigError, load_config, parse_config
-from server.engine import Engine, EngineSettings
-from server.storage import MIGRATIONS, Store
+from server import bootstrap
+from server.auth import Passwords, Principal, Role
+from server.config import DEMO_CONFIG, CentralLink, load_config, parse_config
+from server.errors import ConfigError
+from server.services.office import OfficeSettings
+from server.storage import MIGRATIONS
 from server.storage import central_outbox as outbox
-from server.storage.stats_queries import open_reader
+from server.storage.reader import open_reader
 
 KIOSK = Principal(Role.KIOSK, "quiosco", "quiosco", 0)
 
 
-def issue(engine: Engine, service: str) -> str:
-    ticket: dict[str, str] = asyncio.run(engine.issue_ticket(service, None, KIOSK))
+def open_office(db: Path) -> bootstrap.Services:
+    return bootstrap.build(db, load_config(DEMO_CONFIG), OfficeSettings(open_all_hours=True),
+                           passwords=Passwords.cheap())
+
+
+def issue(services: bootstrap.Services, service: str) -> str:
+    ticket: dict[str, str] = asyncio.run(services.ticketing.issue_ticket(service, None, KIOSK))
     return ticket["id"]
 
 
@@ -34,14 +41,13 @@ def changes(db: Path) -> list[str]:
 
 def test_every_write_marks_the_ticket_in_commit_order(tmp_path: Path) -> None:
     db = tmp_path / "office.db"
-    store = Store.open(db)
+    services = open_office(db)
+    store = services.store
     try:
-        engine = Engine.load(store, load_config(DEMO_CONFIG),
-                             EngineSettings(open_all_hours=True))
-        first, second = issue(engine, "A"), issue(engine, "B")
+        first, second = issue(services, "A"), issue(services, "B")
         assert changes(db) == [first, second]
         clerk = Principal(Role.SUPERVISOR, "ana", "Ana", 1)
-        called = asyncio.run(engine.call_next(1, clerk))
+        called = asyncio.run(services.desk.call_next(1, clerk))
         assert called.ticket is not None and called.ticket["id"] == first
         assert changes(db) == [second, first]  # a change moves the ticket to the end
 
@@ -57,7 +63,7 @@ def test_every_write_marks_the_ticket_in_commit_order(tmp_path: Path) -> None:
         assert record["ticket"] == ticket_key(first) and first not in str(record)
         assert validate_record(0, record)["first_called_at"] == called_at(db, first)
     finally:
-        store.close()
+        services.close()
 
 
 def called_at(db: Path, ticket: str) -> float:
@@ -69,10 +75,9 @@ def called_at(db: Path, ticket: str) -> float:
 def test_an_office_that_connects_later_sends_its_history_oldest_first(tmp_path: Path) -> None:
     """The migration marks the tickets already there, in the order they were issued."""
     db = tmp_path / "old.db"
-    store = Store.open(db)
-    engine = Engine.load(store, load_config(DEMO_CONFIG), EngineSettings(open_all_hours=True))
-    ids = [issue(engine, "A") for _ in range(3)]
-    store.close()
+    services = open_office(db)
+    ids = [issue(services, "A") for _ in range(3)]
+    services.close()
     with closing(sqlite3.connect(db)) as conn:  # back to the schema before the outbox
         index = [n for n, _ in MIGRATIONS].index("008_central_outbox")
         for name in ("central_outbox_ticket_insert", "central_outbox_ticket_update",
@@ -83,7 +88,7 @@ def test_an_office_that_connects_later_sends_its_history_oldest_first(tmp_path: 
         conn.execute("DELETE FROM _migrations WHERE name = '008_central_outbox'")
         conn.execute(f"PRAGMA user_version = {index}")
         conn.commit()
-    Store.open(db).close()
+    open_office(db).close()
     assert changes(db) == ids
 
 

@@ -19,7 +19,7 @@ from central.app import create_app
 from central.records import ticket_key
 from central.service import CentralService, CentralSettings
 from central.storage import CentralStore
-from server.auth import hash_password
+from server.auth import Passwords
 from tests.central.conftest import CENTRAL_PASSWORD
 
 CATALOG = {
@@ -50,8 +50,9 @@ def record(i: int, day: str = "2025-11-03", **changes: Any) -> dict[str, Any]:
 
 @functools.cache
 def password_hash() -> str:
-    """Hashed once per session: argon2 is deliberately slow."""
-    return hash_password(CENTRAL_PASSWORD)
+    """Hashed once per session with the cheap test-only argon2 (verifying costs what the
+    hash's own parameters say, so every sign-in is fast too)."""
+    return Passwords.cheap().hash(CENTRAL_PASSWORD)
 
 
 def batch(office: str, records: list[dict[str, Any]]) -> dict[str, Any]:

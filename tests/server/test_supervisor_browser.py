@@ -13,9 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.config import load_config
-from server.stats.demo_history import fill_demo_history
-from server.stats.history import HISTORY_COLUMNS
-from server.storage.history_bulk import insert_history
+from server.services.demo_history import fill_demo_history
+from server.storage.bulk import HISTORY_COLUMNS, insert_history
 from tests.conftest import (
     DEMO_CONFIG,
     PASSWORD,

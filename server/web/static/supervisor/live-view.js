@@ -69,12 +69,34 @@ function renderAlerts(today) {
     list.replaceChildren(el("li", { class: "empty" }, "Sin alertas hoy."));
     return;
   }
-  list.replaceChildren(...today.alerts.map((a) => el("li", { class: "alert" },
-    el("span", { class: "alert-time" }, a.at.slice(11, 16)),
-    el("span", {}, a.kind === "printer.failed"
-      ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
-      : `${a.device}: ${a.kind}`),
-    a.message ? el("span", { class: "muted" }, ` — ${a.message}`) : null)));
+  list.replaceChildren(...today.alerts.map((a) => {
+    const bridge = a.kind.startsWith("hardware."); // the message says it all
+    return el("li", { class: "alert" },
+      el("span", { class: "alert-time" }, a.at.slice(11, 16)),
+      el("span", {}, a.kind === "printer.failed"
+        ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
+        : bridge ? `Puente ${a.device}: ${a.message}` : `${a.device}: ${a.kind}`),
+      a.message && !bridge ? el("span", { class: "muted" }, ` — ${a.message}`) : null);
+  }));
+}
+
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// Hardware bridges (serial LED displays and call buttons): last seen and each port's state;
+// a silent bridge or a port that does not answer is shown as an alert.
+function renderBridges(bridges) {
+  const list = document.getElementById("bridges");
+  list.hidden = !bridges.length;
+  list.replaceChildren(...bridges.map((b) => {
+    const ports = [...b.displays, ...b.buttons];
+    const down = ports.filter((p) => !p.connected).map((p) => p.name);
+    const seen = b.last_seen ? `visto ${b.last_seen.slice(11, 16)}` : "nunca reportó";
+    const text = b.silent ? `sin reportar (${seen})`
+      : down.length ? `no responde: ${down.join(", ")} (${seen})`
+      : `${count(b.displays.length, "pantalla", "pantallas")} y ${count(b.buttons.length, "botonera", "botoneras")} conectadas (${seen})`;
+    return el("li", { class: b.alert ? "alert" : null, "data-bridge": b.name },
+      el("span", {}, `Puente ${b.name}: ${text}`));
+  }));
 }
 
 function setStatus(connected, text) {
@@ -85,12 +107,14 @@ function setStatus(connected, text) {
 
 async function refresh() {
   try {
-    const [queue, today] = await Promise.all([
-      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today")]);
+    const [queue, today, bridges] = await Promise.all([
+      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today"),
+      api("GET", "/api/v1/hardware/bridges")]);
     renderKpis(queue, today);
     renderQueues(queue);
     renderCounters(queue);
     renderAlerts(today);
+    renderBridges(bridges);
     const time = (queue.at || "").slice(11, 16); // office time, whatever the PC's zone
     document.getElementById("live-status").dataset.updated = String(Date.now());
     if (live && live.connected) setStatus(true, `En vivo · actualizado ${time}`);
