@@ -101,15 +101,9 @@ def cmd_office_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        import getpass
+    from server.cli import _read_password  # the office's prompt, or --password-stdin
 
-        password = getpass.getpass("Contraseña: ")
-        if password != getpass.getpass("Repita la contraseña: "):
-            print("Las contraseñas no coinciden.", file=sys.stderr)
-            return 2
+    password = _read_password(args)
 
     def add(service: Any) -> None:
         service.add_user(args.name, args.role, password)

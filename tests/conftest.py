@@ -130,6 +130,17 @@ def start_server_process(cmd: list[str], log_path: Path, health_url: str, timeou
     raise RuntimeError(f"server did not start: {log_path.read_text(errors='replace')}")
 
 
+def stop_server_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """SIGTERM (or SIGKILL) and wait; killed if it has not ended after 15 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class LiveServer:
     db: Path
@@ -172,13 +183,7 @@ class LiveServer:
     def stop(self, kill: bool = False) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server_process(self.process, kill)
         self.process = None
 
     def log(self) -> str:

@@ -6,7 +6,6 @@ subprocesses."""
 from __future__ import annotations
 
 import itertools
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,14 @@ import httpx
 import pytest
 
 from tests.central import pgcluster
-from tests.conftest import ROOT, free_port, need, start_server_process, subprocess_env
+from tests.conftest import (
+    ROOT,
+    free_port,
+    need,
+    start_server_process,
+    stop_server_process,
+    subprocess_env,
+)
 
 CENTRAL_PASSWORD = "clave-central-1"
 _numbers = itertools.count(1)
@@ -79,13 +85,8 @@ class CentralServer:
             self.folder / f"central-{self.port}.log", f"{self.base_url}/healthz", timeout)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_server_process(self.process)
         self.process = None
 
     def log(self) -> str:
