@@ -47,7 +47,11 @@ class _Group:
 
 
 def _merge(groups: Iterable[_Group]) -> _Group:
-    """Counters added, durations sorted (the parts are sorted: timsort merges their runs)."""
+    """Counters added, durations sorted (the parts are sorted: timsort merges their runs).
+    A single part is already that: it is returned as it is."""
+    groups = list(groups)
+    if len(groups) == 1:
+        return groups[0]
     out = _Group()
     for g in groups:
         out.counts.add(g.counts)
@@ -58,13 +62,13 @@ def _merge(groups: Iterable[_Group]) -> _Group:
     return out
 
 
-def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequence[float]]]
-             ) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
+def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequence[float]]],
+             split_keys: bool = False) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
     """Indicators per key, per class (preferential/general), in total and per key and class,
     from groups of (key, preferential, counters, sorted waits, sorted service durations);
     several groups may share a (key, preferential). Each level is merged from the one below
     (key and class → key, key and class → class → total), so every sort only merges sorted
-    runs."""
+    runs. With ``split_keys`` each key's indicators per class come too (else empty)."""
     parts: dict[tuple[Hashable, str], list[_Group]] = {}
     for key, pref, counts, waits, services in rows:
         parts.setdefault((key, PREFERENTIAL if pref else GENERAL), []).append(
@@ -81,7 +85,7 @@ def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequ
                       {name: g.indicators() for name, g in classes.items()},
                       _merge(classes.values()).indicators())
     split: dict[Hashable, dict[str, Indicators]] = {}
-    for (key, name), g in key_class.items():
+    for (key, name), g in key_class.items() if split_keys else ():
         split.setdefault(key, {PREFERENTIAL: Indicators(), GENERAL: Indicators()})[name] = \
             g.indicators()
     return summary, split

@@ -168,7 +168,7 @@ class CentralService:
         by = parse_by(by_s)
         names, _ = self._names()
         office = self._check_office(office_s, names)
-        summary, classes = assemble(self.grouped(by, start, end, office))
+        summary, classes = assemble(self.grouped(by, start, end, office), by == "office")
         return summary_json(summary, by, start, end, office, names,
                             classes if by == "office" else None)
 
