@@ -12,11 +12,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("TURNERO_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """TURNERO_PG_BIN, else the newest Debian server version installed (15 on bookworm)."""
+    if os.environ.get("TURNERO_PG_BIN"):
+        return Path(os.environ["TURNERO_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
 
 
 def available() -> bool:
-    return (PG_BIN / "initdb").exists() and (os.geteuid() != 0 or shutil.which("runuser")
+    return (_pg_bin() / "initdb").exists() and (os.geteuid() != 0 or shutil.which("runuser")
                                               is not None)
 
 
@@ -39,7 +48,7 @@ class Cluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *args: str) -> None:
-        cmd = [str(PG_BIN / args[0]), *args[1:]]
+        cmd = [str(_pg_bin() / args[0]), *args[1:]]
         if os.geteuid() == 0:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
