@@ -8,7 +8,7 @@ APT_PACKAGES := chromium espeak-ng socat xvfb xauth libusb-1.0-0 libgl1 libegl1 
 	libgles2 libgl1-mesa-dri fonts-dejavu-core sox \
 	openssl systemd nginx-light caddy desktop-file-utils shellcheck postgresql
 
-.PHONY: demo test venv system-packages bench lint
+.PHONY: demo test venv system-packages bench lint lint-js
 
 $(BIN)/turnero: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,16 @@ test: venv system-packages
 
 lint: venv
 	$(BIN)/ruff check server kiosk printer display hardware tests bench
+
+# The type check of the browser modules: TypeScript (pinned in package.json and
+# package-lock.json, installed by npm into node_modules/) checks the JavaScript and its JSDoc
+# types (tsconfig.json); nothing is compiled.
+node_modules/.bin/tsc: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+lint-js: node_modules/.bin/tsc
+	node_modules/.bin/tsc -p tsconfig.json
 
 bench: venv
 	$(BIN)/python bench/run_all.py

@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from central import errors, pages, routes
 from central.service import CentralService, CentralSettings
 from central.storage import CentralStore
-from server.app import WEB_DIR as OFFICE_WEB_DIR
 from server.app import SecurityHeaders
 from server.auth import Passwords
+from server.web.pages import STATIC as OFFICE_STATIC
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -39,7 +39,7 @@ def create_app(settings: CentralSettings, passwords: Passwords | None = None) ->
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(pages.router)
-    app.mount("/static/vendor", StaticFiles(directory=OFFICE_WEB_DIR / "static" / "vendor"),
+    app.mount("/static/vendor", StaticFiles(directory=OFFICE_STATIC / "vendor"),
               name="vendor")
     app.mount("/static/central", StaticFiles(directory=WEB_DIR / "static"), name="central")
 

@@ -21,6 +21,8 @@ from server.queue.hours import WEEKDAYS, OpeningHours, Period
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
+#: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
+MAX_COUNTER_NUMBER = 9999
 
 
 @dataclass(frozen=True)
@@ -367,9 +369,9 @@ class _Validator:
             where = f"counters[{i}]"
             number = self.get(c, "number", int, 0, f"{where}.number", "counters", i,
                               required=True)
-            if number <= 0:
-                self.error(f"{where}.number", "debe ser un número mayor que 0", "counters", i,
-                           "number")
+            if not 0 < number <= MAX_COUNTER_NUMBER:
+                self.error(f"{where}.number", f"debe ser un número de 1 a {MAX_COUNTER_NUMBER}",
+                           "counters", i, "number")
             if any(o.number == number for o in out):
                 self.error(f"{where}.number", f"la ventanilla {number} está repetida",
                            "counters", i, "number")

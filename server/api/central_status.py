@@ -8,10 +8,26 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
+from pydantic import Field
 
 from server.api.deps import Manager
+from server.api.schemas import Schema, error_responses
 
 router = APIRouter(prefix="/central", tags=["central"])
+
+
+class CentralStatus(Schema):
+    """How the sending to the central reporting server goes (times in UTC, ISO 8601)."""
+
+    configured: bool = Field(description="False when this office sends to no centre")
+    url: str | None
+    office: str | None = Field(description="this office's code at the centre, once known")
+    pending: int | None = Field(description="records not yet acknowledged by the centre")
+    last_success_at: str | None
+    last_attempt_at: str | None
+    last_error: str | None = Field(description="why the last attempt failed, in Spanish")
+    failures: int = Field(description="failed attempts in a row")
+    next_attempt_at: str | None
 
 
 async def central_status(app: FastAPI) -> dict[str, Any]:
@@ -27,7 +43,7 @@ async def central_status(app: FastAPI) -> dict[str, Any]:
     return status
 
 
-@router.get("/status")
+@router.get("/status", response_model=CentralStatus, responses=error_responses(401, 403))
 async def status(who: Manager, request: Request) -> dict[str, Any]:
     """How the sending to the central server goes (see docs/central.md)."""
     return await central_status(request.app)

@@ -142,7 +142,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_serves(tmp_path: Path) -> None
             panel = client.get("/panel")
             assert panel.status_code == 200 and "<html" in panel.text.lower()
             for asset in ("/static/vendor/chart.umd.min.js", "/static/common/live.js",
-                          "/static/staff/base.css", "/static/display/board.js",
+                          "/static/common/staff.css", "/static/display/board.js",
                           "/static/swagger/swagger-ui-bundle.js"):
                 assert client.get(asset).status_code == 200, asset
             assert client.get("/docs").status_code == 200

@@ -40,6 +40,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/services", ANY),
     ("GET", "/api/v1/groups", ANY),
     ("GET", "/api/v1/office", ANY),
+    ("GET", "/api/v1/labels", PUBLIC),
     ("GET", "/api/v1/queue", ANY),
     ("POST", "/api/v1/queue/close-day", MANAGERS),
     ("POST", "/api/v1/auth/login", PUBLIC),
