@@ -96,7 +96,7 @@ def test_supervisor_sees_how_sending_to_the_centre_goes(make_server: Any, browse
         page.goto(f"{office.base_url}/supervisor")
         page.get_by_label("Usuario").fill("super")
         page.get_by_label("Contraseña").fill(PASSWORD)
-        page.get_by_role("button", name="Entrar").click()
+        page.get_by_role("button", name="Ingresar").click()
         line = page.locator("#central-status")
         expect(line).to_be_visible(timeout=15000)
         expect(line).to_contain_text("todavía sin envíos confirmados · 2 registros en espera")
