@@ -22,6 +22,7 @@ from server.api import (
     admin,
     announcements,
     catalog,
+    central_status,
     counters,
     errors,
     events,
@@ -65,6 +66,8 @@ class Settings:
     public_url: str | None = None
     #: Largest request body accepted (413 beyond it), counted while it arrives.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    central_url: str | None = None
+    central_token: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -93,9 +96,12 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
         if seed.backup is not None:  # the daily backup of the office file's [backup]
             tasks.append(BackupScheduler(settings.db_path, seed.backup,
                                          services.office.config.tz).start())
+        app.state.central_sender = _central_sender(settings, seed, services)
         try:
             yield
         finally:
+            if app.state.central_sender is not None:
+                await asyncio.to_thread(app.state.central_sender.stop)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -114,7 +120,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     install_storage_errors(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, hardware, labels, health):
+                   ticket_live, hardware, labels, central_status, health):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))
@@ -125,6 +131,20 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _central_sender(settings: Settings, seed: OfficeConfig, services: bootstrap.Services
+                    ) -> object | None:
+    """The background sender to the central server, when the office has one."""
+    from central.sender import CentralSender, link_for
+
+    link = link_for(settings.central_url, settings.central_token, seed.central)
+    if link is None:
+        return None
+    sender = CentralSender(link, settings.db_path, services.store,
+                           lambda: services.office.config)
+    sender.start()
+    return sender
 
 
 async def _sweep(ticketing: Ticketing) -> None:

@@ -48,6 +48,15 @@ class BackupSchedule:
 
 
 @dataclass(frozen=True)
+class CentralLink:
+    """Where the office sends its records (``[central]``): the centre's address and this
+    office's token there. Read from the file at every start, never stored in the database."""
+
+    url: str
+    token: str
+
+
+@dataclass(frozen=True)
 class OfficeConfig:
     name: str
     timezone: str = "America/Bogota"
@@ -60,7 +69,8 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
-    backup: BackupSchedule | None = None
+    backup: BackupSchedule | None = field(default=None, compare=False, repr=False)
+    central: CentralLink | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -213,7 +223,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization", "backup"}
+                 "characterization", "backup", "central"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -237,6 +247,7 @@ class _Validator:
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
         backup = self._backup(data["backup"]) if "backup" in data else None
+        central = self._central(data.get("central", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -249,7 +260,7 @@ class _Validator:
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization, backup=backup,
+            characterization=characterization, backup=backup, central=central,
         )
 
     def _backup(self, b: Any) -> BackupSchedule | None:
@@ -283,6 +294,28 @@ class _Validator:
         if at is None or not folder.strip() or keep < 1:
             return None
         return BackupSchedule(at, Path(folder), keep)
+
+    def _central(self, c: Any) -> CentralLink | None:
+        """Optional central reporting server: both keys or none."""
+        if not isinstance(c, dict):
+            self.error("central", "use [central] con url y token", "central")
+            return None
+        for k in c:
+            if k not in {"url", "token"}:
+                self.error(f"central.{k}", "dato desconocido (use url, token)", "central", None,
+                           k)
+        url = self.get(c, "url", str, "", "central.url", "central")
+        token = self.get(c, "token", str, "", "central.token", "central")
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            self.error("central.url", f"{url!r} no es una dirección http:// o https://",
+                       "central", None, "url")
+            return None
+        if bool(url) != bool(token):
+            missing = "token" if url else "url"
+            self.error(f"central.{missing}", "falta este dato: la central necesita url y token",
+                       "central", None, "url" if url else "token")
+            return None
+        return CentralLink(url.rstrip("/"), token) if url else None
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
