@@ -21,6 +21,9 @@ from server.services.office import Office
 from server.storage import CounterRow, Reader, ReadPool
 from server.views import counter_view, iso, public_ticket
 
+#: Phones hear of a change within this long: a busy minute's events are coalesced into a
+#: few recomputations instead of one per ticket issued.
+LIVE_INTERVAL_S = 0.25
 #: How far back the snapshot looks for recent calls (the board's history).
 RECENT_CALLS_S = 12 * 3600
 RECENT_CALLS = 20
@@ -201,12 +204,15 @@ class Follower:
 class LiveTickets:
     """The public views of every followed ticket, computed ONCE per change for all phones (in
     one read transaction: the line is read once, one estimate per service), never once per
-    connected socket. ``run`` is started by the app's lifespan."""
+    connected socket; changes closer together than ``interval`` s are coalesced. ``run`` is
+    started by the app's lifespan."""
 
-    def __init__(self, reads: ReadPool, office: Office, hub: EventHub) -> None:
+    def __init__(self, reads: ReadPool, office: Office, hub: EventHub,
+                 interval: float = LIVE_INTERVAL_S) -> None:
         self.reads = reads
         self.office = office
         self.hub = hub
+        self.interval = interval
         self._followers: set[Follower] = set()
 
     @property
@@ -217,7 +223,7 @@ class LiveTickets:
         """(audit seq, public view per existing ticket id) from one consistent read."""
         office = self.office
         seq = r.last_seq()
-        tickets = {tid: t for tid in ticket_ids if (t := r.ticket(tid)) is not None}
+        tickets = r.tickets_by_id(ticket_ids)
         ahead: dict[str, int] = {}
         if any(t.status == Status.WAITING for t in tickets.values()):
             lines: dict[str, list[Any]] = {}
@@ -273,10 +279,15 @@ class LiveTickets:
                 followers = list(self._followers)
                 if not followers:
                     continue
+                started = asyncio.get_running_loop().time()
                 ids = {f.ticket_id for f in followers}
                 seq, views = await self.reads.run(lambda r, ids=ids: self.views(r, ids))
                 for f in followers:
                     f.offer(seq, views.get(f.ticket_id))
+                # Events meanwhile wait in the buffer and are coalesced on the next turn.
+                rest = self.interval - (asyncio.get_running_loop().time() - started)
+                if rest > 0:
+                    await asyncio.sleep(rest)
         finally:
             self.hub.unsubscribe(sub)
             for f in list(self._followers):
