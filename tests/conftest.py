@@ -72,6 +72,18 @@ def live_server(make_server: Any) -> LiveServer:
     return server
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for all the tests of a module that neither restart it nor change what the
+    others look at (role checks, refused requests, pages): a server start costs seconds."""
+    db = tmp_path_factory.mktemp("shared") / "turnero.db"
+    server = LiveServer(db=db)
+    server.tokens = prepare_database(db)
+    server.start()
+    yield server
+    server.stop()
+
+
 # Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
 # this thread while it lives, which would break every later test that calls asyncio.run().
 @pytest.fixture(scope="module")
