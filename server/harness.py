@@ -68,7 +68,7 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
     services = bootstrap.build(db, seed or load_config(config), passwords=Passwords.cheap())
     try:
         store, accounts = services.store, services.accounts
-        pw_hash = _password_hash()
+        pw_hash = password_hash()
 
         def add_users(tx: Any) -> None:
             existing = {u.username for u in tx.users()}
@@ -85,7 +85,7 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
 
 
 @functools.cache
-def _password_hash() -> str:
+def password_hash() -> str:
     """Hashed once per test session, with the cheap test-only argon2 parameters: verifying a
     hash costs what its own parameters say, so every test sign-in is fast too."""
     from server.auth import Passwords

@@ -28,6 +28,7 @@ from server.harness import (  # noqa: F401 - re-exported for the test modules
     USERS,
     LiveServer,
     free_port,
+    password_hash,
     prepare_database,
     subprocess_env,
 )
