@@ -176,6 +176,10 @@ def may_change_a_ticket(message: dict[str, Any]) -> bool:
     return kind.startswith("ticket.") or kind in ("counter.changed", "config.changed")
 
 
+#: Per ticket id: the inputs a public view was computed from, and the view.
+Computed = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
+
+
 class Follower:
     """One phone following one ticket: the newest public view computed for it (None once the
     ticket no longer exists) and the audit ``seq`` it reflects."""
@@ -214,14 +218,21 @@ class LiveTickets:
         self.hub = hub
         self.interval = interval
         self._followers: set[Follower] = set()
+        #: The last views computed, with their inputs (only ever touched by ``run``).
+        self._views: Computed = {}
 
     @property
     def count(self) -> int:
         return len(self._followers)
 
-    def views(self, r: Reader, ticket_ids: set[str]) -> tuple[int, dict[str, dict[str, Any]]]:
-        """(audit seq, public view per existing ticket id) from one consistent read."""
+    def views(self, r: Reader, ticket_ids: set[str], previous: Computed | None = None
+              ) -> tuple[int, Computed]:
+        """(audit seq, (inputs, public view) per existing ticket id) from one consistent read.
+        A view whose inputs (the ticket, its place in line, its estimate, the configuration)
+        are those of ``previous`` is reused, not rebuilt."""
+        previous = previous or {}
         office = self.office
+        config = office.config
         seq = r.last_seq()
         tickets = r.tickets_by_id(ticket_ids)
         ahead: dict[str, int] = {}
@@ -233,17 +244,24 @@ class LiveTickets:
                 line.sort(key=lambda t: (not t.preferential, t.line_key()))
                 ahead.update((t.id, i) for i, t in enumerate(line))
         estimators: dict[tuple[str, str], Callable[[int], int]] = {}
-        out: dict[str, dict[str, Any]] = {}
+        out: Computed = {}
         for tid, t in tickets.items():
+            place: int | None = None
+            wait: int | None = None
             if t.status == Status.WAITING and tid in ahead:
                 key = (t.service, t.day)
                 if key not in estimators:
                     estimators[key] = office.estimator(r, t.service, t.day)
-                view = office.view(t, ahead=ahead[tid],
-                                   estimated_wait_min=estimators[key](ahead[tid]))
+                place = ahead[tid]
+                wait = estimators[key](place)
+            inputs = (t, place, wait, id(config))
+            known = previous.get(tid)
+            if known is not None and known[0] == inputs:
+                view = known[1]
             else:
-                view = office.view(t)
-            out[tid] = public_ticket(view)
+                view = public_ticket(office.view(t, ahead=place, estimated_wait_min=wait)
+                                     if place is not None else office.view(t))
+            out[tid] = (inputs, view)
         return seq, out
 
     async def follow(self, ticket_id: str) -> Follower:
@@ -258,7 +276,7 @@ class LiveTickets:
         except BaseException:
             self._followers.discard(follower)
             raise
-        follower.offer(seq, views[ticket_id])
+        follower.offer(seq, views[ticket_id][1])
         follower.changed.clear()
         return follower
 
@@ -281,9 +299,11 @@ class LiveTickets:
                     continue
                 started = asyncio.get_running_loop().time()
                 ids = {f.ticket_id for f in followers}
-                seq, views = await self.reads.run(lambda r, ids=ids: self.views(r, ids))
+                seq, self._views = await self.reads.run(
+                    lambda r, ids=ids: self.views(r, ids, self._views))
                 for f in followers:
-                    f.offer(seq, views.get(f.ticket_id))
+                    known = self._views.get(f.ticket_id)
+                    f.offer(seq, known[1] if known else None)
                 # Events meanwhile wait in the buffer and are coalesced on the next turn.
                 rest = self.interval - (asyncio.get_running_loop().time() - started)
                 if rest > 0:
