@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from display import routes as display_routes
+from display.speech import SpeechCache
 from server import bootstrap
 from server.api import (
     admin,
+    announcements,
     catalog,
     counters,
     errors,
     events,
+    hardware,
+    labels,
     panel,
     session,
     stats,
@@ -37,12 +38,10 @@ from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.services.office import OfficeSettings
 from server.services.ticketing import Ticketing
-from server.stats import pages as stats_pages
-from server.web import pages, ticket_page
+from server.web import pages
 
 log = logging.getLogger("turnero")
 
-WEB_DIR = Path(__file__).parent / "web"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
@@ -104,14 +103,13 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, hardware, labels):
         api.include_router(module.router)
+    api.include_router(announcements.build_router(
+        SpeechCache(settings.db_path.parent / "speech-cache")))
     app.include_router(api)
-    app.include_router(pages.router)
-    app.include_router(stats_pages.router)
-    app.include_router(ticket_page.router)
-    display_routes.install(app, settings.db_path.parent / "speech-cache")
-    _mount_pages(app)
+    pages.install(app)
+    _add_health(app)
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -158,24 +156,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _mount_pages(app: FastAPI) -> None:
-    """API docs served locally (no CDN), and the static web assets."""
-    import swagger_ui_bundle
-
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-              name="swagger")
-    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-
-    docs_page = (WEB_DIR / "docs.html").read_text(encoding="utf-8")
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(docs_page)
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/panel")
-
+def _add_health(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:
         return {"status": "ok"}

@@ -23,10 +23,12 @@ class Role(StrEnum):
     CLERK = "clerk"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    #: A serial-peripherals bridge (call buttons, LED displays), limited to some counters.
+    HARDWARE = "hardware"
 
 
 USER_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
-DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY)
+DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY, Role.HARDWARE)
 #: Roles that may act on any counter (a clerk only on the one they signed in to).
 ALL_COUNTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -91,6 +93,8 @@ class Principal:
     counter: int | None = None
     csrf: str | None = None
     via_cookie: bool = False
+    #: The counters a hardware bridge may act for (its token's ``--counters``).
+    counters: frozenset[int] = frozenset()
 
     @property
     def is_device(self) -> bool:

@@ -20,6 +20,7 @@ from server.events import EventHub
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.desk import Desk
+from server.services.hardware import HardwareBridges
 from server.services.office import Office, OfficeSettings, load_config, store_config
 from server.services.reading import LiveTickets, Reading
 from server.services.statistics import Statistics
@@ -45,6 +46,7 @@ class Services:
     admin: OfficeAdmin
     statistics: Statistics
     surveys: Surveys
+    hardware: HardwareBridges
 
     def close(self) -> None:
         """Stop the writer (after its queue drains) and close the read connections."""
@@ -89,4 +91,5 @@ def build(
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
         statistics=Statistics(reads, office), surveys=Surveys(store, reads, office),
+        hardware=HardwareBridges(store, reads, office),
     )

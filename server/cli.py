@@ -1,8 +1,9 @@
 """`turnero`: run the server or the demo, and set up an office from scripts.
 
 Every subcommand that touches data takes --config and --db (or TURNERO_CONFIG / TURNERO_DB).
-The printer and kiosk commands come from their own packages, listed in ``DEVICE_COMMANDS``
-and imported only to run (or document) their own command: the server never loads them.
+The printer, kiosk and hardware commands come from their own packages, listed in
+``DEVICE_COMMANDS`` and imported only to run (or document) their own command: the server
+never loads them.
 Data commands build the services through ``server.bootstrap``, like the server does.
 """
 
@@ -17,8 +18,9 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from server import serve_options
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
 from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
@@ -53,6 +55,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve_options.add_serve_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -82,13 +85,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display token (printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display"])
+    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+                                             "(printed once)")
+    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
     create.add_argument("--name", required=True)
+    create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
+                        help="role hardware: the counters the bridge may act for")
     _data_options(create)
     create.set_defaults(func=cmd_token_create)
 
     _export_parser(sub)
+    from server.setup import register as register_setup  # new office: server/setup.py
+
+    register_setup(sub)
     for name, (register, summary) in DEVICE_COMMANDS.items():
         if command in (None, name):
             register(sub)
@@ -109,12 +118,20 @@ def _register_kiosk(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     register(sub)
 
 
+def _register_hardware(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from hardware.cli import register  # imports no pyserial until the bridge runs
+
+    register(sub)
+
+
 #: Commands of the device packages (same distribution, separate parts), with their one-line
 #: help. A package is imported only to parse its own command (or to build the full parser
 #: for the docs): `turnero serve` never loads the printer or kiosk code.
 DEVICE_COMMANDS = {
     "printer": (_register_printer, "probar la impresora de tiquetes"),
     "kiosk": (_register_kiosk, "run the touchscreen kiosk (Kivy)"),
+    "hardware": (_register_hardware, "serial LED displays and call buttons bridged to the "
+                                     "server"),
 }
 
 
@@ -186,9 +203,10 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     load_config(args.config)  # fail early with readable messages
+    options = serve_options.uvicorn_options(args)  # HTTPS and logs
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    args.public_url)
+                    serve_options.public_url(args, options), **options)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -196,7 +214,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None) -> None:
+                public_url: str | None, **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
@@ -210,9 +228,11 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol
     # fans events out fastest (docs/benchmarks.md).
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
+    uvicorn_options.setdefault("log_level", "warning")
+    uvicorn.run(app, host=host, port=port, workers=1,
                 ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
-                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1")
+                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
+                **uvicorn_options)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -244,10 +264,20 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _counter_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"lista de ventanillas inválida: {text!r} (use números separados por comas, "
+            "p. ej. 1,2,3)") from None
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     services = _open(args)
     try:
-        token, info = services.accounts.create_device_token_sync(args.role, args.name)
+        token, info = services.accounts.create_device_token_sync(args.role, args.name,
+                                                                 args.counters)
     finally:
         services.close()
     print(f"Token de {info['role']} «{info['name']}» creado. Guárdelo: no se mostrará de nuevo.")

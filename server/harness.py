@@ -59,7 +59,8 @@ def subprocess_env(root: Path = ROOT, **extra: str) -> dict[str, str]:
 
 
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk and one display token, made in-process.
+    """Users (password PASSWORD) and one kiosk, one display and one hardware token (counters 1
+    and 2), made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
     from server import bootstrap
     from server.auth import Passwords
@@ -79,9 +80,10 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         store.run_sync(add_users)
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
+        hardware, _ = accounts.create_device_token_sync("hardware", "puente-prueba", [1, 2])
     finally:
         services.close()
-    return {"kiosk": kiosk, "display": display}
+    return {"kiosk": kiosk, "display": display, "hardware": hardware}
 
 
 @functools.cache
@@ -103,6 +105,9 @@ class LiveServer:
     tokens: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    #: "https" for a server started with --tls-cert; ``verify`` is then an SSLContext trusting it.
+    scheme: str = "http"
+    verify: Any = True
     #: Source tree the server runs from (a benchmark may compare an older checkout).
     root: Path = ROOT
     #: Cheap argon2 for passwords this server hashes (tests); False: production argon2.
@@ -110,11 +115,11 @@ class LiveServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{self.scheme.replace('http', 'ws')}://127.0.0.1:{self.port}"
 
     @property
     def kiosk_token(self) -> str:
@@ -140,7 +145,8 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log()}")
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=0.5,
+                             verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -33,6 +33,9 @@ class UserChange(BaseModel):
 class TokenCreate(BaseModel):
     role: str = Field(examples=["kiosk", "display"])
     name: str = Field(min_length=1, max_length=80)
+    counters: list[int] | None = Field(
+        default=None, max_length=100, description="Only for role hardware: the counters the "
+                                                  "bridge may act for.")
 
 
 @router.get("/config")
@@ -79,7 +82,7 @@ async def list_tokens(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]
 async def create_token(body: TokenCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
     """Create a kiosk or display token. The answer carries `token` once; only its hash is
     kept, so it cannot be shown again."""
-    return await accounts.create_device_token(body.role, body.name)
+    return await accounts.create_device_token(body.role, body.name, body.counters)
 
 
 @router.post("/tokens/{token_id}/revoke")

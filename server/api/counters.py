@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import AnyRole, DeskDep, ReadingDep, Staff
+from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
 from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -49,7 +49,7 @@ def _call_response(result: CallResult, response: Response) -> Any:
 
 
 @router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, desk: DeskDep, who: Staff, response: Response,
+async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
@@ -66,10 +66,10 @@ async def call_specific(number: int, body: CallOne, desk: DeskDep, who: Staff,
 
 
 @router.post("/{number}/pause")
-async def pause(number: int, body: Pause, desk: DeskDep, who: Staff) -> dict[str, Any]:
+async def pause(number: int, body: Pause, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
     return await desk.pause(number, body.reason, who)
 
 
 @router.post("/{number}/resume")
-async def resume(number: int, desk: DeskDep, who: Staff) -> dict[str, Any]:
+async def resume(number: int, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
     return await desk.resume(number, who)

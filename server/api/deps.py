@@ -20,6 +20,7 @@ from server.errors import AccessDenied, CsrfRejected, NotSignedIn
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.desk import Desk
+from server.services.hardware import HardwareBridges
 from server.services.reading import Reading
 from server.services.statistics import Statistics
 from server.services.survey import Surveys
@@ -68,6 +69,10 @@ def _surveys(request: Request) -> Surveys:
     return services_of(request).surveys
 
 
+def _hardware(request: Request) -> HardwareBridges:
+    return services_of(request).hardware
+
+
 TicketingDep = Annotated[Ticketing, Depends(_ticketing)]
 DeskDep = Annotated[Desk, Depends(_desk)]
 ReadingDep = Annotated[Reading, Depends(_reading)]
@@ -75,6 +80,7 @@ AccountsDep = Annotated[Accounts, Depends(_accounts)]
 AdminDep = Annotated[OfficeAdmin, Depends(_admin)]
 StatsDep = Annotated[Statistics, Depends(_statistics)]
 SurveyDep = Annotated[Surveys, Depends(_surveys)]
+HardwareDep = Annotated[HardwareBridges, Depends(_hardware)]
 
 
 async def principal_from(conn: HTTPConnection, query_token: str | None = None
@@ -128,4 +134,10 @@ Issuer = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.
 #: Who may follow the live events (boards and staff pages).
 WATCHER_ROLES = frozenset({Role.DISPLAY, *STAFF_ROLES})
 Watcher = Annotated[Principal, Depends(require(*WATCHER_ROLES))]
+#: The events websocket also feeds hardware bridges (LED displays, call buttons).
+EVENT_ROLES = WATCHER_ROLES | {Role.HARDWARE}
+#: Who acts at a counter (next, recall, start, finish, no-show, pause): staff, and hardware
+#: bridges for the counters their token names (checked in ``Office.may_act_at``).
+AtCounter = Annotated[Principal, Depends(require(*STAFF_ROLES, Role.HARDWARE))]
+HardwareDevice = Annotated[Principal, Depends(require(Role.HARDWARE))]
 Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.deps import WATCHER_ROLES, principal_from, services_of
+from server.api.deps import EVENT_ROLES, principal_from, services_of
 from server.auth import Role
 from server.events import Revoked, Subscriber
 from server.services.office import Office
@@ -32,7 +32,7 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
     if principal is None:
         await ws.close(code=4401, reason="token inválido")
         return
-    if principal.role not in WATCHER_ROLES:
+    if principal.role not in EVENT_ROLES:
         await ws.close(code=4403, reason="rol sin acceso a eventos")
         return
     services = services_of(ws)

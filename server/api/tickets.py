@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server.api.deps import Issuer, Kiosk, ReadingDep, Staff, TicketingDep
+from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -57,22 +57,22 @@ async def ticket_history(ticket_id: str, reading: ReadingDep, who: Staff
 
 
 @router.post("/{ticket_id}/recall")
-async def recall(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+async def recall(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.recall(ticket_id, who)
 
 
 @router.post("/{ticket_id}/start")
-async def start(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+async def start(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.start(ticket_id, who)
 
 
 @router.post("/{ticket_id}/finish")
-async def finish(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+async def finish(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.finish(ticket_id, who)
 
 
 @router.post("/{ticket_id}/no-show")
-async def no_show(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+async def no_show(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.no_show(ticket_id, who)
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from server.errors import Invalid
+from server.queue.labels import WEEKDAY_NAMES
 
 DIMENSIONS = ("service", "counter", "clerk", "group", "hour", "day", "weekday")
 #: A characterization question as a dimension: ``char:<question code>``.
@@ -18,7 +19,6 @@ CHAR_PREFIX = "char:"
 GROUP_GENERAL = "general"
 GROUP_PREFERENTIAL = "preferential"
 
-WEEKDAY_NAMES = ("Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo")
 DIMENSION_NAMES = {
     "service": "Servicio", "counter": "Ventanilla", "clerk": "Funcionario",
     "group": "Grupo preferencial", "hour": "Hora del día", "day": "Día",
@@ -128,4 +128,5 @@ def parse_filters(service: str | None = None, counter: str | int | None = None,
 
 
 def weekday_name(index: int) -> str:
-    return WEEKDAY_NAMES[index] if 0 <= index < 7 else str(index)
+    names = list(WEEKDAY_NAMES.values())
+    return names[index] if 0 <= index < 7 else str(index)

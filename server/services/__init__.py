@@ -9,6 +9,7 @@ dependencies in the constructor (built once in ``server/bootstrap.py``).
 - ``accounts``: users, sessions and device tokens
 - ``statistics``: indicators, the live view's numbers and exports (``export`` writes files)
 - ``survey``: the satisfaction survey
+- ``hardware``: hardware bridges (serial call buttons, LED displays): status and alerts
 
 A route parses, calls ONE method here, and returns; the CLI calls the same methods.
 """

@@ -193,25 +193,42 @@ class Accounts:
 
     # ------------------------------------------------------------------ device tokens
 
-    def create_device_token_sync(self, role: str, name: str) -> tuple[str, dict[str, Any]]:
+    def create_device_token_sync(self, role: str, name: str, counters: list[int] | None = None
+                                 ) -> tuple[str, dict[str, Any]]:
+        """A device token. A ``hardware`` bridge also names the counters it may act for."""
         if role not in {str(r) for r in DEVICE_ROLES}:
-            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk o display.")
+            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk, display o "
+                          "hardware.")
         name = name.strip()
         if not name:
             raise Invalid("Dé un nombre al dispositivo (p. ej. quiosco-entrada).")
+        hardware = role == Role.HARDWARE
+        if hardware and not counters:
+            raise Invalid("Un puente de hardware necesita las ventanillas en las que actúa "
+                          "(p. ej. --counters 1,2,3).")
+        if counters and not hardware:
+            raise Invalid("Solo un token de hardware lleva ventanillas.")
+        unknown = [n for n in counters or [] if self.desk.office.config.counter(n) is None]
+        if unknown:
+            raise Invalid(f"La ventanilla {unknown[0]} no existe.")
         token = new_token()
 
         def add(tx: Tx) -> dict[str, Any]:
             tid = tx.insert_token(token_digest(token), "device", role, name, self.clock())
+            if hardware:
+                tx.add_hardware_device(tid, list(counters or []))
             row = next(t for t in tx.tokens("device") if t.id == tid)
-            return token_public(row)
+            return {**token_public(row), **({"counters": sorted(set(counters or []))}
+                                            if hardware else {})}
 
         return token, self.store.run_sync(add)
 
-    async def create_device_token(self, role: str, name: str) -> dict[str, Any]:
+    async def create_device_token(self, role: str, name: str, counters: list[int] | None = None
+                                  ) -> dict[str, Any]:
         """The new token's public fields plus ``token``, shown this once (only its hash is
         kept)."""
-        token, info = await anyio.to_thread.run_sync(self.create_device_token_sync, role, name)
+        token, info = await anyio.to_thread.run_sync(self.create_device_token_sync, role, name,
+                                                     counters)
         return {**info, "token": token}
 
     async def list_device_tokens(self) -> list[dict[str, Any]]:
@@ -248,7 +265,8 @@ class Accounts:
                     return None
                 return Principal(Role(row.role), user.username, user.display_name, row.id,
                                  user.id, row.counter, row.csrf)
-            return Principal(Role(row.role), row.name, row.name, row.id)
+            counters = r.device_counters(row.id) if row.role == Role.HARDWARE else frozenset()
+            return Principal(Role(row.role), row.name, row.name, row.id, counters=counters)
 
         principal = await self.reads.run(lookup)
         if principal is None:

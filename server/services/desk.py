@@ -10,14 +10,13 @@ from typing import Any
 from server.auth import Principal, Role
 from server.errors import Conflict, Invalid
 from server.queue import lifecycle
+from server.queue.labels import PAUSE_REASONS
 from server.queue.model import Status, Ticket
 from server.queue.policy import RULE_SPECIFIC, choose_next
 from server.queue.stats_query import parse_day
 from server.services.office import Office
 from server.storage import CounterRow, ReadPool, Store, Tx
 
-PAUSE_REASONS = {"break": "Descanso", "lunch": "Almuerzo", "other_task": "Otra tarea",
-                 "other": "Otro motivo"}
 RULE_ALREADY_IN_HAND = "already_in_hand"
 
 

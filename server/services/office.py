@@ -161,6 +161,9 @@ class Office:
             return
         if actor.role == Role.CLERK and actor.counter == number:
             return
+        if actor.role == Role.HARDWARE:
+            _device_may_act_at(actor, number)
+            return
         if actor.role == Role.CLERK:
             raise AccessDenied(
                 f"Usted está en la ventanilla {actor.counter}; no puede actuar en la {number}."
@@ -171,6 +174,11 @@ class Office:
         """A clerk handles the ticket in hand at their counter, or a waiting/absent ticket of a
         service their counter serves."""
         if actor.role in ALL_COUNTERS:
+            return
+        if actor.role == Role.HARDWARE:  # only the ticket in hand at one of its counters
+            if t.status not in (Status.CALLED, Status.SERVING) or t.counter is None:
+                raise AccessDenied(f"El turno {t.number} no está en una ventanilla.")
+            _device_may_act_at(actor, t.counter)
             return
         if actor.role != Role.CLERK or actor.counter is None:
             raise AccessDenied("Su rol no permite esta acción.")
@@ -183,6 +191,13 @@ class Office:
         counter = self._config.counter(actor.counter)
         if counter is None or t.service not in counter.services:
             raise AccessDenied(f"Su ventanilla no atiende el servicio del turno {t.number}.")
+
+
+def _device_may_act_at(device: Principal, number: int) -> None:
+    """A hardware bridge acts only for the counters its token names."""
+    if number not in device.counters:
+        raise AccessDenied(f"El dispositivo «{device.name}» no está autorizado para la "
+                           f"ventanilla {number}.")
 
 
 def _closed_message(local: datetime, nxt: datetime | None) -> str:

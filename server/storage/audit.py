@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from server.storage.base import Queries
+from server.storage.counters import CounterReads
 from server.storage.rows import AuditRecord, CommittedEvent, audit_from_row
 
 
@@ -29,7 +30,9 @@ class AuditReads(Queries):
         return int(row[0]) if row else 0
 
 
-class AuditWrites(Queries):
+class AuditWrites(CounterReads):
+    """Appends to the log (reads who is at a counter to attribute a bridge's action)."""
+
     events: list[CommittedEvent]
 
     def record(
@@ -44,8 +47,12 @@ class AuditWrites(Queries):
         actor_role: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> AuditRecord:
-        """Append to the audit log; the payload is published as a live event after commit."""
+        """Append to the audit log; the payload is published as a live event after commit.
+        A hardware bridge acts for a counter: its records also name the clerk signed in there
+        at that moment (``detail.clerk``, None if nobody), read in the same transaction."""
         detail = detail or {}
+        if actor_role == "hardware" and counter is not None:
+            detail = {**detail, "clerk": self.clerk_at(counter)}
         cur = self.conn.execute(
             """INSERT INTO audit_log (at, kind, ticket_id, counter, actor, actor_role, detail)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",

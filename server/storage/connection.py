@@ -15,6 +15,7 @@ from server.storage.accounts import AccountReads, AccountWrites
 from server.storage.audit import AuditReads, AuditWrites
 from server.storage.counters import CounterReads, CounterWrites
 from server.storage.feedback import FeedbackReads, FeedbackWrites
+from server.storage.hardware import HardwareReads, HardwareWrites
 from server.storage.rows import CommittedEvent
 from server.storage.settings import SettingReads, SettingWrites
 from server.storage.stats import StatsReads
@@ -22,7 +23,7 @@ from server.storage.tickets import TicketReads, TicketWrites
 
 
 class Reader(TicketReads, AuditReads, CounterReads, AccountReads, SettingReads, FeedbackReads,
-             StatsReads):
+             StatsReads, HardwareReads):
     """Typed reads on one connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -31,7 +32,7 @@ class Reader(TicketReads, AuditReads, CounterReads, AccountReads, SettingReads, 
 
 @dataclass(init=False)
 class Tx(Reader, TicketWrites, AuditWrites, CounterWrites, AccountWrites, SettingWrites,
-         FeedbackWrites):
+         FeedbackWrites, HardwareWrites):
     """What a write function sees: typed reads and writes inside the current transaction.
     ``events`` collects what ``record`` wrote, published after commit."""
 

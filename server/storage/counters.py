@@ -15,6 +15,13 @@ class CounterReads(Queries):
         return {r["number"]: CounterRow(**dict(r))
                 for r in self._all("SELECT * FROM counters ORDER BY number")}
 
+    def clerk_at(self, number: int) -> str | None:
+        """The clerk signed in at a counter now (None when closed): a hardware bridge's action
+        there is attributed to them in the audit log."""
+        row = self._one("SELECT clerk FROM counters WHERE number = ? AND state != 'closed'",
+                        (number,))
+        return str(row[0]) if row and row[0] else None
+
     def counters_held_by(self, clerk: str) -> list[int]:
         return [r[0] for r in self._all(
             "SELECT number FROM counters WHERE clerk = ? COLLATE NOCASE AND state != 'closed'",

@@ -160,6 +160,19 @@ def _m005_request_ids(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_hardware_devices(db: sqlite_utils.Database) -> None:
+    """One row per hardware-bridge token: the counters it may act for (JSON list of numbers),
+    when it last reported and what (the status of each display and button port)."""
+    db.execute(
+        """CREATE TABLE hardware_devices (
+            token_id INTEGER PRIMARY KEY REFERENCES tokens(id),
+            counters TEXT NOT NULL,
+            last_seen REAL,
+            status TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -167,6 +180,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_satisfaction_characterization", _m003_satisfaction_characterization),
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
+    ("007_hardware_devices", _m007_hardware_devices),
 ]
 
 

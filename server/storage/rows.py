@@ -34,6 +34,18 @@ class CounterRow:
     preferential_streak: int = 0
 
 
+@dataclass(frozen=True)
+class BridgeRow:
+    """A hardware bridge: its token, the counters it acts for, its last report."""
+
+    token_id: int
+    name: str
+    revoked: bool
+    counters: tuple[int, ...]
+    last_seen: float | None
+    status: dict[str, Any]
+
+
 @dataclass
 class UserRow:
     id: int

@@ -93,7 +93,7 @@ TICKET_ROW_COLUMNS = (
 #: Separates "question=answer" pairs in the characterization column (ASCII unit separator).
 PAIR_SEP = "\x1f"
 
-ALERT_KINDS = ("printer.failed",)
+ALERT_KINDS = ("printer.failed", "hardware.display_lost", "hardware.buttons_lost")
 
 
 class StatsReads(Queries):
@@ -178,7 +178,8 @@ class StatsReads(Queries):
     def alerts_since(self, since: float, limit: int = 50
                      ) -> list[tuple[Any, ...]]:
         """(at, kind, device, detail JSON, ticket number) of printer and kiosk alerts, newest
-        first: printer failures, and any event a kiosk records under a ``kiosk.`` kind."""
+        first: printer failures, hardware-bridge ports that stopped answering, and any event a
+        kiosk records under a ``kiosk.`` kind."""
         marks = ", ".join("?" for _ in ALERT_KINDS)
         return list(self._tuples(
             f"""SELECT a.at, a.kind, a.actor, a.detail, t.number
