@@ -59,3 +59,21 @@ def test_a_phone_asking_for_an_unknown_ticket_is_told_so(live_server: LiveServer
         return None
 
     assert asyncio.run(ask()) == 4404
+
+
+def test_a_preferential_ticket_issued_puts_one_more_ahead_of_a_general_one(
+        live_server: LiveServer) -> None:
+    mine = live_server.issue("A")
+
+    async def follow() -> list[dict[str, Any]]:
+        async with websockets.connect(
+                f"{live_server.ws_url}/api/v1/tickets/{mine['id']}/live") as ws:
+            seen = [json.loads(await asyncio.wait_for(ws.recv(), 10))]
+            await asyncio.to_thread(live_server.issue, "A")  # general: joins the end
+            await asyncio.to_thread(live_server.issue, "A", "AM")  # preferential: ahead
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+        return seen
+
+    snapshot, update = asyncio.run(follow())
+    assert snapshot["ticket"]["ahead"] == 0
+    assert update["type"] == "ticket.update" and update["ticket"]["ahead"] == 1
