@@ -1,7 +1,8 @@
 """Issuing rate with 0 and with N phones following their tickets live, side by side.
 
 Each phone holds ``WS /api/v1/tickets/{id}/live`` open on a waiting ticket and reads every
-update; every ticket issued changes what they may see (people ahead, estimated wait). Two
+update. One ticket in six is preferential: it puts one more person ahead of the general
+tickets of its service, so their phones must be told. Two
 fresh servers are measured in one run, both with the same N tickets already waiting so the
 line is equally long: one with nobody following, one with the N phones connected (run in a
 child process, so their sockets do not slow the load generator's event loop). Kiosks issue
@@ -28,6 +29,14 @@ import httpx
 
 from server.harness import ROOT, LiveServer, prepare_database, subprocess_env
 
+#: One ticket in six is preferential, about what offices see (~17 %).
+PREFERENTIAL_EVERY = 6
+
+
+def ticket_body(n: int) -> dict[str, str | None]:
+    """The n-th ticket of a kiosk: services in turn, one in six preferential."""
+    return {"service": "ABCDE"[n % 5], "group": "AM" if n % PREFERENTIAL_EVERY == 5 else None}
+
 
 async def issue_for(base: str, token: str, kiosks: int, duration: float) -> tuple[int, int]:
     """(tickets issued, errors) by ``kiosks`` closed-loop clients for ``duration`` s."""
@@ -41,7 +50,7 @@ async def issue_for(base: str, token: str, kiosks: int, duration: float) -> tupl
             nonlocal issued, errors
             n = 0
             while time.perf_counter() < end:
-                r = await c.post("/api/v1/tickets", json={"service": "ABCDE"[(i + n) % 5]})
+                r = await c.post("/api/v1/tickets", json=ticket_body(i + n))
                 if r.status_code == 201:
                     issued += 1
                 else:
@@ -101,12 +110,24 @@ async def phones(ws_base: str) -> None:
         t.cancel()
 
 
+def prepare_with(root: Path, db: Path) -> dict[str, str]:
+    """Users and tokens made by another checkout's own code (so its schema, too)."""
+    module = "server.harness" if (root / "server" / "harness.py").exists() else "tests.conftest"
+    code = (f"import json, sys; from pathlib import Path; from {module} import prepare_database; "
+            "print(json.dumps(prepare_database(Path(sys.argv[1]))))")
+    done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True,
+                          text=True, check=True, cwd=root, env=subprocess_env(root))
+    tokens: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return tokens
+
+
 def measure(root: Path, phones_n: int, kiosks: int, duration: float, follow: bool
             ) -> tuple[float, int]:
     """Tickets per second on a fresh server (and updates the phones got)."""
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(db=Path(tmp) / "bench.db", root=root, cheap_passwords=False)
-        server.tokens = prepare_database(server.db)
+        server.tokens = prepare_database(server.db) if root == ROOT else \
+            prepare_with(root, server.db)
         server.start()
         child = None
         try:
