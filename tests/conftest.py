@@ -30,6 +30,8 @@ from server.harness import (  # noqa: F401 - re-exported for the test modules
     free_port,
     password_hash,
     prepare_database,
+    start_server_process,
+    stop_server_process,
     subprocess_env,
 )
 
