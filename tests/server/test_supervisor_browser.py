@@ -20,7 +20,7 @@ from tests.conftest import (
     DEMO_CONFIG,
     PASSWORD,
     LiveServer,
-    _password_hash,
+    password_hash,
     prepare_database,
     serious_violations,
 )
@@ -43,7 +43,7 @@ def add_clerks(db: Path) -> None:
     try:
         def add(tx: Any) -> None:
             for n, name in CLERKS.items():
-                tx.insert_user(f"ventanilla{n}", name, "clerk", _password_hash(), time.time())
+                tx.insert_user(f"ventanilla{n}", name, "clerk", password_hash(), time.time())
 
         store.run_sync(add)
     finally:
