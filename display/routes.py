@@ -10,10 +10,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 from string import Template
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from display.spanish_numbers import TICKET_NUMBER, announcement_text
@@ -25,17 +24,15 @@ from display.speech import (
     check_voice,
     chime_wav,
 )
-from server.api.deps import DEVICE_COOKIE, WATCHER_ROLES, EngineDep, Watcher, principal_from
+from server.api.deps import WATCHER_ROLES, EngineDep, Watcher, principal_from
 from server.auth import Role
 from server.queue.model import Invalid, NotFound
+from server.web.device_link import trade_device_token
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 BOARD_HTML = HERE / "board.html"
 NOTICE_HTML = HERE / "notice.html"
-#: Chromium keeps a cookie at most 400 days; the board re-validates on every connection.
-DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600
-MAX_TOKEN_LENGTH = 200
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["display"])
@@ -58,21 +55,15 @@ def notice_page(status: int, title: str, message: str) -> HTMLResponse:
 
 @pages.get("/display")
 async def board_page(request: Request, token: str | None = None) -> Response:
-    """``/display?token=…`` keeps the token in an HttpOnly cookie and redirects to the same
-    address without it, so the token never stays in the address bar or the history."""
+    """``/display?token=…`` trades the token for a device session kept in an HttpOnly cookie
+    and redirects to the same address without it (server/web/device_link.py)."""
     if token is not None:
-        accounts = request.app.state.accounts
-        principal = (await accounts.resolve(token)
-                     if 0 < len(token) <= MAX_TOKEN_LENGTH else None)
-        if principal is None or principal.role != Role.DISPLAY:
+        traded = await trade_device_token(request, token, Role.DISPLAY)
+        if traded is None:
             return notice_page(401, "Enlace de pantalla no válido",
                                "El token de esta pantalla no es válido o fue revocado. Pida "
                                "al administrador un enlace nuevo de pantalla.")
-        rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
-        response = RedirectResponse("/display" + (f"?{rest}" if rest else ""), status_code=303)
-        response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_COOKIE_MAX_AGE, httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https", path="/")
-        return response
+        return traded
     principal = await principal_from(request)
     if principal is None or principal.role not in WATCHER_ROLES:
         return notice_page(401, "Pantalla sin autorizar",

@@ -35,6 +35,8 @@ from server.api import (
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.engine import Engine, EngineSettings
 from server.events import EventHub
+from server.security.live_limits import LiveLimits
+from server.security.survey_keys import SECRET_SETTING, SurveyKeys
 from server.stats import pages as stats_pages
 from server.storage import Store
 from server.web import pages, ticket_page
@@ -82,6 +84,9 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
         app.state.accounts = Accounts(store, engine)
         app.state.accounts.on_revoke = hub.disconnect_token
         app.state.settings = settings
+        app.state.live_limits = LiveLimits()
+        app.state.survey_keys = SurveyKeys(
+            store.run_sync(lambda tx: tx.setting(SECRET_SETTING)))
         closed = await engine.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)

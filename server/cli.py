@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
+                            "default: none, or TURNERO_TRUSTED_PROXIES)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -123,10 +127,17 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_serve(args: argparse.Namespace) -> int:
     from server.storage import SchemaTooNew
 
+    from server.security.proxies import parse_trusted_proxies
+
     load_config(args.config)  # fail early with readable messages
     try:
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
+    try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    args.public_url)
+                    args.public_url, trusted)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -134,8 +145,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None) -> None:
+                public_url: str | None, trusted_proxies: tuple[str, ...] = ()) -> None:
     import uvicorn
+
+    from server.security.proxies import uvicorn_proxy_options
 
     from server.app import Settings, create_app
     from server.storage import Store
@@ -150,7 +163,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     # fans events out fastest (docs/benchmarks.md).
     uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
                 ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
-                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1")
+                ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
+                **uvicorn_proxy_options(trusted_proxies))  # type: ignore[arg-type]
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

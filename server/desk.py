@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.engine import Engine
+from server.auth import Principal, Role
+from server.engine import AccessDenied, Engine
+from server.security import clerk_scope
 from server.queue.model import Invalid, Status
 from server.queue.numbering import local_day
 from server.stats.query import parse_day
@@ -32,15 +34,23 @@ def _day(engine: Engine, day: str) -> str:
 
 
 async def tickets_on(engine: Engine, status: str, day: str = "today",
-                     counter: int | None = None) -> list[dict[str, Any]]:
+                     counter: int | None = None, actor: Principal | None = None
+                     ) -> list[dict[str, Any]]:
     """Tickets of one day in one status, newest first; with ``counter``, only of the services
-    that counter serves (what its clerk may act on)."""
+    that counter serves (what its clerk may act on). A clerk lists only today's tickets of
+    their own counter (server/security/clerk_scope.py)."""
     try:
         wanted = Status(status)
     except ValueError:
         names = ", ".join(str(s) for s in Status)
         raise Invalid(f"Estado desconocido {status!r}; use uno de: {names}.") from None
     the_day = _day(engine, day)
+    if actor is not None and actor.role == Role.CLERK:
+        refusal = clerk_scope.listing_refusal(the_day, _day(engine, "today"), counter,
+                                              actor.counter)
+        if refusal:
+            raise AccessDenied(refusal)
+        counter = actor.counter
     services: tuple[str, ...] | None = None
     if counter is not None:
         services = engine.counter_config(counter).services

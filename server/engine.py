@@ -31,6 +31,7 @@ from server.queue.model import (
 )
 from server.queue.numbering import format_number
 from server.queue.policy import RULE_SPECIFIC, choose_next
+from server.security import clerk_scope
 from server.storage import AuditRecord, CounterRow, Store, Tx
 from server.storage.feedback_queries import save_characterization
 from server.views import counter_view, iso, ticket_view
@@ -301,19 +302,33 @@ class Engine:
     async def get_ticket(self, ticket_id: str) -> dict[str, Any]:
         return await self.store.run(lambda tx: self._waiting_view(tx, self._ticket(tx, ticket_id)))
 
-    async def ticket_history(self, ticket_id: str) -> list[dict[str, Any]]:
-        """The ticket's audit trail, including why each call chose it."""
+    async def ticket_history(self, ticket_id: str, actor: Principal | None = None
+                             ) -> list[dict[str, Any]]:
+        """The ticket's audit trail, including why each call chose it. A clerk reads it only
+        for today's tickets of their counter (server/security/clerk_scope.py)."""
 
         def history(tx: Tx) -> list[dict[str, Any]]:
-            self._ticket(tx, ticket_id)
+            t = self._ticket(tx, ticket_id)
+            records = tx.audit_for_ticket(ticket_id)
+            if actor is not None and actor.role == Role.CLERK:
+                self._clerk_may_read(actor, t, records)
             tz = self.config.tz
             return [
                 {"seq": r.seq, "at": iso(r.at, tz), "type": r.kind, "counter": r.counter,
                  "actor": r.actor, "actor_role": r.actor_role, "detail": r.detail}
-                for r in tx.audit_for_ticket(ticket_id)
+                for r in records
             ]
 
         return await self.store.run(history)
+
+    def _clerk_may_read(self, actor: Principal, t: Ticket, records: list[AuditRecord]) -> None:
+        counter = self.config.counter(actor.counter) if actor.counter is not None else None
+        if not clerk_scope.may_read_history(
+                ticket_day=t.day, ticket_service=t.service,
+                today=self._local(self.clock()).date().isoformat(), clerk=actor.name,
+                own_counter=actor.counter, counter_services=counter.services if counter else (),
+                touches=[clerk_scope.Touch(r.kind, r.actor, r.counter) for r in records]):
+            raise AccessDenied(clerk_scope.NOT_YOURS.format(number=t.number))
 
     def _overview(self, tx: Tx, now: float) -> dict[str, Any]:
         cfg = self.config
@@ -548,6 +563,11 @@ class Engine:
             raise Conflict(
                 f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
                 "Elija otra o pida al supervisor que la libere."
+            )
+        if held_by_other and actor.role == Role.CLERK:  # taking over is a supervisor's act
+            raise AccessDenied(
+                f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
+                "Solo un supervisor puede tomarla: pida al supervisor que la libere."
             )
         ended = tx.revoke_counter_sessions(number, now)
         for previous in tx.counters_held_by(actor.name):

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyRole, EngineDep, Manager
+from server.security.exposure import device_overview
 
 router = APIRouter(tags=["office"])
 
@@ -41,8 +42,10 @@ async def office(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
 
 @router.get("/queue")
 async def queue(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
-    """Waiting per service and class, longest current wait, counter states."""
-    return await engine.queue_overview()
+    """Waiting per service and class, longest current wait, counter states. Devices see
+    tickets by number only (no ids, no staff names: docs/security.md)."""
+    overview = await engine.queue_overview()
+    return device_overview(overview) if who.is_device else overview
 
 
 @router.post("/queue/close-day")

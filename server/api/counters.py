@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from server.api.deps import AnyRole, EngineDep, Staff
 from server.engine import UNGUARDED
+from server.security.exposure import device_counter, device_overview
 
 router = APIRouter(prefix="/counters", tags=["counters"])
 
@@ -31,13 +32,16 @@ class Pause(BaseModel):
 @router.get("")
 async def list_counters(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
     overview = await engine.queue_overview()
+    if who.is_device:
+        overview = device_overview(overview)
     counters: list[dict[str, Any]] = overview["counters"]
     return counters
 
 
 @router.get("/{number}")
 async def get_counter(number: int, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
-    return await engine.counter_state(number)
+    counter = await engine.counter_state(number)
+    return (device_counter(counter) or {}) if who.is_device else counter
 
 
 def _call_response(result: Any, response: Response) -> Any:

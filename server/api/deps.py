@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Request, WebSocket
 from server.accounts import Accounts
 from server.auth import Principal, Role
 from server.engine import Engine
+from server.security.survey_keys import SurveyKeys
 
 SESSION_COOKIE = "turnero_session"
 #: HttpOnly cookie holding a display board's device token (set by /display?token=...), kept
@@ -32,8 +33,14 @@ def get_accounts(request: Request) -> Accounts:
     return accounts
 
 
+def get_survey_keys(request: Request) -> SurveyKeys:
+    keys: SurveyKeys = request.app.state.survey_keys
+    return keys
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+SurveyKeysDep = Annotated[SurveyKeys, Depends(get_survey_keys)]
 
 
 async def principal_from(conn: Request | WebSocket, query_token: str | None = None

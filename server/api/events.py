@@ -15,9 +15,10 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import WATCHER_ROLES, principal_from
-from server.auth import Role
 from server.engine import Engine
 from server.events import EventHub, Revoked, Subscriber
+from server.security.exposure import device_event
+from server.security.origin import FOREIGN_ORIGIN, same_origin
 from server.views import iso
 
 router = APIRouter(tags=["events"])
@@ -36,10 +37,18 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         await ws.close(code=4403, reason="rol sin acceso a eventos")
         return
     engine: Engine = ws.app.state.engine
+    if principal.via_cookie and not same_origin(ws.headers.get("origin"),
+                                                ws.headers.get("host"),
+                                                engine.settings.public_url):
+        await ws.close(code=FOREIGN_ORIGIN, reason="origen no permitido")
+        return
     hub: EventHub = ws.app.state.hub
-    sub = hub.subscribe(token_id=principal.token_id)
+    device = principal.is_device
+    sub = hub.subscribe(token_id=principal.token_id, view=device_event if device else None)
     try:
-        snapshot = await engine.snapshot(include_waiting=principal.role != Role.DISPLAY)
+        snapshot = await engine.snapshot(include_waiting=not device)
+        if device:
+            snapshot = device_event(snapshot)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
         last_seq = int(snapshot["seq"])
         receiver = asyncio.create_task(drain_incoming(ws))

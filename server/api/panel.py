@@ -31,5 +31,6 @@ async def list_tickets(
     day: str = Query("today", description="'today' or YYYY-MM-DD"),
     counter: int | None = Query(None, description="Only the services this counter serves"),
 ) -> list[dict[str, Any]]:
-    """Tickets of one day in one status, newest first (staff)."""
-    return await desk.tickets_on(engine, status, day, counter)
+    """Tickets of one day in one status, newest first (staff). A clerk: today only, their
+    own counter only (403 otherwise)."""
+    return await desk.tickets_on(engine, status, day, counter, who)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
+from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole, Manager
 from server.auth import SESSION_HOURS, Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -18,6 +18,10 @@ class Login(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     counter: int | None = Field(default=None, description="Counter number (clerks)")
     force: bool = Field(default=False, description="Take over a counter held by someone else")
+
+
+class Unlock(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
 
 
 def _me(p: Principal) -> dict[str, Any]:
@@ -52,3 +56,9 @@ async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dic
 @router.get("/me")
 async def me(who: AnyRole) -> dict[str, Any]:
     return _me(who)
+
+
+@router.post("/unlock")
+async def unlock(body: Unlock, accounts: AccountsDep, who: Manager) -> dict[str, Any]:
+    """Lift the sign-in delays on a user (after wrong passwords typed from any address)."""
+    return await accounts.unlock(body.username, who)

@@ -22,6 +22,7 @@ from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, heartbe
 from server.engine import Engine
 from server.events import EventHub, Subscriber
 from server.queue.model import NotFound
+from server.security.live_limits import LiveLimits
 from server.views import public_ticket
 
 router = APIRouter(tags=["tickets"])
@@ -45,6 +46,12 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
         await ws.close(code=1013, reason="servidor ocupado; se actualizará cada pocos segundos")
         return
     ticket_id = ticket_id[:64]
+    limits: LiveLimits = ws.app.state.live_limits
+    address = ws.client.host if ws.client else "?"
+    refusal = limits.acquire(ticket_id, address)
+    if refusal is not None:
+        await ws.close(code=refusal.code, reason=refusal.reason)
+        return
     sub = hub.subscribe(_may_change_a_ticket)
     try:
         try:
@@ -64,6 +71,7 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
         pass
     finally:
         hub.unsubscribe(sub)
+        limits.release(ticket_id, address)
 
 
 async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], engine: Engine,

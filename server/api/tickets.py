@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server.api.deps import EngineDep, Issuer, Kiosk, Staff
+from server.api.deps import EngineDep, Issuer, Kiosk, Staff, SurveyKeysDep
 from server.views import public_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -36,10 +36,14 @@ class PrintReport(BaseModel):
 
 
 @router.post("", status_code=201)
-async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer) -> dict[str, Any]:
-    """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await engine.issue_ticket(body.service, body.group, who, body.characterization,
-                                     body.request_id)
+async def issue_ticket(body: TicketCreate, engine: EngineDep, who: Issuer, keys: SurveyKeysDep
+                       ) -> dict[str, Any]:
+    """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`.
+    `status_url` (the QR code) carries the survey key in its fragment: only this answer, the
+    printed ticket and the counter's tablet have it."""
+    ticket = await engine.issue_ticket(body.service, body.group, who, body.characterization,
+                                       body.request_id)
+    return {**ticket, "status_url": keys.capability_url(ticket["status_url"], ticket["id"])}
 
 
 @router.get("/{ticket_id}")
@@ -51,8 +55,9 @@ async def get_ticket(ticket_id: str, engine: EngineDep) -> dict[str, Any]:
 
 @router.get("/{ticket_id}/history")
 async def ticket_history(ticket_id: str, engine: EngineDep, who: Staff) -> list[dict[str, Any]]:
-    """Every recorded moment of the ticket, with who acted and why each call chose it."""
-    return await engine.ticket_history(ticket_id)
+    """Every recorded moment of the ticket, with who acted and why each call chose it. A
+    clerk: only today's tickets of their counter, or that they transferred (403 otherwise)."""
+    return await engine.ticket_history(ticket_id, who)
 
 
 @router.post("/{ticket_id}/recall")

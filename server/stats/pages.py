@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+
+from server.auth import Role
+from server.web.device_link import trade_device_token
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -28,6 +31,12 @@ async def report() -> HTMLResponse:
     return _page("report.html")
 
 
-@router.get("/survey")
-async def survey() -> HTMLResponse:
+@router.get("/survey", response_model=None)
+async def survey(request: Request, token: str | None = None) -> Response:
+    """The counter tablet opens ``/survey?counter=N&token=…`` once: the kiosk token is traded
+    for a device session in an HttpOnly cookie (never kept in the page's storage)."""
+    if token is not None:
+        traded = await trade_device_token(request, token, Role.KIOSK)
+        if traded is not None:
+            return traded
     return _page("survey.html")

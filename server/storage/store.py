@@ -18,6 +18,7 @@ import asyncio
 import concurrent.futures
 import json
 import queue
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -163,6 +164,28 @@ def _m005_request_ids(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_security(db: sqlite_utils.Database) -> None:
+    """Security hardening (docs/security.md): the survey-key secret; device sessions (a
+    board's or tablet's cookie holds a session tied to its device token, revoked with it); one
+    active device token per name, since idempotency keys and print-status ownership go by
+    name. Active duplicates from before are renamed ``name-<id>`` (the oldest keeps it)."""
+    db.execute("ALTER TABLE tokens ADD COLUMN parent_id INTEGER REFERENCES tokens(id)")
+    db.execute(
+        """UPDATE tokens SET name = name || '-' || id
+           WHERE kind = 'device' AND revoked_at IS NULL AND id NOT IN (
+               SELECT MIN(id) FROM tokens WHERE kind = 'device' AND revoked_at IS NULL
+               GROUP BY name COLLATE NOCASE)"""
+    )
+    db.execute(
+        """CREATE UNIQUE INDEX tokens_active_device_name ON tokens(name COLLATE NOCASE)
+           WHERE kind = 'device' AND revoked_at IS NULL"""
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, NULL)",
+        ("survey_secret", json.dumps(secrets.token_urlsafe(32))),
+    )
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -170,6 +193,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_satisfaction_characterization", m_satisfaction_characterization),
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
+    ("006_security", _m006_security),
 ]
 
 
@@ -223,6 +247,7 @@ class TokenRow:
     created_at: float
     expires_at: float | None
     revoked_at: float | None
+    parent_id: int | None = None
 
 
 _TICKET_COLUMNS = (
@@ -482,14 +507,27 @@ class Tx:
 
     def insert_token(self, token_hash: str, kind: str, role: str, name: str, now: float, *,
                      user_id: int | None = None, counter: int | None = None,
-                     csrf: str | None = None, expires_at: float | None = None) -> int:
+                     csrf: str | None = None, expires_at: float | None = None,
+                     parent_id: int | None = None) -> int:
         cur = self.conn.execute(
             """INSERT INTO tokens (token_hash, kind, role, name, user_id, counter, csrf,
-                                   created_at, expires_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (token_hash, kind, role, name, user_id, counter, csrf, now, expires_at),
+                                   created_at, expires_at, parent_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (token_hash, kind, role, name, user_id, counter, csrf, now, expires_at, parent_id),
         )
         return int(cur.lastrowid or 0)
+
+    def token_by_id(self, token_id: int) -> TokenRow | None:
+        row = self._one("SELECT * FROM tokens WHERE id = ?", (token_id,))
+        return TokenRow(**dict(row)) if row else None
+
+    def revoke_child_tokens(self, parent_id: int, now: float) -> list[int]:
+        """End the sessions opened with a device token (its boards' and tablets' cookies)."""
+        ids = [r[0] for r in self._all(
+            "SELECT id FROM tokens WHERE parent_id = ? AND revoked_at IS NULL", (parent_id,))]
+        self.conn.execute("UPDATE tokens SET revoked_at = ? WHERE parent_id = ? "
+                          "AND revoked_at IS NULL", (now, parent_id))
+        return ids
 
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         row = self._one("SELECT * FROM tokens WHERE token_hash = ?", (token_hash,))
