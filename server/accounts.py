@@ -28,8 +28,8 @@ from server.auth import (
     verify_password,
 )
 from server.engine import Engine
-from server.security.throttle import LoginThrottle
 from server.queue.model import Conflict, Invalid, NotFound, QueueError
+from server.security.throttle import LoginThrottle
 from server.storage import Store, TokenRow, Tx, UserRow
 
 CACHE_TTL_S = 30.0

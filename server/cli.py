@@ -125,9 +125,8 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from server.storage import SchemaTooNew
-
     from server.security.proxies import parse_trusted_proxies
+    from server.storage import SchemaTooNew
 
     load_config(args.config)  # fail early with readable messages
     try:
@@ -148,9 +147,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
                 public_url: str | None, trusted_proxies: tuple[str, ...] = ()) -> None:
     import uvicorn
 
-    from server.security.proxies import uvicorn_proxy_options
-
     from server.app import Settings, create_app
+    from server.security.proxies import uvicorn_proxy_options
     from server.storage import Store
 
     Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts

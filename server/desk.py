@@ -8,9 +8,9 @@ from typing import Any
 
 from server.auth import Principal, Role
 from server.engine import AccessDenied, Engine
-from server.security import clerk_scope
 from server.queue.model import Invalid, Status
 from server.queue.numbering import local_day
+from server.security import clerk_scope
 from server.stats.query import parse_day
 from server.storage.desk import tickets_of_day
 
