@@ -37,6 +37,20 @@ def _may_change_a_ticket(message: dict[str, Any]) -> bool:
     return kind.startswith("ticket.") or kind in ("counter.changed", "config.changed")
 
 
+def _may_change(watched: dict[str, Any]) -> Any:
+    """Which events may change the watched ticket's view. A new ticket lines up behind
+    everyone unless it is preferential in the same service, so the other issues (most of the
+    traffic) cause no re-read: a flood of issues costs the phones nothing."""
+
+    def accepts(message: dict[str, Any]) -> bool:
+        if message.get("type") == "ticket.issued":
+            new = message.get("ticket") or {}
+            return bool(new.get("preferential")) and new.get("service") == watched.get("service")
+        return _may_change_a_ticket(message)
+
+    return accepts
+
+
 @router.websocket("/tickets/{ticket_id}/live")
 async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
     await ws.accept()
@@ -52,19 +66,21 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
     if refusal is not None:
         await ws.close(code=refusal.code, reason=refusal.reason)
         return
-    sub = hub.subscribe(_may_change_a_ticket)
+    watched: dict[str, Any] = {}
+    sub = hub.subscribe(_may_change(watched))
     try:
         try:
             view = public_ticket(await engine.get_ticket(ticket_id))
         except NotFound:
             await ws.close(code=4404, reason="No encontramos este turno")
             return
+        watched["service"] = view["service"]
         await ws.send_text(json.dumps({"type": "snapshot", "seq": 0,
                                        "office": {"name": engine.config.name},
                                        "ticket": view}, ensure_ascii=False))
         receiver = asyncio.create_task(drain_incoming(ws))
         try:
-            await _follow(ws, sub, receiver, engine, ticket_id, view)
+            await _follow(ws, sub, receiver, engine, ticket_id, view, watched)
         finally:
             receiver.cancel()
     except (WebSocketDisconnect, RuntimeError):
@@ -75,7 +91,7 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
 
 
 async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], engine: Engine,
-                  ticket_id: str, last: dict[str, Any]) -> None:
+                  ticket_id: str, last: dict[str, Any], watched: dict[str, Any]) -> None:
     while True:
         item = await next_item(sub, receiver)
         if item is LEFT:
@@ -93,6 +109,7 @@ async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], 
         except NotFound:
             await ws.close(code=4404, reason="No encontramos este turno")
             return
+        watched["service"] = view["service"]  # a transfer moves it to another line
         if view != last:
             last = view
             await ws.send_text(json.dumps({"type": "ticket.update", "ticket": view},

@@ -206,3 +206,23 @@ def test_the_boards_cookie_is_a_session_that_dies_with_its_token(live_server: Li
             assert a.post(f"/api/v1/admin/tokens/{token_id}/revoke").status_code == 200
         assert board.get("/display").status_code == 401
         assert asyncio.run(connected()) == 4401
+
+
+def test_a_preferential_newcomer_still_moves_the_phone_back(live_server: LiveServer) -> None:
+    """Issues are filtered before any re-read (a flood of issues costs the phones nothing),
+    but the one issue that changes "people ahead" still reaches the phone."""
+    mine = live_server.issue("A")
+
+    async def follow() -> list[dict[str, Any]]:
+        ws, first = await open_live(live_url(live_server, mine["id"]))
+        try:
+            assert isinstance(first, dict) and first["ticket"]["ahead"] == 0
+            await asyncio.to_thread(live_server.issue, "B", "AM")  # another line
+            await asyncio.to_thread(live_server.issue, "A")  # behind me
+            await asyncio.to_thread(live_server.issue, "A", "AM")  # ahead of me
+            return [json.loads(await asyncio.wait_for(ws.recv(), 10))]
+        finally:
+            await shut(ws)
+
+    update, = asyncio.run(follow())
+    assert update["type"] == "ticket.update" and update["ticket"]["ahead"] == 1
