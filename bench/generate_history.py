@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.config import DEMO_CONFIG, load_config  # noqa: E402
-from server.stats.history import HistoryPlan, generate  # noqa: E402
+from server.services.demo_history import HistoryPlan, generate  # noqa: E402
 from server.storage import Store  # noqa: E402
-from server.storage.history_bulk import insert_history  # noqa: E402
+from server.storage.bulk import insert_history  # noqa: E402
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ QUICK = [
     ["-m", "bench.event_latency", "--calls", "30"],
     ["bench/printer_bytes.py"],
     ["bench/panel_actions.py", "--rounds", "50"],
+    ["-m", "bench.hardware_latency", "--calls", "30"],
 ]
 
 

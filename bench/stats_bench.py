@@ -3,7 +3,7 @@
     python bench/stats_bench.py --db bench-data/history.db [--month 2026-10] [--year 2026]
 
 - summary (what the dashboard asks) for each `by`, over a month and over a year: the same
-  function GET /api/v1/stats/summary runs, on its own read connection. Best of 3 runs, and the
+  function GET /api/v1/stats/summary runs, on the read pool. Best of 3 runs, and the
   first run (colder cache).
 - export of the year's tickets as CSV and XLSX, and of a month's for comparison, each in a
   fresh process so its peak RSS is its own: flat memory means the year's peak is about the
@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
@@ -29,12 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.config import DEMO_CONFIG, load_config  # noqa: E402
-from server.stats.query import DIMENSIONS, StatsQuery, parse_month  # noqa: E402
-from server.stats.service import StatsService  # noqa: E402
+from server.queue.stats_query import DIMENSIONS, StatsQuery, parse_month  # noqa: E402
+from server.services.office import Office, OfficeSettings  # noqa: E402
+from server.services.statistics import Statistics  # noqa: E402
+from server.storage import ReadPool  # noqa: E402
 
 
-def service(db: Path) -> StatsService:
-    return StatsService(db, load_config(DEMO_CONFIG))
+def service(db: Path) -> Statistics:
+    """The statistics service on its own read pool (the database is read, never written)."""
+    return Statistics(ReadPool(db), Office(load_config(DEMO_CONFIG), OfficeSettings()))
 
 
 def time_summaries(db: Path, label: str, start: date, end: date) -> list[dict[str, object]]:
@@ -45,7 +49,7 @@ def time_summaries(db: Path, label: str, start: date, end: date) -> list[dict[st
         runs = []
         for _ in range(3):
             t0 = time.perf_counter()
-            result = stats.summary(q)
+            result = asyncio.run(stats.summary(q))
             runs.append(time.perf_counter() - t0)
         out.append({"range": label, "by": by, "first_s": runs[0], "best_s": min(runs),
                     "tickets": result["total"]["issued"]})
@@ -57,7 +61,7 @@ def time_summaries(db: Path, label: str, start: date, end: date) -> list[dict[st
 
 def export_child(db: Path, fmt: str, start: str, end: str) -> None:
     """Runs in a fresh process: one export, then its time and peak RSS as JSON."""
-    from server.stats.query import parse_range
+    from server.queue.stats_query import parse_range
 
     stats = service(db)
     q = StatsQuery(*parse_range(start, end))

@@ -1,4 +1,11 @@
-"""Turnero: display — the TV board (/display) with offline spoken announcements.
+"""Turnero: display — the TV board's library: the Spanish reading of ticket numbers, the
+offline speech (espeak-ng) and the board's browser modules under ``static/``.
 
-See docs/display.md. ``routes.install(app, cache_dir)`` registers it on the server.
+The server serves the board page (server/web/pages.py), its static files and the spoken
+announcements (server/api/announcements.py). See docs/display.md.
 """
+
+from pathlib import Path
+
+#: The board's browser modules and stylesheet, served at /static/display.
+STATIC_DIR = Path(__file__).parent / "static"

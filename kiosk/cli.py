@@ -8,6 +8,7 @@ which keeps it out of the process list.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -37,8 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+#: One line, in the technician's language, when the kiosk extra is not installed.
+NO_KIVY = ("El quiosco necesita Kivy, que no está instalado: "
+           "pip install 'turnero[kiosk]'")
+
+
 def cmd_kiosk(args: argparse.Namespace) -> int:
     from printer import PrinterSpecError
+
+    if importlib.util.find_spec("kivy") is None:
+        print(NO_KIVY, file=sys.stderr)
+        return 2
 
     overrides = {k: getattr(args, k) for k in ("server", "token", "printer", "paper",
                                                 "fullscreen", "lang", "size", "speak",

@@ -1,4 +1,5 @@
-"""The composition root: ``create_app(settings)`` wires store, engine, accounts, hub and routes.
+"""The web app: ``create_app(settings)`` registers the routes and, in its lifespan, builds
+the services once through the composition root (``server.bootstrap``).
 
 Nothing is created at import time, so tests build as many apps as they like.
 """
@@ -13,18 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from display import routes as display_routes
-from server.accounts import Accounts
+from display.speech import SpeechCache
+from server import bootstrap
 from server.api import (
     admin,
+    announcements,
     catalog,
     counters,
     errors,
     events,
+    hardware,
+    labels,
     panel,
     session,
     stats,
@@ -32,18 +34,16 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from server.api.strict_json import StrictJSON
+from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
-from server.engine import Engine, EngineSettings
-from server.events import EventHub
-from server.security.live_limits import LiveLimits
-from server.security.survey_keys import SECRET_SETTING, SurveyKeys
-from server.stats import pages as stats_pages
-from server.storage import Store
-from server.web import pages, ticket_page
+from server.services.office import OfficeSettings
+from server.services.ticketing import Ticketing
+from server.web import pages
 
 log = logging.getLogger("turnero")
 
-WEB_DIR = Path(__file__).parent / "web"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
@@ -60,6 +60,8 @@ class Settings:
     port: int = 8000
     open_all_hours: bool = False
     public_url: str | None = None
+    #: Largest request body accepted (413 beyond it), counted while it arrives.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def base_url(self) -> str:
@@ -69,35 +71,29 @@ class Settings:
         return f"http://{host}:{self.port}"
 
 
-def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
+def create_app(settings: Settings, seed: OfficeConfig | None = None,
+               passwords: Passwords | None = None) -> FastAPI:
+    """``passwords`` defaults to real argon2 (tests may pass ``Passwords.cheap()``)."""
     seed = seed or load_config(settings.config_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.open(settings.db_path)
-        engine = Engine.load(store, seed,
-                              EngineSettings(settings.base_url, settings.open_all_hours))
-        hub = EventHub()
-        hub.bind(asyncio.get_running_loop())
-        engine.on_events(hub.publish_from_thread)
-        app.state.store, app.state.engine, app.state.hub = store, engine, hub
-        app.state.accounts = Accounts(store, engine)
-        app.state.accounts.on_revoke = hub.disconnect_token
-        app.state.settings = settings
-        app.state.live_limits = LiveLimits()
-        app.state.survey_keys = SurveyKeys(
-            store.run_sync(lambda tx: tx.setting(SECRET_SETTING)))
-        closed = await engine.close_stale_days()
+        services = bootstrap.build(
+            settings.db_path, seed, OfficeSettings(settings.base_url, settings.open_all_hours),
+            passwords=passwords, loop=asyncio.get_running_loop())
+        app.state.services = services
+        closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
-        sweeper = asyncio.create_task(_sweep(engine))
+        tasks = [asyncio.create_task(_sweep(services.ticketing)),
+                 asyncio.create_task(services.live.run())]
         try:
             yield
         finally:
-            sweeper.cancel()
-            hub.close_all()
-            engine.on_events(None)
-            store.close()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            services.close()
 
     app = FastAPI(
         title="Turnero",
@@ -111,23 +107,24 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None) -> FastAPI:
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live):
+                   ticket_live, hardware, labels):
         api.include_router(module.router)
+    api.include_router(announcements.build_router(
+        SpeechCache(settings.db_path.parent / "speech-cache")))
     app.include_router(api)
-    app.include_router(pages.router)
-    app.include_router(stats_pages.router)
-    app.include_router(ticket_page.router)
-    display_routes.install(app, settings.db_path.parent / "speech-cache")
-    _mount_pages(app)
+    pages.install(app)
+    _add_health(app)
+    app.add_middleware(StrictJSON)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 
 
-async def _sweep(engine: Engine) -> None:
+async def _sweep(ticketing: Ticketing) -> None:
     while True:
         await asyncio.sleep(SWEEP_INTERVAL_S)
         try:
-            await engine.close_stale_days()
+            await ticketing.close_stale_days()
         except Exception:  # noqa: BLE001 - keep sweeping
             log.exception("closing stale days failed")
 
@@ -165,24 +162,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _mount_pages(app: FastAPI) -> None:
-    """API docs served locally (no CDN), and the static web assets."""
-    import swagger_ui_bundle
-
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-              name="swagger")
-    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-
-    docs_page = (WEB_DIR / "docs.html").read_text(encoding="utf-8")
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(docs_page)
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/panel")
-
+def _add_health(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:
         return {"status": "ok"}

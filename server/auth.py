@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 
 class Role(StrEnum):
@@ -20,30 +21,48 @@ class Role(StrEnum):
     CLERK = "clerk"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    #: A serial-peripherals bridge (call buttons, LED displays), limited to some counters.
+    HARDWARE = "hardware"
 
 
 USER_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
-DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY)
+DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY, Role.HARDWARE)
 #: Roles that may act on any counter (a clerk only on the one they signed in to).
 ALL_COUNTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 SESSION_HOURS = 12
 MIN_PASSWORD_LENGTH = 8
 
-_hasher = PasswordHash.recommended()
-#: Verified against when the user does not exist, so timing does not reveal valid names.
-_DUMMY_HASH = _hasher.hash("turnero-dummy-password")
 
+class Passwords:
+    """Password hashing (argon2 through pwdlib), built once by the composition root and
+    passed to whoever checks passwords. ``Passwords()`` is the production setting; tests may
+    pass ``Passwords.cheap()``, argon2 with minimal cost, so a sign-in does not take 0.4 s."""
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    #: Environment variable that makes a server use ``cheap()`` (test servers only).
+    CHEAP_ENV = "TURNERO_TEST_CHEAP_ARGON2"
 
+    def __init__(self, hasher: PasswordHash | None = None) -> None:
+        self._hasher = hasher or PasswordHash.recommended()
+        self._dummy: str | None = None
 
-def verify_password(password: str, password_hash: str | None) -> bool:
-    if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
-        return False
-    return _hasher.verify(password, password_hash)
+    @classmethod
+    def cheap(cls) -> Passwords:
+        """argon2id at its lowest cost: for tests only, never for real passwords."""
+        return cls(PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),)))
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        """Without a hash (the user does not exist) a dummy hash is checked anyway, so the
+        time taken does not reveal which user names exist."""
+        if password_hash is None:
+            if self._dummy is None:
+                self._dummy = self._hasher.hash("turnero-dummy-password")
+            self._hasher.verify(password, self._dummy)
+            return False
+        return self._hasher.verify(password, password_hash)
 
 
 def new_token() -> str:
@@ -72,6 +91,8 @@ class Principal:
     counter: int | None = None
     csrf: str | None = None
     via_cookie: bool = False
+    #: The counters a hardware bridge may act for (its token's ``--counters``).
+    counters: frozenset[int] = frozenset()
 
     @property
     def is_device(self) -> bool:

@@ -1,30 +1,38 @@
 """`turnero`: run the server or the demo, and set up an office from scripts.
 
 Every subcommand that touches data takes --config and --db (or TURNERO_CONFIG / TURNERO_DB).
-Other parts add their own subcommands through ``register(subparsers)`` (see EXTENSIONS).
+The printer, kiosk and hardware commands come from their own packages, listed in
+``build_parser`` and imported only when the parser is built (the server itself never imports
+the kiosk).
+Data commands build the services through ``server.bootstrap``, like the server does.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
-import importlib
 import os
 import secrets
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from server.config import DEMO_CONFIG, ConfigError, load_config
-from server.queue.model import QueueError
+from server import serve_options
+from server.auth import Passwords, Principal, Role
+from server.config import DEMO_CONFIG, load_config
+from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
+from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
+
+if TYPE_CHECKING:
+    from server.bootstrap import Services
 
 DEFAULT_DB = Path("turnero-data") / "turnero.db"
 DEMO_DIR = Path("turnero-demo")
 DEMO_MARKER = ".turnero-demo"
-
-#: Modules that add subcommands: each has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["printer.cli", "kiosk.cli", "server.stats.cli"]
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -46,10 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
+                       help="largest request body accepted, in KB (larger: 413; default 64)")
     serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
                        default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
                        help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
                             "default: none, or TURNERO_TRUSTED_PROXIES)")
+    serve_options.add_serve_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -79,15 +90,53 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display token (printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display"])
+    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+                                             "(printed once)")
+    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
     create.add_argument("--name", required=True)
+    create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
+                        help="role hardware: the counters the bridge may act for")
     _data_options(create)
     create.set_defaults(func=cmd_token_create)
 
-    for module in EXTENSIONS:
-        importlib.import_module(module).register(sub)
+    _export_parser(sub)
+    from server.setup import register as register_setup  # new office: server/setup.py
+
+    register_setup(sub)
+    # Commands of the device packages (same distribution, separate parts). Their modules
+    # import neither Kivy, a printer library nor pyserial, so every command parses without
+    # them.
+    from hardware.cli import register as register_hardware
+    from kiosk.cli import register as register_kiosk
+    from printer.cli import register as register_printer
+
+    register_printer(sub)
+    register_kiosk(sub)
+    register_hardware(sub)
     return parser
+
+
+def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("export", help="export tickets or indicators of a date range "
+                                      "(CSV or XLSX)")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, help="last day (inclusive), YYYY-MM-DD")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--kind", choices=["tickets", "summary"], default="tickets",
+                   help="tickets: one row per ticket; summary: the indicators")
+    p.add_argument("--sep", choices=["comma", "semicolon"], default="comma",
+                   help="CSV: semicolon uses ';' and decimal comma (Excel in Spanish)")
+    p.add_argument("--output", type=Path,
+                   help="file to write (default: a name with the range, in this folder; "
+                        "'-' for standard output)")
+    p.add_argument("--service", help="only this service (letter)")
+    p.add_argument("--counter", help="only this counter (number)")
+    p.add_argument("--clerk", help="only this clerk (username)")
+    p.add_argument("--group", help="group code, general or preferential")
+    p.add_argument("--char", action="append", default=[],
+                   help="characterization filter question:answer (repeatable)")
+    _data_options(p)
+    p.set_defaults(func=cmd_export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except QueueError as e:
+    except DomainError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     return code
@@ -108,27 +157,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------- commands
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Store, engine and accounts for a data command (seeds the config into a new db)."""
-    from server.accounts import Accounts
-    from server.engine import Engine, EngineSettings
-    from server.storage import SchemaTooNew, Store
+def passwords_from_env() -> Passwords:
+    """Real argon2, unless a test server asked for the cheap test-only setting."""
+    if os.environ.get(Passwords.CHEAP_ENV) == "1":
+        print(f"AVISO: {Passwords.CHEAP_ENV}=1: contraseñas con argon2 de costo mínimo "
+              "(solo para pruebas).", file=sys.stderr)
+        return Passwords.cheap()
+    return Passwords()
+
+
+def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
+    """The services for a data command (seeds the config into a new db)."""
+    from server import bootstrap
+    from server.services.office import OfficeSettings
 
     seed = load_config(args.config)
     try:
-        store = Store.open(args.db)
+        return bootstrap.build(args.db, seed, OfficeSettings(open_all_hours=open_all_hours),
+                               passwords=passwords_from_env())
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         raise SystemExit(2) from e
-    engine = Engine.load(store, seed, EngineSettings())
-    return store, engine, Accounts(store, engine)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from server.security.proxies import parse_trusted_proxies
-    from server.storage import SchemaTooNew
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
 
     load_config(args.config)  # fail early with readable messages
+    options = serve_options.uvicorn_options(args)  # HTTPS and logs
     try:
         trusted = parse_trusted_proxies(args.trusted_proxy)
     except ValueError as e:
@@ -136,7 +192,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    args.public_url, trusted)
+                    serve_options.public_url(args, options),
+                    max_body_bytes=args.max_body_kb * 1024,
+                    **options, **uvicorn_proxy_options(trusted))
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -144,25 +202,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None, trusted_proxies: tuple[str, ...] = ()) -> None:
+                public_url: str | None, max_body_bytes: int | None = None,
+                **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
-    from server.security.proxies import uvicorn_proxy_options
-    from server.storage import Store
+    from server.storage import prepare
 
-    Store.open(db).close()  # migrate, or refuse a newer schema, before the server starts
+    prepare(db)  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
                         open_all_hours=open_all_hours, public_url=public_url)
-    app = create_app(settings)
+    if max_body_bytes is not None:
+        settings = replace(settings, max_body_bytes=max_body_bytes)
+    app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol
     # fans events out fastest (docs/benchmarks.md).
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=1,
+    uvicorn_options.setdefault("log_level", "warning")
+    uvicorn.run(app, host=host, port=port, workers=1,
                 ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
                 ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
-                **uvicorn_proxy_options(trusted_proxies))  # type: ignore[arg-type]
+                **uvicorn_options)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -184,21 +245,32 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     password = _read_password(args)
-    store, _engine, accounts = _open(args)
+    services = _open(args)
     try:
-        user = accounts.create_user_sync(args.name, password, args.role, args.display_name)
+        user = services.accounts.create_user_sync(args.name, password, args.role,
+                                                  args.display_name)
     finally:
-        store.close()
+        services.close()
     print(f"Usuario {user['username']} creado con rol {user['role']}.")
     return 0
 
 
-def cmd_token_create(args: argparse.Namespace) -> int:
-    store, _engine, accounts = _open(args)
+def _counter_list(text: str) -> list[int]:
     try:
-        token, info = accounts.create_device_token_sync(args.role, args.name)
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"lista de ventanillas inválida: {text!r} (use números separados por comas, "
+            "p. ej. 1,2,3)") from None
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        token, info = services.accounts.create_device_token_sync(args.role, args.name,
+                                                                 args.counters)
     finally:
-        store.close()
+        services.close()
     print(f"Token de {info['role']} «{info['name']}» creado. Guárdelo: no se mostrará de nuevo.")
     print(token)
     return 0
@@ -226,22 +298,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     (folder / DEMO_MARKER).write_text(
         "Carpeta de demo de Turnero: se borra en cada `turnero demo`.\n")
     ns = argparse.Namespace(config=DEMO_CONFIG, db=folder / "turnero.db")
-    store, engine, accounts = _open(ns)
+    services = _open(ns, open_all_hours=True)
+    config = services.office.config
     lines = []
     try:
+        accounts = services.accounts
         for name, role, display in DEMO_USERS:
             password = secrets.token_urlsafe(9)
             accounts.create_user_sync(name, password, role, display)
             lines.append(f"  {role:<11} {name:<13} contraseña: {password}")
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-demo")
         display, _ = accounts.create_device_token_sync("display", "pantalla-demo")
-        _issue_demo_tickets(engine)
+        _issue_demo_tickets(services)
     finally:
-        store.close()
+        services.close()
     if args.history_days > 0:
-        from server.stats.demo_history import fill_demo_history
+        from server.services.demo_history import fill_demo_history
 
-        count = fill_demo_history(folder / "turnero.db", engine.config, args.history_days)
+        count = fill_demo_history(folder / "turnero.db", config, args.history_days)
         print(f"Historia de demo: {count} turnos de los últimos {args.history_days} días.")
     base = f"http://{args.host}:{args.port}"
     summary = "\n".join([
@@ -265,21 +339,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _issue_demo_tickets(engine) -> None:  # type: ignore[no-untyped-def]
+def _issue_demo_tickets(services: Services) -> None:
     """A few waiting tickets, so the panel and the board show something at once."""
-    import asyncio
-    from dataclasses import replace
-
-    from server.auth import Principal, Role
-
-    engine.settings = replace(engine.settings, open_all_hours=True)
     kiosk = Principal(Role.KIOSK, "quiosco-demo", "quiosco-demo", 0)
 
     async def issue_all() -> None:
         for service, group in DEMO_TICKETS:
-            await engine.issue_ticket(service, group, kiosk)
+            await services.ticketing.issue_ticket(service, group, kiosk)
 
     asyncio.run(issue_all())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`turnero export`: the same CSV/XLSX files as GET /api/v1/stats/export, from the
+    command line (for scheduled yearly reports or when the web page is out of reach)."""
+    start, end = parse_range(args.start, args.end)
+    query = StatsQuery(start, end, parse_by(None),
+                       parse_filters(args.service, args.counter, args.clerk, args.group,
+                                     args.char))
+    if not Path(args.db).exists():
+        raise Invalid(f"No existe la base de datos {args.db}.")
+    services = _open(args)  # applies pending migrations, reads the config
+    try:
+        _write_export(services, query, args)
+    finally:
+        services.close()
+    return 0
+
+
+def _write_export(services: Services, query: StatsQuery, args: argparse.Namespace) -> None:
+    stats = services.statistics
+    output: Path = args.output or Path(stats.filename(args.kind, query, args.format))
+    if args.format == "csv":
+        chunks = stats.csv(args.kind, query, spanish_excel=args.sep == "semicolon")
+        if str(output) == "-":
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+            return
+        with open(output, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    else:
+        if str(output) == "-":
+            tmp = Path(f"{args.db}.export.xlsx")
+            stats.xlsx(args.kind, query, tmp)
+            with open(tmp, "rb") as f:
+                shutil.copyfileobj(f, sys.stdout.buffer)
+            tmp.unlink()
+            return
+        stats.xlsx(args.kind, query, output)
+    print(f"Exportado: {output}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,19 +15,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from server.errors import ConfigError
+from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
-from server.stats.characterization import NO_ANSWER, Characterization, Option, Question
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
-
-
-class ConfigError(Exception):
-    """One or more problems in a configuration; ``problems`` has one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+#: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
+MAX_COUNTER_NUMBER = 9999
 
 
 @dataclass(frozen=True)
@@ -341,9 +336,9 @@ class _Validator:
             where = f"counters[{i}]"
             number = self.get(c, "number", int, 0, f"{where}.number", "counters", i,
                               required=True)
-            if number <= 0:
-                self.error(f"{where}.number", "debe ser un número mayor que 0", "counters", i,
-                           "number")
+            if not 0 < number <= MAX_COUNTER_NUMBER:
+                self.error(f"{where}.number", f"debe ser un número de 1 a {MAX_COUNTER_NUMBER}",
+                           "counters", i, "number")
             if any(o.number == number for o in out):
                 self.error(f"{where}.number", f"la ventanilla {number} está repetida",
                            "counters", i, "number")

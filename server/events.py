@@ -39,11 +39,11 @@ class Subscriber:
 
 
 class EventHub:
-    def __init__(self) -> None:
-        self._subscribers: set[Subscriber] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
+    """``loop`` is the event loop the clients live on; without one (CLI commands) messages
+    published from the writer thread go nowhere."""
 
-    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self._subscribers: set[Subscriber] = set()
         self._loop = loop
 
     @property

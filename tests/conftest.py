@@ -71,17 +71,16 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk and one display token, made in-process.
+    """Users (password PASSWORD) and one kiosk, one display and one hardware token (counters 1
+    and 2), made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
-    from server.accounts import Accounts
+    from server import bootstrap
+    from server.auth import Passwords
     from server.config import load_config
-    from server.engine import Engine, EngineSettings
-    from server.storage import Store
 
-    store = Store.open(db)
+    services = bootstrap.build(db, seed or load_config(config), passwords=Passwords.cheap())
     try:
-        engine = Engine.load(store, seed or load_config(config), EngineSettings())
-        accounts = Accounts(store, engine)
+        store, accounts = services.store, services.accounts
         pw_hash = _password_hash()
 
         def add_users(tx: Any) -> None:
@@ -93,17 +92,19 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         store.run_sync(add_users)
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
+        hardware, _ = accounts.create_device_token_sync("hardware", "puente-prueba", [1, 2])
     finally:
-        store.close()
-    return {"kiosk": kiosk, "display": display}
+        services.close()
+    return {"kiosk": kiosk, "display": display, "hardware": hardware}
 
 
 @functools.cache
 def _password_hash() -> str:
-    """Hashed once per test session: argon2 is deliberately slow."""
-    from server.auth import hash_password
+    """Hashed once per test session, with the cheap test-only argon2 parameters: verifying a
+    hash costs what its own parameters say, so every test sign-in is fast too."""
+    from server.auth import Passwords
 
-    return hash_password(PASSWORD)
+    return Passwords.cheap().hash(PASSWORD)
 
 
 @dataclass
@@ -116,14 +117,17 @@ class LiveServer:
     tokens: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    #: "https" for a server started with --tls-cert; ``verify`` is then an SSLContext trusting it.
+    scheme: str = "http"
+    verify: Any = True
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{self.scheme.replace('http', 'ws')}://127.0.0.1:{self.port}"
 
     @property
     def kiosk_token(self) -> str:
@@ -148,7 +152,8 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log()}")
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=0.5,
+                             verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

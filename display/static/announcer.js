@@ -6,6 +6,8 @@
 // queue. If the browser blocks sound (no autoplay permission) the queue waits and the page
 // asks for one touch.
 
+import { apiBlob } from "../common/api.js";
+
 const CHIME_URL = "/display/chime.wav";
 const MAX_QUEUE = 8;
 const STALE_MS = 2 * 60 * 1000; // a call not announced within 2 minutes is no longer news
@@ -13,7 +15,19 @@ const GAP_MS = 400;
 const CHIME_LIMIT_MS = 6000;
 const SPEECH_LIMIT_MS = 20000;
 
+/**
+ * @typedef {object} AnnouncerOptions
+ * @property {string} [voice]
+ * @property {number} [speed]   words per minute
+ * @property {number} [volume]  0 … 1
+ * @property {boolean} [silent]
+ * @property {(call: any, spoken: boolean) => void} [onAnnounced]  after each call, spoken or not
+ * @property {() => void} [onBlocked]  the browser refused to play: a touch is needed
+ * @property {(idle: boolean) => void} [onIdle]  nothing playing and nothing queued
+ */
+
 export class Announcer {
+  /** @param {AnnouncerOptions} [options] */
   constructor({ voice = "es-419", speed = 150, volume = 1, silent = false,
                 onAnnounced = () => {}, onBlocked = () => {}, onIdle = () => {} } = {}) {
     this.voice = voice;
@@ -89,12 +103,9 @@ export class Announcer {
 
   async fetchSpeech(item) {
     try {
-      const response = await fetch(this.speechUrl(item.call, item.counter),
-                                   { credentials: "same-origin" });
-      if (!response.ok) return null; // no voice on the server: the chime alone still sounds
-      return URL.createObjectURL(await response.blob());
+      return URL.createObjectURL(await apiBlob(this.speechUrl(item.call, item.counter)));
     } catch (e) {
-      return null;
+      return null; // no voice on the server, or no network: the chime alone still sounds
     }
   }
 

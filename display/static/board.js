@@ -2,30 +2,37 @@
 //
 // Settings come from the address: ?board=<code> (an area defined in the office configuration),
 // &voice=es|es-419, &speed=80..260 (words per minute), &volume=0..1, &silent=1.
-// Test and monitoring hooks live on <body> as data-* attributes (shown/announced counters).
+//
+// What the board does is also told as DOM events on `document`, for whoever watches the
+// screen (a monitoring script, a test): "board:connection" {connected}, "board:shown"
+// {number, via: "event" | "snapshot"}, "board:announced" {number, spoken} and
+// "board:announcer-idle" {idle}.
 
-import { LiveEvents } from "/static/common/live.js";
+import { api, ApiError } from "../common/api.js";
+import { $, h } from "../common/dom.js";
+import { LiveEvents } from "../common/live.js";
 import { Announcer } from "./announcer.js";
 import { CallBoard, counterNumber, isCall } from "./calls.js";
 
 const params = new URLSearchParams(location.search);
 const settings = {
   board: params.get("board"),
-  voice: ["es", "es-419"].includes(params.get("voice")) ? params.get("voice") : "es-419",
+  voice: ["es", "es-419"].includes(params.get("voice") || "") ? params.get("voice") || "" : "es-419",
   speed: clampNumber(params.get("speed"), 80, 260, 150),
   volume: clampNumber(params.get("volume"), 0, 1, 1),
   silent: ["1", "true", "si", "sí"].includes((params.get("silent") || "").toLowerCase()),
 };
-const LOG_LIMIT = 20;
 
-const $ = (id) => document.getElementById(id);
-const hooks = document.body.dataset;
-hooks.shown = "0";
-hooks.announced = "0";
-hooks.announceLog = "";
-hooks.connected = "false";
-hooks.announcerIdle = "true";
+/**
+ * Tell watchers what the board just did.
+ * @param {string} name
+ * @param {Record<string, unknown>} detail
+ */
+function tell(name, detail) {
+  document.dispatchEvent(new CustomEvent(`board:${name}`, { detail }));
+}
 
+/** @type {any} */
 let office = { name: "", timezone: "America/Bogota", board_message: "", boards: [] };
 let counterNames = new Map();
 let calls = null; // CallBoard once the board's area is known
@@ -38,26 +45,18 @@ const announcer = new Announcer({
   volume: settings.volume,
   silent: settings.silent,
   onAnnounced(call, spoken) {
-    if (!spoken) {
-      hooks.announceFailures = String(Number(hooks.announceFailures || 0) + 1);
-      return;
-    }
-    hooks.announced = String(Number(hooks.announced) + 1);
-    hooks.lastAnnounced = call.ticket.number;
-    const log = hooks.announceLog ? hooks.announceLog.split(" ") : [];
-    log.push(call.ticket.number);
-    hooks.announceLog = log.slice(-LOG_LIMIT).join(" ");
+    tell("announced", { number: call.ticket.number, spoken });
   },
   onBlocked() {
-    $("unlock").hidden = false;
+    $("#unlock").hidden = false;
   },
   onIdle(idle) {
-    hooks.announcerIdle = String(idle);
+    tell("announcer-idle", { idle });
   },
 });
 
-$("unlock").addEventListener("click", () => {
-  $("unlock").hidden = true;
+$("#unlock").addEventListener("click", () => {
+  $("#unlock").hidden = true;
   announcer.unlock();
 });
 
@@ -77,19 +76,17 @@ function serial(step) {
 async function loadOffice() {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      const response = await fetch("/api/v1/office", { credentials: "same-origin" });
-      if (response.status === 401 || response.status === 403) {
+      office = await api("GET", "/api/v1/office");
+      return true;
+    } catch (e) {
+      const status = e instanceof ApiError ? e.status : 0;
+      if (status === 401 || status === 403) {
         showProblem("Pantalla sin autorizar",
                     "El token de esta pantalla fue revocado. Pida al administrador un enlace " +
                     "nuevo de pantalla.");
         return false;
       }
-      if (response.ok) {
-        office = await response.json();
-        return true;
-      }
-    } catch (e) {
-      // network hiccup: try again
+      // network hiccup or server error: try again
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -98,14 +95,14 @@ async function loadOffice() {
 
 function applyOffice() {
   document.title = office.name ? `Turnos — ${office.name}` : "Pantalla de turnos";
-  $("office-name").textContent = office.name || "Pantalla de turnos";
-  const message = $("message");
+  $("#office-name").textContent = office.name || "Pantalla de turnos";
+  const message = $("#message");
   message.textContent = office.board_message || "";
   message.hidden = !office.board_message;
 
   const boards = office.boards || [];
   const area = settings.board ? boards.find((b) => b.code === settings.board) : null;
-  const boardName = $("board-name");
+  const boardName = $("#board-name");
   if (settings.board && !area) {
     const known = boards.map((b) => `«${b.code}»`).join(", ");
     showProblem(`La pantalla «${settings.board}» no existe`,
@@ -124,15 +121,13 @@ function applyOffice() {
 }
 
 function showProblem(title, text) {
-  $("problem-title").textContent = title;
-  $("problem-text").textContent = text;
-  $("problem").hidden = false;
-  hooks.problem = title;
+  $("#problem-title").textContent = title;
+  $("#problem-text").textContent = text;
+  $("#problem").hidden = false;
 }
 
 function hideProblem() {
-  $("problem").hidden = true;
-  delete hooks.problem;
+  $("#problem").hidden = true;
 }
 
 // ------------------------------------------------------------------ live state
@@ -170,16 +165,16 @@ async function onEvent(event) {
 }
 
 function setConnected(connected) {
-  $("offline").hidden = connected;
-  if (connected) $("offline-text").textContent = "sin conexión";
-  hooks.connected = String(connected);
+  $("#offline").hidden = connected;
+  if (connected) $("#offline-text").textContent = "sin conexión";
+  tell("connection", { connected });
 }
 
 // The server closed the link because this screen's token was revoked (or is not a display
 // token): a technician must issue a new one; say it plainly instead of "sin conexión".
 function setRefused() {
-  $("offline-text").textContent = "pantalla sin autorización: pida un token nuevo";
-  $("offline").hidden = false;
+  $("#offline-text").textContent = "pantalla sin autorización: pida un token nuevo";
+  $("#offline").hidden = false;
 }
 
 // ------------------------------------------------------------------ drawing
@@ -195,39 +190,31 @@ function counterLabel(call) {
                            : { caption: "Diríjase a", value: name, full: name };
 }
 
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
-
 function badge() {
-  const el = element("span", "badge");
-  el.append(element("span", "badge-icon", "★"), element("span", "", "Preferencial"));
-  return el;
+  return h("span", { class: "badge" }, h("span", { class: "badge-icon", text: "★" }),
+    h("span", { text: "Preferencial" }));
 }
 
 function render(highlight, via = "") {
   const list = calls ? calls.calls : [];
-  const now = $("now");
+  const now = $("#now");
   const current = list[0];
   now.replaceChildren();
   now.classList.remove("flash");
   if (!current) {
     now.classList.add("is-empty");
-    now.append(element("p", "now-empty", "Espere su llamado en esta pantalla"));
+    now.append(h("p", { class: "now-empty", text: "Espere su llamado en esta pantalla" }));
   } else {
     now.classList.remove("is-empty");
     const counter = counterLabel(current);
-    const ticketBlock = element("div", "now-block");
-    ticketBlock.append(element("span", "caption", "Turno"),
-                       element("span", "now-number", current.ticket.number));
-    const counterBlock = element("div", "now-block");
-    const value = element("span", "now-counter", counter.value);
+    const ticketBlock = h("div", { class: "now-block" });
+    ticketBlock.append(h("span", { class: "caption", text: "Turno" }),
+                       h("span", { class: "now-number", text: current.ticket.number }));
+    const counterBlock = h("div", { class: "now-block" });
+    const value = h("span", { class: "now-counter", text: counter.value });
     if (counter.value.length > 6) value.classList.add("is-long");
-    counterBlock.append(element("span", "caption", counter.caption), value);
-    now.append(ticketBlock, element("hr", "now-divider"), counterBlock);
+    counterBlock.append(h("span", { class: "caption", text: counter.caption }), value);
+    now.append(ticketBlock, h("hr", { class: "now-divider" }), counterBlock);
     if (current.ticket.preferential) now.append(badge());
     now.dataset.number = current.ticket.number;
     now.dataset.counter = String(counterNumber(current));
@@ -239,25 +226,23 @@ function render(highlight, via = "") {
 
   const items = list.slice(1).map((call) => {
     const counter = counterLabel(call);
-    const li = element("li", "recent-item");
+    const li = h("li", { class: "recent-item" });
     li.dataset.number = call.ticket.number;
-    const tag = element("span", "recent-tag");
+    const tag = h("span", { class: "recent-tag" });
     if (call.ticket.preferential) {
       li.classList.add("is-preferential");
       tag.append(badge());
     }
-    li.append(element("span", "recent-number", call.ticket.number), tag,
-              element("span", "recent-counter", counter.full));
+    li.append(h("span", { class: "recent-number", text: call.ticket.number }), tag,
+              h("span", { class: "recent-counter", text: counter.full }));
     return li;
   });
-  $("recent-list").replaceChildren(...items);
-  $("recent-empty").hidden = items.length > 0;
+  $("#recent-list").replaceChildren(...items);
+  $("#recent-empty").hidden = items.length > 0;
 
   if (highlight) {
-    hooks.shown = String(Number(hooks.shown) + 1);
-    hooks.lastShown = highlight.ticket.number;
-    hooks.lastShownAt = String(Date.now());
-    hooks.lastShownVia = via; // "event", or "snapshot" for a call made while offline
+    // via: "event", or "snapshot" for a call made while the board was offline
+    tell("shown", { number: highlight.ticket.number, via });
   }
 }
 
@@ -273,6 +258,7 @@ function formatter(kind) {
   const zone = office.timezone || "America/Bogota";
   const key = `${kind}|${zone}`;
   if (!timeFormats.has(key)) {
+    /** @type {Intl.DateTimeFormatOptions} */
     const options = kind === "time"
       ? { hour: "numeric", minute: "2-digit", hour12: true, timeZone: zone }
       : { weekday: "long", day: "numeric", month: "long", timeZone: zone };
@@ -287,9 +273,9 @@ function formatter(kind) {
 
 function tick() {
   const now = new Date(Date.now() + clockOffsetMs);
-  $("clock-time").textContent = formatter("time").format(now);
+  $("#clock-time").textContent = formatter("time").format(now);
   const date = formatter("date").format(now);
-  $("clock-date").textContent = date.charAt(0).toUpperCase() + date.slice(1);
+  $("#clock-date").textContent = date.charAt(0).toUpperCase() + date.slice(1);
 }
 
 tick();

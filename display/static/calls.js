@@ -25,11 +25,16 @@ export function counterNumber(call) {
 export class CallBoard {
   // filter: {services: [...], counters: [...]} (empty lists = everything)
   constructor(filter = {}) {
+    /** @type {Set<string>} */
+    this.services = new Set();
+    /** @type {Set<number>} */
+    this.counters = new Set();
     this.setFilter(filter);
     this.handledSeq = null;
     this.calls = [];
   }
 
+  /** @param {{ services?: string[], counters?: (number | string)[] }} [filter] */
   setFilter({ services = [], counters = [] } = {}) {
     this.services = new Set(services);
     this.counters = new Set(counters.map(Number));

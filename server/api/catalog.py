@@ -2,53 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
 
-from server.api.deps import AnyRole, EngineDep, Manager
-from server.security.exposure import device_overview
+from server.api.deps import AnyRole, Manager, ReadingDep, TicketingDep
+from server.api.device_schemas import QueueOverviewForDevices
+from server.api.schemas import DayClosed, Group, Office, QueueOverview, Service, error_responses
+from server.security.exposure import device_overview, numbers_only
 
 router = APIRouter(tags=["office"])
+_READ_ERRORS = error_responses(401, 403)
 
 
-@router.get("/services")
-async def services(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
-    return [asdict(s) for s in engine.config.services]
+@router.get("/services", response_model=list[Service], responses=_READ_ERRORS)
+async def services(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
+    return reading.services()
 
 
-@router.get("/groups")
-async def groups(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
-    return [asdict(g) for g in engine.config.groups]
+@router.get("/groups", response_model=list[Group], responses=_READ_ERRORS)
+async def groups(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
+    return reading.groups()
 
 
-@router.get("/office")
-async def office(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
+@router.get("/office", response_model=Office, responses=_READ_ERRORS)
+async def office(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     """Name, opening state, hours and ticket footer (what a kiosk needs to show and print)."""
-    cfg = engine.config
-    data = cfg.to_dict()
-    return {
-        "name": cfg.name,
-        "timezone": cfg.timezone,
-        "hours": data["hours"],
-        "ticket_footer": list(cfg.ticket_footer),
-        "board_message": cfg.board_message,
-        "boards": data["boards"],
-        "opening": engine.opening_state(),
-        "characterization": cfg.characterization.public(),
-    }
+    return reading.office_facts()
 
 
-@router.get("/queue")
-async def queue(engine: EngineDep, who: AnyRole) -> dict[str, Any]:
+@router.get("/queue", response_model=QueueOverview | QueueOverviewForDevices,
+            responses=_READ_ERRORS)
+async def queue(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     """Waiting per service and class, longest current wait, counter states. Devices see
     tickets by number only (no ids, no staff names: docs/security.md)."""
-    overview = await engine.queue_overview()
-    return device_overview(overview) if who.is_device else overview
+    overview = await reading.queue_overview()
+    return device_overview(overview) if numbers_only(who.role) else overview
 
 
-@router.post("/queue/close-day")
-async def close_day(engine: EngineDep, who: Manager) -> dict[str, Any]:
+@router.post("/queue/close-day", response_model=DayClosed, responses=_READ_ERRORS)
+async def close_day(ticketing: TicketingDep, who: Manager) -> dict[str, Any]:
     """End the day now: every waiting ticket ends as 'not attended'."""
-    return {"closed": await engine.close_day_now(who)}
+    return {"closed": await ticketing.close_day_now(who)}

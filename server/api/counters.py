@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import AnyRole, EngineDep, Staff
-from server.engine import UNGUARDED
-from server.security.exposure import device_counter, device_overview
+from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
+from server.api.device_schemas import CounterForDevices, CounterLineForDevices
+from server.api.schemas import (
+    CalledTicket,
+    CounterLine,
+    CounterNumber,
+    CounterState,
+    PauseReason,
+    error_responses,
+)
+from server.security.exposure import device_counter, numbers_only
+from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
 
@@ -19,6 +28,8 @@ class CallOne(BaseModel):
 
 
 class NextCall(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"in_hand": None}]})
+
     in_hand: str | None = Field(
         description="Id of the ticket the caller believes is in hand (null: none). If the "
                     "counter holds another one, it is returned with `repeated: true` and "
@@ -26,25 +37,27 @@ class NextCall(BaseModel):
 
 
 class Pause(BaseModel):
-    reason: str = Field(examples=["break", "lunch", "other_task"])
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "lunch"}]})
+
+    reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("")
-async def list_counters(engine: EngineDep, who: AnyRole) -> list[dict[str, Any]]:
-    overview = await engine.queue_overview()
-    if who.is_device:
-        overview = device_overview(overview)
-    counters: list[dict[str, Any]] = overview["counters"]
-    return counters
+@router.get("", response_model=list[CounterLine] | list[CounterLineForDevices],
+            responses=error_responses(401, 403))
+async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
+    """Every counter with its line. Devices see tickets by number only (docs/security.md)."""
+    counters = await reading.counters()
+    return [device_counter(c) or {} for c in counters] if numbers_only(who.role) else counters
 
 
-@router.get("/{number}")
-async def get_counter(number: int, engine: EngineDep, who: AnyRole) -> dict[str, Any]:
-    counter = await engine.counter_state(number)
-    return (device_counter(counter) or {}) if who.is_device else counter
+@router.get("/{number}", response_model=CounterState | CounterForDevices,
+            responses=error_responses(401, 403, 404, 422))
+async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
+    counter = await desk.counter_state(number)
+    return (device_counter(counter) or {}) if numbers_only(who.role) else counter
 
 
-def _call_response(result: Any, response: Response) -> Any:
+def _call_response(result: CallResult, response: Response) -> Any:
     if result.closed_previous:
         prev = result.closed_previous
         response.headers["X-Closed-Previous"] = f"{prev['number']}={prev['outcome']}"
@@ -54,28 +67,34 @@ def _call_response(result: Any, response: Response) -> Any:
             "call_reason": result.reason, "repeated": result.repeated}
 
 
-@router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, engine: EngineDep, who: Staff, response: Response,
+@router.post("/{number}/next", response_model=CalledTicket,
+             responses={204: {"description": "Nobody is waiting"},
+                        **error_responses(401, 403, 404, 409, 413, 422)})
+async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
     `{"in_hand": <id or null>}` to make a repeated request harmless."""
     expected = body.in_hand if body is not None else UNGUARDED
-    return _call_response(await engine.call_next(number, who, expected), response)
+    return _call_response(await desk.call_next(number, who, expected), response)
 
 
-@router.post("/{number}/call")
-async def call_specific(number: int, body: CallOne, engine: EngineDep, who: Staff,
+@router.post("/{number}/call", response_model=CalledTicket,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
-    return _call_response(await engine.call_specific(number, body.ticket, who), response)
+    return _call_response(await desk.call_specific(number, body.ticket, who), response)
 
 
-@router.post("/{number}/pause")
-async def pause(number: int, body: Pause, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.pause(number, body.reason, who)
+@router.post("/{number}/pause", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def pause(number: CounterNumber, body: Pause, desk: DeskDep, who: AtCounter
+                ) -> dict[str, Any]:
+    return await desk.pause(number, body.reason, who)
 
 
-@router.post("/{number}/resume")
-async def resume(number: int, engine: EngineDep, who: Staff) -> dict[str, Any]:
-    return await engine.resume(number, who)
+@router.post("/{number}/resume", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def resume(number: CounterNumber, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+    return await desk.resume(number, who)

@@ -1,5 +1,9 @@
-"""Request dependencies: who is calling, and may they. Roles are checked here, on the server,
-for every route; the counter a clerk may act on is checked in the engine."""
+"""Request dependencies: the services, who is calling, and may they. Roles are checked here,
+on the server, for every route; the counter a clerk may act on is checked in the services.
+
+The app keeps the ``Services`` built by ``server.bootstrap`` in ``app.state.services``;
+``services_of`` is the one place that reads it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, WebSocket
+from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
-from server.accounts import Accounts
 from server.auth import Principal, Role
-from server.engine import Engine
+from server.bootstrap import Services
+from server.errors import AccessDenied, CsrfRejected, NotSignedIn
 from server.security.survey_keys import SurveyKeys
+from server.services.accounts import Accounts
+from server.services.admin import OfficeAdmin
+from server.services.desk import Desk
+from server.services.hardware import HardwareBridges
+from server.services.reading import Reading
+from server.services.statistics import Statistics
+from server.services.survey import Surveys
+from server.services.ticketing import Ticketing
 
 SESSION_COOKIE = "turnero_session"
 #: HttpOnly cookie holding a display board's device token (set by /display?token=...), kept
@@ -23,32 +36,65 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
+def services_of(conn: HTTPConnection) -> Services:
+    """The app's services (HTTP requests and websockets alike)."""
+    services: Services = conn.app.state.services
+    return services
 
 
-def get_accounts(request: Request) -> Accounts:
-    accounts: Accounts = request.app.state.accounts
-    return accounts
+def _ticketing(request: Request) -> Ticketing:
+    return services_of(request).ticketing
 
 
-def get_survey_keys(request: Request) -> SurveyKeys:
-    keys: SurveyKeys = request.app.state.survey_keys
-    return keys
+def _desk(request: Request) -> Desk:
+    return services_of(request).desk
 
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
-AccountsDep = Annotated[Accounts, Depends(get_accounts)]
-SurveyKeysDep = Annotated[SurveyKeys, Depends(get_survey_keys)]
+def _survey_keys(request: Request) -> SurveyKeys:
+    return services_of(request).survey_keys
 
 
-async def principal_from(conn: Request | WebSocket, query_token: str | None = None
+def _reading(request: Request) -> Reading:
+    return services_of(request).reading
+
+
+def _accounts(request: Request) -> Accounts:
+    return services_of(request).accounts
+
+
+def _admin(request: Request) -> OfficeAdmin:
+    return services_of(request).admin
+
+
+def _statistics(request: Request) -> Statistics:
+    return services_of(request).statistics
+
+
+def _surveys(request: Request) -> Surveys:
+    return services_of(request).surveys
+
+
+def _hardware(request: Request) -> HardwareBridges:
+    return services_of(request).hardware
+
+
+TicketingDep = Annotated[Ticketing, Depends(_ticketing)]
+DeskDep = Annotated[Desk, Depends(_desk)]
+ReadingDep = Annotated[Reading, Depends(_reading)]
+AccountsDep = Annotated[Accounts, Depends(_accounts)]
+AdminDep = Annotated[OfficeAdmin, Depends(_admin)]
+StatsDep = Annotated[Statistics, Depends(_statistics)]
+SurveyDep = Annotated[Surveys, Depends(_surveys)]
+HardwareDep = Annotated[HardwareBridges, Depends(_hardware)]
+SurveyKeysDep = Annotated[SurveyKeys, Depends(_survey_keys)]
+
+
+async def principal_from(conn: HTTPConnection, query_token: str | None = None
                          ) -> Principal | None:
     """Bearer header first, then a ``?token=`` (websockets, display boards), then the session
     cookie (browsers) or a board's device cookie. Cookie-authenticated principals are marked
     so CSRF applies to them."""
-    accounts: Accounts = conn.app.state.accounts
+    accounts = services_of(conn).accounts
     header = conn.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return await accounts.resolve(header[7:].strip())
@@ -69,15 +115,14 @@ def require(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         p = await principal_from(request)
         if p is None:
-            raise HTTPException(401, "Inicie sesión o use un token válido.",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise NotSignedIn("Inicie sesión o use un token válido.")
         if p.role not in allowed:
-            raise HTTPException(403, "Su rol no permite esta acción.")
+            raise AccessDenied("Su rol no permite esta acción.")
         if p.via_cookie and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER)
             if not sent or sent != p.csrf:
-                raise HTTPException(403, "Solicitud rechazada: falta o no coincide el token "
-                                         "CSRF. Recargue la página.")
+                raise CsrfRejected("Solicitud rechazada: falta o no coincide el token CSRF. "
+                                   "Recargue la página.")
         return p
 
     return dependency
@@ -95,4 +140,10 @@ Issuer = Annotated[Principal, Depends(require(Role.KIOSK, Role.SUPERVISOR, Role.
 #: Who may follow the live events (boards and staff pages).
 WATCHER_ROLES = frozenset({Role.DISPLAY, *STAFF_ROLES})
 Watcher = Annotated[Principal, Depends(require(*WATCHER_ROLES))]
+#: The events websocket also feeds hardware bridges (LED displays, call buttons).
+EVENT_ROLES = WATCHER_ROLES | {Role.HARDWARE}
+#: Who acts at a counter (next, recall, start, finish, no-show, pause): staff, and hardware
+#: bridges for the counters their token names (checked in ``Office.may_act_at``).
+AtCounter = Annotated[Principal, Depends(require(*STAFF_ROLES, Role.HARDWARE))]
+HardwareDevice = Annotated[Principal, Depends(require(Role.HARDWARE))]
 Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]

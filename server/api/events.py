@@ -14,11 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.deps import WATCHER_ROLES, principal_from
-from server.engine import Engine
-from server.events import EventHub, Revoked, Subscriber
-from server.security.exposure import device_event
+from server.api.deps import EVENT_ROLES, principal_from, services_of
+from server.events import Revoked, Subscriber
+from server.security.exposure import device_event, numbers_only
 from server.security.origin import FOREIGN_ORIGIN, same_origin
+from server.services.office import Office
 from server.views import iso
 
 router = APIRouter(tags=["events"])
@@ -33,27 +33,27 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
     if principal is None:
         await ws.close(code=4401, reason="token inválido")
         return
-    if principal.role not in WATCHER_ROLES:
+    if principal.role not in EVENT_ROLES:
         await ws.close(code=4403, reason="rol sin acceso a eventos")
         return
-    engine: Engine = ws.app.state.engine
+    services = services_of(ws)
     if principal.via_cookie and not same_origin(ws.headers.get("origin"),
                                                 ws.headers.get("host"),
-                                                engine.settings.public_url):
+                                                services.office.settings.public_url):
         await ws.close(code=FOREIGN_ORIGIN, reason="origen no permitido")
         return
-    hub: EventHub = ws.app.state.hub
-    device = principal.is_device
+    hub = services.hub
+    device = numbers_only(principal.role)
     sub = hub.subscribe(token_id=principal.token_id, view=device_event if device else None)
     try:
-        snapshot = await engine.snapshot(include_waiting=not device)
+        snapshot = await services.reading.snapshot(include_waiting=not device)
         if device:
             snapshot = device_event(snapshot)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
         last_seq = int(snapshot["seq"])
         receiver = asyncio.create_task(drain_incoming(ws))
         try:
-            await _forward(ws, sub, receiver, last_seq, engine)
+            await _forward(ws, sub, receiver, last_seq, services.office)
         finally:
             receiver.cancel()
     except (WebSocketDisconnect, RuntimeError):
@@ -78,8 +78,8 @@ async def next_item(sub: Subscriber, receiver: asyncio.Task[None]) -> Any:
     return getter.result()
 
 
-def heartbeat(engine: Engine, seq: int | None = None) -> str:
-    beat: dict[str, Any] = {"type": "heartbeat", "at": iso(time.time(), engine.config.tz)}
+def heartbeat(office: Office, seq: int | None = None) -> str:
+    beat: dict[str, Any] = {"type": "heartbeat", "at": iso(time.time(), office.config.tz)}
     if seq is not None:
         beat["seq"] = seq
     return json.dumps(beat)
@@ -97,14 +97,14 @@ async def closed_by_hub(ws: WebSocket, item: Any) -> bool:
 
 
 async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
-                   last_seq: int, engine: Engine) -> None:
+                   last_seq: int, office: Office) -> None:
     """Send buffered events until the client leaves; a heartbeat when nothing happens."""
     while True:
         item = await next_item(sub, receiver)
         if item is LEFT:
             return
         if item is IDLE:
-            await ws.send_text(heartbeat(engine, last_seq))
+            await ws.send_text(heartbeat(office, last_seq))
             continue
         if await closed_by_hub(ws, item):
             return

@@ -3,42 +3,39 @@ Supervisors and admins only."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from server.api.deps import EngineDep, Manager
-from server.queue.model import Invalid
-from server.stats import export
-from server.stats.query import StatsQuery, parse_by, parse_filters, parse_range
-from server.stats.service import StatsService
+from server.api.deps import Manager, StatsDep
+from server.api.schemas import (
+    ExportFormat,
+    ExportKind,
+    ExportSeparator,
+    StatsOptions,
+    StatsSummary,
+    StatsToday,
+    error_responses,
+)
+from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
+from server.services.export import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
-
-FORMATS = ("csv", "xlsx")
-KINDS = ("tickets", "summary")
-
-
-def get_stats(engine: EngineDep) -> StatsService:
-    return StatsService(engine.store.path, engine.config)
-
-
-StatsDep = Annotated[StatsService, Depends(get_stats)]
+_QUERY_ERRORS = error_responses(401, 403, 422)
 
 
 def stats_query(
-    from_: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
-    to: Annotated[str | None, Query(description="Last day (inclusive), YYYY-MM-DD")] = None,
+    from_: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD (required)",
+                                examples=["2026-11-01"])],
+    to: Annotated[str, Query(description="Last day (inclusive), YYYY-MM-DD (required)",
+                             examples=["2026-11-30"])],
     by: Annotated[str | None, Query(description="service|counter|clerk|group|hour|day|weekday"
                                                 " or char:<question>")] = None,
     service: str | None = None,
-    counter: str | None = None,
+    counter: Annotated[str | None, Query(description="counter number (empty: every counter)")
+                       ] = None,
     clerk: str | None = None,
     group: Annotated[str | None, Query(description="group code, general or preferential")
                      ] = None,
@@ -53,56 +50,44 @@ def stats_query(
 QueryDep = Annotated[StatsQuery, Depends(stats_query)]
 
 
-@router.get("/summary")
+@router.get("/summary", response_model=StatsSummary, responses=_QUERY_ERRORS)
 async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, Any]:
     """Indicators for tickets issued from `from` to `to` (local days, inclusive): totals,
     preferential vs general, and one row per value of `by`. Durations in minutes."""
-    return await anyio.to_thread.run_sync(stats.summary, query)
+    return await stats.summary(query)
 
 
-@router.get("/today")
-async def today(who: Manager, stats: StatsDep, engine: EngineDep) -> dict[str, Any]:
+@router.get("/today", response_model=StatsToday, responses=error_responses(401, 403))
+async def today(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
-    return await anyio.to_thread.run_sync(stats.today, engine.clock())
+    return await stats.today()
 
 
-@router.get("/options")
+@router.get("/options", response_model=StatsOptions, responses=error_responses(401, 403))
 async def options(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Choices for the history filters: services, counters, groups, clerks, questions."""
-    return await anyio.to_thread.run_sync(stats.options)
+    return await stats.options()
 
 
-@router.get("/export", response_model=None)
+@router.get("/export", response_model=None, response_class=Response,
+            responses={200: {"description": "The file (CSV streamed, or XLSX)",
+                             "content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
+                       **_QUERY_ERRORS})
 async def export_file(
     who: Manager, query: QueryDep, stats: StatsDep,
-    format: Annotated[str, Query(description="csv or xlsx")] = "csv",  # noqa: A002
-    kind: Annotated[str, Query(description="tickets (one row per ticket) or summary")
-                    ] = "tickets",
-    sep: Annotated[str | None, Query(description="semicolon: ';' and decimal comma, for "
-                                                 "Excel in Spanish")] = None,
+    format: Annotated[ExportFormat, Query(description="csv or xlsx")  # noqa: A002
+                      ] = ExportFormat.CSV,
+    kind: Annotated[ExportKind, Query(description="tickets (one row per ticket) or summary")
+                    ] = ExportKind.TICKETS,
+    sep: Annotated[ExportSeparator | None, Query(description="semicolon: ';' and decimal "
+                                                 "comma, for Excel in Spanish")] = None,
 ) -> StreamingResponse | FileResponse:
     """Download the tickets or the indicators of a range as CSV (UTF-8 with BOM) or XLSX,
     streamed: a year of tickets does not fill the server's memory."""
-    if format not in FORMATS:
-        raise Invalid(f"Formato {format!r} no válido; use csv o xlsx.")
-    if kind not in KINDS:
-        raise Invalid(f"Tipo {kind!r} no válido; use tickets o summary.")
-    if sep not in (None, "", "comma", "semicolon"):
-        raise Invalid(f"Separador {sep!r} no válido; use comma o semicolon.")
-    filename = stats.filename(kind, query, format)
-    if format == "csv":
-        return StreamingResponse(
-            stats.csv(kind, query, spanish_excel=sep == "semicolon"),
-            media_type=export.CSV_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    fd, name = tempfile.mkstemp(prefix="turnero-", suffix=".xlsx")
-    os.close(fd)
-    path = Path(name)
-    try:
-        await anyio.to_thread.run_sync(stats.xlsx, kind, query, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
-                        background=BackgroundTask(path.unlink, missing_ok=True))
-
+    out = await stats.export(query, format, kind, sep)
+    disposition = {"Content-Disposition": f'attachment; filename="{out.filename}"'}
+    if out.chunks is not None:
+        return StreamingResponse(out.chunks, media_type=out.media_type, headers=disposition)
+    assert out.path is not None
+    return FileResponse(out.path, media_type=out.media_type, filename=out.filename,
+                        background=BackgroundTask(out.path.unlink, missing_ok=True))

@@ -3,15 +3,21 @@ the ticket status page), and the counter tablet's "what to ask now"."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import EngineDep, Issuer, SurveyKeysDep
+from server.api.deps import Issuer, SurveyDep, SurveyKeysDep
+from server.api.schemas import (
+    CounterNumber,
+    SurveyAnswered,
+    SurveyStatus,
+    TicketId,
+    error_responses,
+)
 from server.auth import Role
-from server.engine import AccessDenied
-from server.stats.feedback import SurveyService
+from server.errors import AccessDenied
 
 router = APIRouter(tags=["survey"])
 
@@ -24,11 +30,9 @@ NO_KEY = ("Esta encuesta solo la puede responder el ciudadano, con el código QR
 Tablet = Issuer
 
 
-def get_survey(engine: EngineDep) -> SurveyService:
-    return SurveyService(engine.store, engine.clock, engine.config)
-
-
-SurveyDep = Annotated[SurveyService, Depends(get_survey)]
+class TabletSurvey(SurveyStatus):
+    key: str | None = Field(default=None, description="The survey key, only for the counter "
+                                                      "tablet (a kiosk token)")
 
 
 class Answer(BaseModel):
@@ -41,16 +45,18 @@ class Answer(BaseModel):
                                         "tablet's survey-ticket `key`")
 
 
-@router.get("/tickets/{ticket_id}/survey")
-async def survey_state(ticket_id: str, surveys: SurveyDep) -> dict[str, Any]:
+@router.get("/tickets/{ticket_id}/survey", response_model=SurveyStatus,
+            responses=error_responses(404, 422))
+async def survey_state(ticket_id: TicketId, surveys: SurveyDep) -> dict[str, Any]:
     """`state`: open (may answer), answered, not_ready (attention not finished) or closed;
     plus the rating labels and reason codes to show."""
     return await surveys.status(ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/survey", status_code=201)
-async def answer_survey(ticket_id: str, body: Answer, surveys: SurveyDep, keys: SurveyKeysDep
-                        ) -> dict[str, Any]:
+@router.post("/tickets/{ticket_id}/survey", status_code=201, response_model=SurveyAnswered,
+             responses=error_responses(403, 404, 409, 413, 422))
+async def answer_survey(ticket_id: TicketId, body: Answer, surveys: SurveyDep,
+                        keys: SurveyKeysDep) -> dict[str, Any]:
     """Store the anonymous answer: one per ticket (409 the second time), only after the
     ticket was served (409 before), only with the ticket's survey key (403 without it)."""
     if not keys.valid(ticket_id, body.key):
@@ -58,8 +64,11 @@ async def answer_survey(ticket_id: str, body: Answer, surveys: SurveyDep, keys: 
     return await surveys.answer(ticket_id, body.rating, body.reason)
 
 
-@router.get("/counters/{number}/survey-ticket", response_model=None)
-async def counter_survey(number: int, surveys: SurveyDep, who: Tablet, keys: SurveyKeysDep
+@router.get("/counters/{number}/survey-ticket", response_model=TabletSurvey,
+            responses={204: {"description": "Nothing to ask now"},
+                       **error_responses(401, 403, 404, 422)})
+async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet,
+                         keys: SurveyKeysDep
                          ) -> dict[str, Any] | Response:
     """The survey the counter tablet shows now: the ticket finished last at this counter, if
     served within the last few minutes and not yet rated; 204 when there is none. A kiosk

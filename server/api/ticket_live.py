@@ -4,26 +4,26 @@ Public like GET /api/v1/tickets/{id}: the unguessable id printed in the QR code 
 capability. The phone gets only its own ticket, in a reduced view (no clerk, no kiosk, nothing
 about other citizens): number, service, status, counter, people ahead and estimated wait.
 
-Any ticket or counter event may change "people ahead" or the estimate, so each one triggers a
-re-read; events that arrive while a re-read runs are coalesced into the next one, and the phone
-only hears about it when its view actually changed. The first message is a "snapshot" so the
-shared LiveEvents client (reconnect with back-off, snapshot on every reconnect) works as is.
+Any ticket or counter event may change "people ahead" or the estimate; ``LiveTickets``
+recomputes the views of all followed tickets once per burst of events (not once per phone),
+and a phone only hears about it when its view actually changed. The first message is a
+"snapshot" so the shared LiveEvents client (reconnect with back-off, snapshot on every
+reconnect) works as is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.events import IDLE, LEFT, closed_by_hub, drain_incoming, heartbeat, next_item
-from server.engine import Engine
-from server.events import EventHub, Subscriber
-from server.queue.model import NotFound
-from server.security.live_limits import LiveLimits
-from server.views import public_ticket
+from server.api.deps import services_of
+from server.api.events import HEARTBEAT_S, drain_incoming, heartbeat
+from server.bootstrap import Services
+from server.errors import NotFound
+from server.services.office import Office
+from server.services.reading import Follower
 
 router = APIRouter(tags=["tickets"])
 
@@ -32,84 +32,69 @@ router = APIRouter(tags=["tickets"])
 MAX_LIVE_TICKETS = 2000
 
 
-def _may_change_a_ticket(message: dict[str, Any]) -> bool:
-    kind = str(message.get("type", ""))
-    return kind.startswith("ticket.") or kind in ("counter.changed", "config.changed")
-
-
-def _may_change(watched: dict[str, Any]) -> Any:
-    """Which events may change the watched ticket's view. A new ticket lines up behind
-    everyone unless it is preferential in the same service, so the other issues (most of the
-    traffic) cause no re-read: a flood of issues costs the phones nothing."""
-
-    def accepts(message: dict[str, Any]) -> bool:
-        if message.get("type") == "ticket.issued":
-            new = message.get("ticket") or {}
-            return bool(new.get("preferential")) and new.get("service") == watched.get("service")
-        return _may_change_a_ticket(message)
-
-    return accepts
-
-
 @router.websocket("/tickets/{ticket_id}/live")
 async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
     await ws.accept()
-    engine: Engine = ws.app.state.engine
-    hub: EventHub = ws.app.state.hub
-    if hub.client_count >= MAX_LIVE_TICKETS:
+    services = services_of(ws)
+    live = services.live
+    if services.hub.client_count + live.count >= MAX_LIVE_TICKETS:
         await ws.close(code=1013, reason="servidor ocupado; se actualizará cada pocos segundos")
         return
     ticket_id = ticket_id[:64]
-    limits: LiveLimits = ws.app.state.live_limits
     address = ws.client.host if ws.client else "?"
-    refusal = limits.acquire(ticket_id, address)
+    refusal = services.live_limits.acquire(ticket_id, address)  # before any read
     if refusal is not None:
         await ws.close(code=refusal.code, reason=refusal.reason)
         return
-    watched: dict[str, Any] = {}
-    sub = hub.subscribe(_may_change(watched))
     try:
         try:
-            view = public_ticket(await engine.get_ticket(ticket_id))
+            follower = await live.follow(ticket_id)
         except NotFound:
             await ws.close(code=4404, reason="No encontramos este turno")
             return
-        watched["service"] = view["service"]
+        await _serve(ws, follower, services)
+    finally:
+        services.live_limits.release(ticket_id, address)
+
+
+async def _serve(ws: WebSocket, follower: Follower, services: Services) -> None:
+    live = services.live
+    try:
         await ws.send_text(json.dumps({"type": "snapshot", "seq": 0,
-                                       "office": {"name": engine.config.name},
-                                       "ticket": view}, ensure_ascii=False))
+                                       "office": {"name": services.office.config.name},
+                                       "ticket": follower.view}, ensure_ascii=False))
         receiver = asyncio.create_task(drain_incoming(ws))
         try:
-            await _follow(ws, sub, receiver, engine, ticket_id, view, watched)
+            await _follow(ws, follower, receiver, services.office)
         finally:
             receiver.cancel()
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        hub.unsubscribe(sub)
-        limits.release(ticket_id, address)
+        live.unfollow(follower)
 
 
-async def _follow(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None], engine: Engine,
-                  ticket_id: str, last: dict[str, Any], watched: dict[str, Any]) -> None:
+async def _follow(ws: WebSocket, follower: Follower, receiver: asyncio.Task[None],
+                  office: Office) -> None:
+    last = follower.view
     while True:
-        item = await next_item(sub, receiver)
-        if item is LEFT:
-            return
-        if item is IDLE:
-            await ws.send_text(heartbeat(engine))
-            continue
-        if await closed_by_hub(ws, item):
-            return
-        while not sub.queue.empty():  # coalesce a burst into one re-read
-            if await closed_by_hub(ws, sub.queue.get_nowait()):
+        changed = asyncio.ensure_future(follower.changed.wait())
+        done, _ = await asyncio.wait({changed, receiver}, timeout=HEARTBEAT_S,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if changed not in done:
+            changed.cancel()
+            if receiver in done:
                 return
-        try:
-            view = public_ticket(await engine.get_ticket(ticket_id))
-        except NotFound:
+            await ws.send_text(heartbeat(office))
+            continue
+        follower.changed.clear()
+        if follower.ended:
+            await ws.close(code=1012, reason="servidor reiniciando")
+            return
+        view = follower.view
+        if view is None:
             await ws.close(code=4404, reason="No encontramos este turno")
             return
-        watched["service"] = view["service"]  # a transfer moves it to another line
         if view != last:
             last = view
             await ws.send_text(json.dumps({"type": "ticket.update", "ticket": view},

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import IN_HAND_STATUSES, Conflict, Outcome, Status, Ticket
+from server.errors import Conflict
+
+from .model import IN_HAND_STATUSES, Outcome, Status, Ticket
 
 _STATUS_ES = {
     Status.WAITING: "en espera",

@@ -1,9 +1,12 @@
-"""Values of the queue domain: services, counters, groups, tickets and the errors of the rules."""
+"""Values of the queue domain: services, counters, groups, tickets."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+# The refusals of the rules live in server.errors (importable from here for older callers).
+from server.errors import Conflict, Invalid, NotFound, OfficeClosed, QueueError  # noqa: F401
 
 
 class Status(StrEnum):
@@ -111,26 +114,3 @@ class Ticket:
     def line_key(self) -> tuple[float, float, str]:
         """Sort key for 'oldest first': the original place in line, then the number."""
         return (self.queued_at, self.issued_at, self.number)
-
-
-class QueueError(Exception):
-    """A request the queue rules refuse. The message is plain Spanish for the person at the
-    screen; the subclass says what kind of refusal it is (mapped to HTTP in one place)."""
-
-
-class NotFound(QueueError):
-    pass
-
-
-class Conflict(QueueError):
-    """The request is valid but the current state does not allow it."""
-
-
-class Invalid(QueueError):
-    """The request itself is wrong (unknown service, disabled group, ...)."""
-
-
-class OfficeClosed(Conflict):
-    def __init__(self, message: str, next_opening: str | None) -> None:
-        super().__init__(message)
-        self.next_opening = next_opening

@@ -1,4 +1,4 @@
-"""What a device (kiosk, board, survey tablet) may see of tickets and counters.
+"""What a kiosk or a board (or a survey tablet, a kiosk token) may see of tickets and counters.
 
 A ticket's id is the citizen's capability: it opens their status page. Staff act on tickets
 by id, so staff views keep it; devices and the public never need it, and a board in a waiting
@@ -16,6 +16,16 @@ the staff view later stays out of them until someone decides otherwise:
 from __future__ import annotations
 
 from typing import Any
+
+#: Roles that see the device views: the kiosk and the board. The hardware bridge is a device
+#: too, but it acts for its counters on tickets by id (like the clerk there), so it sees what
+#: staff see.
+NUMBERS_ONLY_ROLES = frozenset({"kiosk", "display"})
+
+
+def numbers_only(role: str) -> bool:
+    """Whether this role sees tickets by number only."""
+    return str(role) in NUMBERS_ONLY_ROLES
 
 DEVICE_TICKET_FIELDS = ("number", "service", "service_name", "preferential", "status",
                         "counter", "counter_name", "call_count", "called_at", "first_called_at")

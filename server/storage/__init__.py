@@ -1,20 +1,20 @@
 """SQLite storage: the only package that writes SQL.
 
-``store`` holds the writer thread, the transaction API (``Tx``) and the migrations; other
-modules here add queries for one concern each (e.g. statistics).
+- ``writer``: the ``Store``, one writer thread with group commit (``Tx`` functions).
+- ``reader``: the ``ReadPool`` of read-only connections (``Reader`` functions).
+- ``connection``: ``Reader`` and ``Tx``, the one API style (methods), assembled from one query
+  module per concern: ``tickets``, ``audit``, ``counters``, ``accounts``, ``settings``,
+  ``feedback``, ``stats``.
+- ``migrations``: every schema change in one ``MIGRATIONS`` list (append only).
+- ``rows``: the row types handed out; ``bulk``: the fast loader of generated history.
 """
 
-from server.storage.store import (
-    MIGRATIONS,
-    AuditRecord,
-    CounterRow,
-    SchemaTooNew,
-    Store,
-    TokenRow,
-    Tx,
-    UserRow,
-    migrate,
-)
+from server.errors import SchemaTooNew
+from server.storage.connection import Reader, Tx
+from server.storage.migrations import MIGRATIONS, migrate, prepare
+from server.storage.reader import ReadPool
+from server.storage.rows import AuditRecord, CommittedEvent, CounterRow, TokenRow, UserRow
+from server.storage.writer import Store
 
-__all__ = ["MIGRATIONS", "AuditRecord", "CounterRow", "SchemaTooNew", "Store", "TokenRow", "Tx",
-           "UserRow", "migrate"]
+__all__ = ["MIGRATIONS", "AuditRecord", "CommittedEvent", "CounterRow", "ReadPool", "Reader",
+           "SchemaTooNew", "Store", "TokenRow", "Tx", "UserRow", "migrate", "prepare"]

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
-from server.accounts import DEVICE_SESSION_DAYS, Accounts
-from server.api.deps import DEVICE_COOKIE
+from server.api.deps import DEVICE_COOKIE, services_of
 from server.auth import Role
+from server.services.accounts import DEVICE_SESSION_DAYS
 
 MAX_TOKEN_LENGTH = 200
 
@@ -19,7 +19,7 @@ MAX_TOKEN_LENGTH = 200
 async def trade_device_token(request: Request, token: str, role: Role) -> Response | None:
     """A 303 to the same page without ``token`` that sets the device-session cookie, or None
     when the token is not a valid device token of ``role`` (the page then explains)."""
-    accounts: Accounts = request.app.state.accounts
+    accounts = services_of(request).accounts
     session = (await accounts.open_device_session(token, role)
                if 0 < len(token) <= MAX_TOKEN_LENGTH else None)
     if session is None:

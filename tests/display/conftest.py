@@ -14,10 +14,47 @@ from tests.conftest import LiveServer
 BOARD_READY_MS = 15_000
 
 
+#: Test-side watcher of the board's public DOM events ("board:shown", "board:announced", …):
+#: it keeps counts and the announcement log on ``window.boardWatch`` and mirrors them as
+#: data-* attributes of <html>, so a test can wait with a selector. Installed as an init
+#: script (the devtools protocol, not the page), so the page's strict CSP stays in force.
+BOARD_WATCHER = """
+(() => {
+  const watch = { connected: "false", announcerIdle: "true", shown: "0", announced: "0",
+                  announceLog: "" };
+  window.boardWatch = watch;
+  const put = (key, value) => {
+    watch[key] = String(value);
+    const name = key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+    document.documentElement.setAttribute("data-" + name, String(value));
+  };
+  const on = (type, handle) => document.addEventListener("board:" + type, (e) => handle(e.detail));
+  on("connection", (d) => put("connected", d.connected));
+  on("announcer-idle", (d) => put("announcerIdle", d.idle));
+  on("shown", (d) => {
+    put("shown", Number(watch.shown) + 1);
+    put("lastShown", d.number);
+    put("lastShownVia", d.via);
+    put("lastShownAt", Date.now());
+  });
+  on("announced", (d) => {
+    if (!d.spoken) {
+      put("announceFailures", Number(watch.announceFailures || 0) + 1);
+      return;
+    }
+    put("announced", Number(watch.announced) + 1);
+    put("lastAnnounced", d.number);
+    put("announceLog", (watch.announceLog ? watch.announceLog + " " : "") + d.number);
+  });
+})();
+"""
+
+
 def open_board(browser: Any, server: LiveServer, query: str = "",
                viewport: tuple[int, int] = (1920, 1080)) -> Any:
     """A board page signed in with the display token, connected to the events websocket."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    context.add_init_script(BOARD_WATCHER)
     page = context.new_page()
     page.on("console", lambda m: print(f"[board console] {m.type}: {m.text}")
             if m.type in ("error", "warning") else None)
@@ -26,18 +63,19 @@ def open_board(browser: Any, server: LiveServer, query: str = "",
     return page
 
 
-def wait_body(page: Any, attribute: str, value: str, timeout: int = BOARD_READY_MS) -> None:
-    """Wait for a data-* hook on <body> (a selector: the page's CSP forbids eval)."""
-    page.locator(f"body[data-{attribute}='{value}']").wait_for(state="attached",
+def wait_seen(page: Any, attribute: str, value: str, timeout: int = BOARD_READY_MS) -> None:
+    """Wait until the watcher saw the board reach a state (a selector on <html>)."""
+    page.locator(f"html[data-{attribute}='{value}']").wait_for(state="attached",
                                                                 timeout=timeout)
 
 
 def wait_connected(page: Any, timeout: int = BOARD_READY_MS) -> None:
-    wait_body(page, "connected", "true", timeout)
+    wait_seen(page, "connected", "true", timeout)
 
 
-def hooks(page: Any) -> dict[str, str]:
-    data: dict[str, str] = page.evaluate("({...document.body.dataset})")
+def seen(page: Any) -> dict[str, str]:
+    """What the watcher saw so far: counts, last shown and announced numbers, the log."""
+    data: dict[str, str] = page.evaluate("({...window.boardWatch})")
     return data
 
 

@@ -12,18 +12,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.display.conftest import call_next, hooks, open_board, wait_body, wait_connected
+from tests.display.conftest import call_next, open_board, seen, wait_connected, wait_seen
 
 pytestmark = pytest.mark.browser
 ANNOUNCE_TIMEOUT_MS = 30_000
 
 
 def wait_shown(page: Any, number: str, timeout: int = 10_000) -> None:
-    wait_body(page, "last-shown", number, timeout)
+    wait_seen(page, "last-shown", number, timeout)
 
 
 def wait_announced(page: Any, count: int, timeout: int = ANNOUNCE_TIMEOUT_MS) -> None:
-    wait_body(page, "announced", str(count), timeout)
+    wait_seen(page, "announced", str(count), timeout)
 
 
 def test_call_appears_and_is_spoken(browser: Any, live_server: LiveServer) -> None:
@@ -35,7 +35,7 @@ def test_call_appears_and_is_spoken(browser: Any, live_server: LiveServer) -> No
     call_next(live_server, clerk, 1)
     returned = time.time()
     wait_shown(page, ticket["number"])
-    shown_at = int(hooks(page)["lastShownAt"]) / 1000
+    shown_at = int(seen(page)["lastShownAt"]) / 1000
     print(f"\ncall → board shows: {(shown_at - sent) * 1000:.1f} ms after the request was sent,"
           f" {(shown_at - returned) * 1000:.1f} ms after its response returned")
 
@@ -46,7 +46,7 @@ def test_call_appears_and_is_spoken(browser: Any, live_server: LiveServer) -> No
 
     # The chime and then the espeak-ng phrase played to their `ended` event.
     wait_announced(page, 1)
-    data = hooks(page)
+    data = seen(page)
     assert data["lastAnnounced"] == "A-001"
     assert "announceFailures" not in data
     page.context.close()
@@ -66,7 +66,7 @@ def test_two_quick_calls_are_both_shown_and_spoken_in_order(browser: Any,
     assert page.locator(f".recent-item[data-number='{first['number']}']").count() == 1
 
     wait_announced(page, 2)
-    assert hooks(page)["announceLog"] == f"{first['number']} {second['number']}"
+    assert seen(page)["announceLog"] == f"{first['number']} {second['number']}"
 
     # A recall brings the ticket back to the top and says it again; it is not listed twice.
     with live_server.client(clerk1) as c:
@@ -75,7 +75,7 @@ def test_two_quick_calls_are_both_shown_and_spoken_in_order(browser: Any,
     assert page.locator(f"[data-number='{first['number']}']").count() == 1
     assert page.locator(f".recent-item[data-number='{second['number']}']").count() == 1
     wait_announced(page, 3)
-    assert hooks(page)["announceLog"] == f"{first['number']} {second['number']} {first['number']}"
+    assert seen(page)["announceLog"] == f"{first['number']} {second['number']} {first['number']}"
     page.context.close()
 
 
@@ -87,13 +87,13 @@ def test_board_survives_a_server_restart(browser: Any, live_server: LiveServer,
     missed = live_server.issue("A")
     call_next(live_server, clerk, 1)
     wait_announced(page, 1)
-    assert hooks(page)["announceLog"] == "A-001"
+    assert seen(page)["announceLog"] == "A-001"
 
     live_server.stop(kill=True)
     offline = page.locator("#offline")
     offline.wait_for(state="visible", timeout=10_000)
     assert "sin conexión" in offline.inner_text()
-    assert hooks(page)["connected"] == "false"
+    assert seen(page)["connected"] == "false"
     page.screenshot(path=str(artifacts / "display-offline.png"))
 
     # The board's network stays cut while the server comes back and a clerk calls, so the
@@ -106,13 +106,13 @@ def test_board_survives_a_server_restart(browser: Any, live_server: LiveServer,
     offline.wait_for(state="hidden", timeout=5_000)
     wait_shown(page, missed["number"], timeout=10_000)
     assert page.locator("#now").get_attribute("data-number") == missed["number"]
-    assert hooks(page)["lastShownVia"] == "snapshot"
+    assert seen(page)["lastShownVia"] == "snapshot"
 
     wait_announced(page, 2)
     # The new call was spoken once; the old one was not spoken again.
-    assert hooks(page)["announceLog"] == f"A-001 {missed['number']}"
-    wait_body(page, "announcer-idle", "true")  # nothing more queued: no repeat coming
-    assert hooks(page)["announceLog"] == f"A-001 {missed['number']}"
+    assert seen(page)["announceLog"] == f"A-001 {missed['number']}"
+    wait_seen(page, "announcer-idle", "true")  # nothing more queued: no repeat coming
+    assert seen(page)["announceLog"] == f"A-001 {missed['number']}"
     page.context.close()
 
 
@@ -133,7 +133,7 @@ def test_area_board_shows_only_its_services(browser: Any, live_server: LiveServe
     assert general_ticket["number"] not in passports.locator("main").inner_text()
     assert general_ticket["number"] in general.locator("main").inner_text()
     assert passports.locator("#now .now-counter").inner_text() == "6"
-    assert hooks(passports)["shown"] == "1"
+    assert seen(passports)["shown"] == "1"
     for page in (passports, general):
         page.context.close()
 
@@ -195,7 +195,7 @@ def test_board_message_follows_the_configuration(browser: Any, live_server: Live
         r = c.put("/api/v1/admin/config", json=config)
         assert r.status_code == 200, r.text
     page.get_by_text("Hoy atendemos hasta las 4:00 p. m.").wait_for()  # no reload
-    assert hooks(page)["connected"] == "true"
+    assert seen(page)["connected"] == "true"
     page.context.close()
 
 

@@ -179,19 +179,20 @@ def test_deactivated_service_disappears_from_the_catalog(live_server: LiveServer
 
 
 def deactivate_service(server: LiveServer, code: str) -> None:
-    """Withdraw a service the way the admin pages do (Engine.replace_config), server stopped."""
-    from server.auth import Principal, Role
+    """Withdraw a service the way the admin pages do (OfficeAdmin.save_config), server
+    stopped."""
+    from server import bootstrap
+    from server.auth import Passwords, Principal, Role
     from server.config import load_config
-    from server.engine import Engine, EngineSettings
-    from server.storage import Store
 
-    store = Store.open(server.db)
+    services = bootstrap.build(server.db, load_config(server.config),
+                               passwords=Passwords.cheap())
     try:
-        engine = Engine.load(store, load_config(server.config), EngineSettings())
-        cfg = engine.config
-        services = tuple(replace(s, active=False) if s.code == code else s
-                         for s in cfg.services)
-        admin = Principal(Role.ADMIN, "admin", "admin", None)
-        asyncio.run(engine.replace_config(replace(cfg, services=services), admin))
+        cfg = services.office.config
+        withdrawn = tuple(replace(s, active=False) if s.code == code else s
+                          for s in cfg.services)
+        admin = Principal(Role.ADMIN, "admin", "admin", 0)
+        asyncio.run(services.admin.save_config(replace(cfg, services=withdrawn).to_dict(),
+                                               admin))
     finally:
-        store.close()
+        services.close()

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.stats.history import HISTORY_COLUMNS
+from server.storage.bulk import HISTORY_COLUMNS
 from tests.conftest import LiveServer, prepare_database
 
 TZ = ZoneInfo("America/Bogota")
@@ -94,7 +94,7 @@ def rows() -> list[tuple[tuple, list[tuple]]]:
 
 def write(db: Path) -> None:
     """Insert the ten tickets into a migrated database (through the storage bulk path)."""
-    from server.storage.history_bulk import insert_history
+    from server.storage.bulk import insert_history
 
     assert insert_history(db, rows()) == len(TICKETS)
 

@@ -13,10 +13,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.server.appclient import App, running_app
 
-ROLES = ["kiosk", "display", "clerk", "supervisor", "admin"]
+ROLES = ["kiosk", "display", "clerk", "supervisor", "admin", "hardware"]
 ANY = set(ROLES)
 STAFF = {"clerk", "supervisor", "admin"}
 MANAGERS = {"supervisor", "admin"}
+#: Staff, and a hardware bridge for the counters its token names (1 and 2 here).
+AT_COUNTER = STAFF | {"hardware"}
 PUBLIC = None
 BOGUS = "no-such-ticket"
 
@@ -25,23 +27,27 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/tickets", {"kiosk", "supervisor", "admin"}),
     ("GET", "/api/v1/tickets/{ticket_id}", PUBLIC),
     ("GET", "/api/v1/tickets/{ticket_id}/history", STAFF),
+    *[("POST", f"/api/v1/tickets/{{ticket_id}}/{a}", AT_COUNTER)
+      for a in ("recall", "start", "finish", "no-show")],
     *[("POST", f"/api/v1/tickets/{{ticket_id}}/{a}", STAFF)
-      for a in ("recall", "start", "finish", "no-show", "reactivate", "cancel", "transfer")],
+      for a in ("reactivate", "cancel", "transfer")],
     ("POST", "/api/v1/tickets/{ticket_id}/print-status", {"kiosk", "admin"}),
     ("GET", "/api/v1/counters", ANY),
     ("GET", "/api/v1/counters/{number}", ANY),
-    *[("POST", f"/api/v1/counters/{{number}}/{a}", STAFF)
-      for a in ("next", "call", "pause", "resume")],
+    *[("POST", f"/api/v1/counters/{{number}}/{a}", AT_COUNTER)
+      for a in ("next", "pause", "resume")],
+    ("POST", "/api/v1/counters/{number}/call", STAFF),
     ("GET", "/api/v1/services", ANY),
     ("GET", "/api/v1/groups", ANY),
     ("GET", "/api/v1/office", ANY),
+    ("GET", "/api/v1/labels", PUBLIC),
     ("GET", "/api/v1/queue", ANY),
     ("POST", "/api/v1/queue/close-day", MANAGERS),
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/logout", ANY),
     ("GET", "/api/v1/auth/me", ANY),
     ("POST", "/api/v1/auth/unlock", MANAGERS),
-    ("WS", "/api/v1/events", {"display", "clerk", "supervisor", "admin"}),
+    ("WS", "/api/v1/events", {"display", "clerk", "supervisor", "admin", "hardware"}),
     ("GET", "/api/v1/announcements/{ticket_number}/{counter}.wav",
      {"display", "clerk", "supervisor", "admin"}),
     ("WS", "/api/v1/tickets/{ticket_id}/live", PUBLIC),
@@ -65,6 +71,9 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
     ("POST", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
     ("GET", "/api/v1/counters/{number}/survey-ticket", {"kiosk", "supervisor", "admin"}),
+    # hardware bridges
+    ("POST", "/api/v1/hardware/status", {"hardware"}),
+    ("GET", "/api/v1/hardware/bridges", MANAGERS),
 ]
 
 BODIES = {
@@ -75,6 +84,7 @@ BODIES = {
     "pause": {"reason": "break"},
     "login": {"username": "nadie", "password": "x"},
     "unlock": {"username": "nadie"},
+    "hardware/status": {"displays": [], "buttons": []},
 }
 
 
@@ -137,7 +147,7 @@ def test_role_is_enforced(app: App, method: str, path: str, role: str, ok: bool)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_events_websocket_roles(app: App, role: str) -> None:
-    allowed = role in {"display", "clerk", "supervisor", "admin"}
+    allowed = role in {"display", "clerk", "supervisor", "admin", "hardware"}
     url = f"/api/v1/events?token={app.tokens[role]}"
     with app.client.websocket_connect(url) as ws:
         if allowed:

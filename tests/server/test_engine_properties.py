@@ -1,4 +1,4 @@
-"""Random operation sequences through the real engine and a real SQLite file.
+"""Random operation sequences through the real services and a real SQLite file.
 
 A simple model (which ids exist, which are waiting) is kept beside the system; after every step
 the database must agree: numbers never repeat within a day and service, no ticket is lost or
@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from server.auth import Principal, Role
+from server import bootstrap
+from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
-from server.engine import Engine, EngineSettings
-from server.queue.model import Conflict, Status
-from server.storage import Store
+from server.errors import Conflict
+from server.queue.model import Status
+from server.services.office import OfficeSettings
 
 SUPERVISOR = Principal(Role.SUPERVISOR, "sup", "Sup", 1)
 KIOSK = Principal(Role.KIOSK, "k", "k", 2)
@@ -42,16 +43,18 @@ class QueueMachine(RuleBasedStateMachine):
         self.tmp = tempfile.TemporaryDirectory()
         self.loop = asyncio.new_event_loop()
         self.clock = FakeClock()
-        self.store = Store.open(Path(self.tmp.name) / "t.db")
-        self.engine = Engine.load(self.store, load_config(DEMO_CONFIG),
-                                  EngineSettings(open_all_hours=True), clock=self.clock)
+        self.services = bootstrap.build(Path(self.tmp.name) / "t.db", load_config(DEMO_CONFIG),
+                                        OfficeSettings(open_all_hours=True),
+                                        passwords=Passwords.cheap(), clock=self.clock)
+        self.store = self.services.store
+        self.ticketing, self.desk = self.services.ticketing, self.services.desk
         self.issued: dict[str, str] = {}  # id → number
 
     def run(self, coro):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(coro)
 
     def teardown(self) -> None:
-        self.store.close()
+        self.services.close()
         self.loop.close()
         self.tmp.cleanup()
 
@@ -62,7 +65,7 @@ class QueueMachine(RuleBasedStateMachine):
           dt=st.integers(1, 120))
     def issue(self, service: str, group: str | None, dt: int) -> None:
         self.clock.now += dt
-        t = self.run(self.engine.issue_ticket(service, group, KIOSK))
+        t = self.run(self.ticketing.issue_ticket(service, group, KIOSK))
         assert t["id"] not in self.issued
         self.issued[t["id"]] = t["number"]
 
@@ -70,11 +73,11 @@ class QueueMachine(RuleBasedStateMachine):
     def call_next(self, counter: int, dt: int) -> None:
         self.clock.now += dt
         before = {r["id"]: r for r in self.tickets()}
-        cfg = self.engine.config.counter(counter)
+        cfg = self.services.office.config.counter(counter)
         assert cfg is not None
         eligible = [r for r in before.values()
                     if r["status"] == "waiting" and r["service"] in cfg.services]
-        result = self.run(self.engine.call_next(counter, SUPERVISOR))
+        result = self.run(self.desk.call_next(counter, SUPERVISOR))
         if not eligible:
             assert result.ticket is None
             return
@@ -95,9 +98,9 @@ class QueueMachine(RuleBasedStateMachine):
         try:
             if action == "transfer":
                 other = next(s for s in SERVICES if s != held.service)
-                self.run(self.engine.transfer(held.id, other, SUPERVISOR))
+                self.run(self.ticketing.transfer(held.id, other, SUPERVISOR))
             else:
-                self.run(getattr(self.engine, action)(held.id, SUPERVISOR))
+                self.run(getattr(self.ticketing, action)(held.id, SUPERVISOR))
         except Conflict:
             assert held.status == Status.SERVING and action in ("start", "no_show", "recall")
 
@@ -105,7 +108,7 @@ class QueueMachine(RuleBasedStateMachine):
     def reactivate_a_no_show(self) -> None:
         gone = self.store.run_sync(lambda tx: tx.tickets_with_status(Status.NO_SHOW))
         if gone:
-            self.run(self.engine.reactivate(gone[0].id, SUPERVISOR))
+            self.run(self.ticketing.reactivate(gone[0].id, SUPERVISOR))
 
     @invariant()
     def nothing_lost_or_duplicated(self) -> None:

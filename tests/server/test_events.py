@@ -13,8 +13,7 @@ from tests.conftest import LiveServer
 
 def test_a_client_that_does_not_read_is_dropped_and_others_get_everything() -> None:
     async def scenario() -> None:
-        hub = EventHub()
-        hub.bind(asyncio.get_running_loop())
+        hub = EventHub(asyncio.get_running_loop())
         stuck, healthy = hub.subscribe(), hub.subscribe()
         received = []
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from server.errors import Conflict
 from server.queue import lifecycle
 from server.queue.estimate import estimate_wait_minutes, mean_service_minutes
 from server.queue.hours import (
@@ -16,7 +17,7 @@ from server.queue.hours import (
     is_open,
     next_opening,
 )
-from server.queue.model import Conflict, Outcome, PolicyMode, PriorityPolicy, Status
+from server.queue.model import Outcome, PolicyMode, PriorityPolicy, Status
 from server.queue.numbering import format_number, local_day
 from server.queue.policy import (
     RULE_MAX_WAIT,

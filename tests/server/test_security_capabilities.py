@@ -17,7 +17,7 @@ import websockets
 
 from server.security.survey_keys import SurveyKeys
 from server.storage import Store
-from server.storage.store import MIGRATIONS
+from server.storage.migrations import MIGRATIONS
 from tests.conftest import PASSWORD, LiveServer
 from tests.server.appclient import App, running_app
 

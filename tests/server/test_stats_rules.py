@@ -14,13 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.config import DEMO_CONFIG, ConfigError, load_config, parse_config
-from server.queue.model import Conflict, Invalid, Status
-from server.stats import survey
-from server.stats.export import csv_chunks
-from server.stats.history import HISTORY_COLUMNS, HistoryPlan, generate
-from server.stats.indicators import Counts, Distribution, percentile, summarize
-from server.stats.query import parse_by, parse_filters, parse_month, parse_range
-from server.stats.tables import LocalClock
+from server.errors import Conflict, Invalid
+from server.queue import survey
+from server.queue.indicators import Counts, Distribution, percentile, summarize
+from server.queue.model import Status
+from server.queue.stats_query import parse_by, parse_filters, parse_month, parse_range
+from server.queue.stats_tables import LocalClock
+from server.services.demo_history import HistoryPlan, generate
+from server.services.export import csv_chunks
+from server.storage.bulk import HISTORY_COLUMNS
 
 
 def test_percentile_is_linear_interpolation_like_excel_percentile_inc() -> None:

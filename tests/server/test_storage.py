@@ -84,9 +84,9 @@ def test_a_failing_request_rolls_back_alone_inside_a_batch(tmp_path: Path) -> No
 
 
 def test_events_of_a_failed_request_are_not_published(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
     published: list[str] = []
-    store.on_commit(lambda events: published.extend(rec.kind for rec, _ in events))
+    store = Store.open(tmp_path / "t.db",
+                       on_commit=lambda events: published.extend(rec.kind for rec, _ in events))
     try:
         store.run_sync(lambda tx: tx.record("kept", 1.0, {}))
 

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.config import load_config
-from server.stats.demo_history import fill_demo_history
-from server.stats.history import HISTORY_COLUMNS
-from server.storage.history_bulk import insert_history
+from server.queue.hours import MONTHS_ES
+from server.services.demo_history import fill_demo_history
+from server.storage.bulk import HISTORY_COLUMNS, insert_history
 from tests.conftest import (
     DEMO_CONFIG,
     PASSWORD,
@@ -91,7 +91,7 @@ def sign_in(page: Page, server: LiveServer, path: str, user: str = "super") -> N
     expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
     page.get_by_label("Usuario").fill(user)
     page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Ingresar").click()
 
 
 def chart_state(page: Page, canvas_id: str) -> dict[str, Any]:
@@ -165,19 +165,18 @@ def test_history_tab_draws_its_charts(office: LiveServer, browser: Any, artifact
     context, page, problems = new_page(browser)
     sign_in(page, office, "/supervisor#historial")
     results = page.locator("#history-results")
-    page.wait_for_selector("#history-results[data-loaded]")
+    expect(results).to_have_attribute("aria-busy", "false")  # the first query is drawn
     assert_drawn(page, HISTORY_CHARTS)
     # issued + served for each working day of the last 30 days (about 21)
     assert chart_state(page, "chart-trend")["points"] >= 2 * 20
     issued = page.locator("#history-kpis .kpi").first.locator(".kpi-value").inner_text()
     assert int(issued.replace(".", "")) > 3000
     expect(page.locator("#detail tbody tr")).to_have_count(5)  # the five services
-    loaded_range = results.get_attribute("data-loaded").rsplit("/", 1)[0]
     # filter: only preferential, detail by group
     page.get_by_label("Atención", exact=True).select_option("preferential")
     page.get_by_label("Detallar por").select_option("group")
     page.get_by_role("button", name="Consultar").click()
-    expect(results).to_have_attribute("data-loaded", f"{loaded_range}/group")
+    expect(results).to_have_attribute("aria-busy", "false")
     expect(page.locator("#detail-title")).to_have_text("Detalle por grupo preferencial")
     expect(page.locator("#detail tbody tr").first).to_contain_text("Adulto mayor")
     href = page.locator("#x-tickets-csv").get_attribute("href")
@@ -187,7 +186,8 @@ def test_history_tab_draws_its_charts(office: LiveServer, browser: Any, artifact
     page.get_by_label("Atención", exact=True).select_option("")
     page.get_by_label("Detallar por").select_option("service")
     page.get_by_role("button", name="Consultar").click()
-    expect(results).to_have_attribute("data-loaded", f"{loaded_range}/service")
+    expect(results).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#detail-title")).to_have_text("Detalle por servicio")
     page.screenshot(path=str(artifacts / "supervisor-history.png"), full_page=True)
     # the download links work with the session cookie
     with page.expect_download() as download:
@@ -202,7 +202,9 @@ def test_monthly_report_prints_with_charts(office: LiveServer, browser: Any, art
     month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     context, page, problems = new_page(browser)
     sign_in(page, office, f"/supervisor/report?month={month}")
-    expect(page.locator("#report")).to_have_attribute("data-loaded", month)
+    month_name = MONTHS_ES[int(month[5:]) - 1]
+    expect(page.locator("#report-title")).to_contain_text(f"{month_name} de {month[:4]}")
+    expect(page.locator("#report")).to_have_attribute("aria-busy", "false")
     assert_drawn(page, REPORT_CHARTS)
     expect(page.locator("#report-title")).to_contain_text("Informe de atención al ciudadano")
     expect(page.locator("#t-clerk tbody")).to_contain_text("María Gómez")
@@ -228,8 +230,8 @@ def test_clerk_is_told_no_permission(office: LiveServer, browser: Any) -> None:
     expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
     page.get_by_label("Usuario").fill("super")
     page.get_by_label("Contraseña").fill("wrong-password")
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.locator("#signin-error")).to_have_text("Usuario o contraseña incorrectos.")
+    page.get_by_role("button", name="Ingresar").click()
+    expect(page.locator("#signin-message")).to_have_text("Usuario o contraseña incorrectos.")
     context.close()
 
 
@@ -239,10 +241,10 @@ def test_supervisor_page_passes_axe(office: LiveServer, browser: Any, axe_source
     expect(page.locator("#counters li").first).to_be_visible()
     assert serious_violations(page, axe_source) == []
     page.get_by_role("tab", name="Historial").click()
-    page.wait_for_selector("#history-results[data-loaded]")
+    page.wait_for_selector("#history-results[aria-busy='false']")
     assert serious_violations(page, axe_source) == []
     page.goto(office.base_url + "/supervisor/report")
-    page.wait_for_selector("#report[data-loaded]")
+    page.wait_for_selector("#report[aria-busy='false']")
     assert serious_violations(page, axe_source) == []
     context.close()
     context, page, _ = new_page(browser, bypass_csp=True)

@@ -16,7 +16,18 @@
 //   });                                    // revoked or wrong role; retries continue slowly
 //   live.start();
 
+/**
+ * @typedef {object} LiveOptions
+ * @property {string | null} [token]  a device token (else the session or device cookie)
+ * @property {string} [path]          the websocket path (default /api/v1/events)
+ * @property {(snapshot: any) => void} [onSnapshot]
+ * @property {(event: any) => void} [onEvent]
+ * @property {(connected: boolean) => void} [onStatus]
+ * @property {(code: number) => void} [onRefused]
+ */
+
 export class LiveEvents {
+  /** @param {LiveOptions} options */
   constructor({ token = null, path = "/api/v1/events", onSnapshot, onEvent, onStatus,
                 onRefused }) {
     this.token = token;
@@ -27,9 +38,14 @@ export class LiveEvents {
     this.onRefused = onRefused || (() => {});
     this.lastSeq = 0;
     this.attempt = 0;
+    /** @type {WebSocket | null} */
     this.ws = null;
-    this.connected = null; // unknown until the first snapshot or the first failure
-    this.watchdog = null;
+    /** @type {boolean | null} unknown until the first snapshot or the first failure */
+    this.connected = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.watchdog = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.reconnectTimer = undefined;
     this.stopped = false;
   }
 
@@ -79,6 +95,7 @@ export class LiveEvents {
     ws.onerror = () => ws.close();
   }
 
+  /** @param {string} text */
   receive(text) {
     let message;
     try {
@@ -111,6 +128,7 @@ export class LiveEvents {
     }, 40000);
   }
 
+  /** @param {boolean} value */
   setConnected(value) {
     if (this.connected === value) return;
     this.connected = value;
@@ -124,6 +142,7 @@ export class LiveEvents {
     this.reconnectSoon(base / 2 + Math.random() * base / 2);
   }
 
+  /** @param {number} delayMs */
   reconnectSoon(delayMs) {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
@@ -132,46 +151,4 @@ export class LiveEvents {
       this.connect();
     }, delayMs);
   }
-}
-
-// Cookie-session pages send the CSRF token (readable cookie) on every state change.
-export function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)turnero_csrf=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
-
-// fetch() for the JSON API with the session cookie and CSRF header; throws ApiError with the
-// server's plain-Spanish `detail` so pages can show it as is.
-export class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
-
-export async function api(method, path, body) {
-  const options = { method, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, options);
-  } catch (e) {
-    throw new ApiError(0, "No hay conexión con el servidor.");
-  }
-  if (response.status === 204) return null;
-  let data = null;
-  try {
-    data = await response.json();
-  } catch (e) {
-    data = null;
-  }
-  if (!response.ok) {
-    let detail = data && data.detail;
-    if (Array.isArray(detail)) detail = detail.map((d) => d.msg).join("; ");
-    throw new ApiError(response.status, detail || `Error ${response.status}`);
-  }
-  return data;
 }

@@ -5,17 +5,22 @@
 // the clerk never waits for the event to see the result. Buttons are disabled while a request
 // is in flight, and "Llamar siguiente" tells the server which ticket the page believes is in
 // hand: a double click can never call two tickets.
-import { api, ApiError, LiveEvents } from "../common/live.js";
-import { $, duration, h, seconds, show } from "../staff/dom.js";
-import { signIn, signOut, whoAmI } from "../staff/signin.js";
+import { api, ApiError } from "../common/api.js";
+import { $, h, show } from "../common/dom.js";
+import { duration, seconds } from "../common/format.js";
+import { loadLabels } from "../common/labels.js";
+import { LiveEvents } from "../common/live.js";
+import { signIn, signOut, whoAmI } from "../common/signin.js";
 
-const PAUSE_REASONS = { break: "Descanso", lunch: "Almuerzo", other_task: "Otra tarea",
-  other: "Otro motivo" };
+/** The pause reasons a clerk picks from (the menu shows all but the generic "other"). */
+const PAUSE_CHOICES = ["break", "lunch", "other_task"];
 const OUTCOMES = { served: "atendido", no_show: "ausente (no se presentó)" };
 const STAFF = new Set(["clerk", "supervisor", "admin"]);
 
+/** @type {Record<string, any>} */
 const state = {
   me: null,
+  pauseReasons: {},      // code → label, from /api/v1/labels
   number: null,          // this counter's number
   counter: null,         // public info: { number, name, services: [{code, name}] }
   services: [],          // every service of the office: [{ code, name, active, ... }]
@@ -27,6 +32,10 @@ const state = {
   live: null,
 };
 
+/** @param {string} selector */
+const button = (selector) => /** @type {HTMLButtonElement} */ ($(selector));
+/** @type {() => HTMLSelectElement} */
+const transferSelect = () => $("#transfer-service");
 const now = () => (Date.now() + state.skewMs) / 1000;
 const myServices = () => new Set(state.counter ? state.counter.services.map((s) => s.code) : []);
 const inHand = () => (state.counterView ? state.counterView.ticket : null);
@@ -88,11 +97,14 @@ async function startDesk(me) {
 // Counter names and services, and the service list: again whenever the admin changes them.
 async function loadOffice() {
   try {
-    const [counters, services, office] = await Promise.all([
+    const [counters, services, office, labels] = await Promise.all([
       api("GET", "/api/v1/counters/public"),
       api("GET", "/api/v1/services"),
       api("GET", "/api/v1/office"),
+      loadLabels(),
     ]);
+    state.pauseReasons = labels.pause_reasons;
+    renderPauseChoices();
     state.counter = counters.find((c) => c.number === state.number)
       || { number: state.number, name: `Ventanilla ${state.number}`, services: [] };
     state.services = services;
@@ -185,11 +197,20 @@ function renderHeader() {
   const paused = state.counterView && state.counterView.state === "paused";
   show($("#paused"), paused);
   if (paused) {
-    const reason = PAUSE_REASONS[state.counterView.pause_reason] || "";
+    const reason = state.pauseReasons[state.counterView.pause_reason] || "";
     $("#paused-text").textContent = `Ventanilla en pausa${reason ? `: ${reason}` : ""}. `
       + "Los turnos no se llaman hasta que reanude.";
   }
   $("#btn-pause").hidden = paused;
+}
+
+// The reason buttons of the pause menu, before its "Cancelar".
+function renderPauseChoices() {
+  const box = $("#pause-options");
+  for (const old of box.querySelectorAll("[data-reason]")) old.remove();
+  box.prepend(...PAUSE_CHOICES.filter((code) => state.pauseReasons[code]).map((code) =>
+    h("button", { type: "button", class: "btn", dataset: { reason: code },
+      text: state.pauseReasons[code], onClick: () => pause(code) })));
 }
 
 function renderTicket() {
@@ -234,22 +255,24 @@ function renderButtons() {
   const t = inHand();
   const called = t && t.status === "called";
   const busy = state.busy;
-  $("#btn-next").disabled = busy;
-  $("#btn-recall").disabled = busy || !called;
-  $("#btn-start").disabled = busy || !called;
-  $("#btn-finish").disabled = busy || !t;
-  $("#btn-noshow").disabled = busy || !called;
-  const select = $("#transfer-service");
+  button("#btn-next").disabled = busy;
+  button("#btn-recall").disabled = busy || !called;
+  button("#btn-start").disabled = busy || !called;
+  button("#btn-finish").disabled = busy || !t;
+  button("#btn-noshow").disabled = busy || !called;
+  const select = transferSelect();
   const options = state.services.filter((s) => s.active && (!t || s.code !== t.service));
   const keep = select.value;
   select.replaceChildren(...options.map((s) => h("option", { value: s.code,
     text: `${s.code} · ${s.name}` })));
   if (options.some((s) => s.code === keep)) select.value = keep;
   select.disabled = busy || !t;
-  $("#btn-transfer").disabled = busy || !t || !options.length;
-  $("#btn-pause").disabled = busy;
-  $("#btn-resume").disabled = busy;
-  for (const b of document.querySelectorAll(".tickets button")) b.disabled = busy;
+  button("#btn-transfer").disabled = busy || !t || !options.length;
+  button("#btn-pause").disabled = busy;
+  button("#btn-resume").disabled = busy;
+  for (const b of document.querySelectorAll(".tickets button")) {
+    /** @type {HTMLButtonElement} */ (b).disabled = busy;
+  }
 }
 
 function myLine() {
@@ -263,15 +286,15 @@ function myLine() {
 function renderLine() {
   const line = myLine();
   const t = now();
-  $("#stat-total").textContent = line.length;
-  $("#stat-pref").textContent = line.filter((x) => x.preferential).length;
+  $("#stat-total").textContent = String(line.length);
+  $("#stat-pref").textContent = String(line.filter((x) => x.preferential).length);
   const longest = line.length ? t - seconds(line[0].queued_at) : null;
   $("#stat-longest").textContent = longest === null ? "—" : duration(longest);
   const overTarget = line.some((x) => {
     const svc = state.services.find((s) => s.code === x.service);
     return svc && t - seconds(x.queued_at) > svc.target_wait_min * 60;
   });
-  $("#stat-longest").parentElement.classList.toggle("is-late", overTarget);
+  $("#stat-longest-box").classList.toggle("is-late", overTarget);
 
   const rows = (state.counter ? state.counter.services : []).map((s) => {
     const mine = line.filter((x) => x.service === s.code);
@@ -296,7 +319,9 @@ function renderAbsent() {
   $("#absent").replaceChildren(...list.map((x) => ticketRow(x, "Reactivar",
     `Reactivar ${x.number}`, () => reactivate(x), null)));
   show($("#absent-empty"), !list.length);
-  for (const b of document.querySelectorAll("#absent button")) b.disabled = state.busy;
+  for (const b of document.querySelectorAll("#absent button")) {
+    /** @type {HTMLButtonElement} */ (b).disabled = state.busy;
+  }
 }
 
 function ticketRow(t, label, aria, onClick, waited) {
@@ -401,7 +426,7 @@ function ticketAction(path, message) {
 
 function transfer() {
   const t = inHand();
-  const code = $("#transfer-service").value;
+  const code = transferSelect().value;
   if (!t || !code) return undefined;
   return act(async () => {
     const result = await api("POST", `/api/v1/tickets/${encodeURIComponent(t.id)}/transfer`,
@@ -426,7 +451,7 @@ function pause(reason) {
     state.counterView = await api("POST", `/api/v1/counters/${state.number}/pause`, { reason });
     show($("#pause-menu"), false);
     $("#btn-pause").setAttribute("aria-expanded", "false");
-    flash(`Ventanilla en pausa: ${PAUSE_REASONS[reason]}.`, "info");
+    flash(`Ventanilla en pausa: ${state.pauseReasons[reason] || reason}.`, "info");
   });
 }
 
@@ -435,11 +460,6 @@ function resume() {
     state.counterView = await api("POST", `/api/v1/counters/${state.number}/resume`);
     flash("Ventanilla abierta de nuevo.", "ok");
   });
-}
-
-async function logout() {
-  await signOut();
-  askSignIn();
 }
 
 // --------------------------------------------------------------------------- wiring
@@ -459,29 +479,27 @@ function wire() {
     const menu = $("#pause-menu");
     show(menu, menu.hidden);
     $("#btn-pause").setAttribute("aria-expanded", String(!menu.hidden));
-    if (!menu.hidden) menu.querySelector("button").focus();
+    if (!menu.hidden) $("button", menu).focus();
   });
   $("#pause-cancel").addEventListener("click", () => {
     show($("#pause-menu"), false);
     $("#btn-pause").setAttribute("aria-expanded", "false");
   });
-  for (const b of document.querySelectorAll("#pause-menu [data-reason]")) {
-    b.addEventListener("click", () => pause(b.dataset.reason));
-  }
   $("#btn-resume").addEventListener("click", resume);
-  $("#btn-logout").addEventListener("click", logout);
+  $("#btn-logout").addEventListener("click", signOut);
 
   // Keyboard shortcuts for the frequent actions; never while typing in a field.
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
     if ($("#desk").hidden) return;
-    const target = event.target;
+    const target = /** @type {HTMLElement | null} */ (event.target);
     if (target && (target.isContentEditable
       || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))) return;
-    const button = document.querySelector(`.actions [data-key="${event.key.toLowerCase()}"]`);
-    if (!button) return;
+    const shortcut = /** @type {HTMLButtonElement | null} */ (
+      document.querySelector(`.actions [data-key="${event.key.toLowerCase()}"]`));
+    if (!shortcut) return;
     event.preventDefault();
-    if (!button.disabled) button.click();
+    if (!shortcut.disabled) shortcut.click();
   });
 
   // Waiting and attention times keep counting between events.

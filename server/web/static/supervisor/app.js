@@ -1,8 +1,9 @@
 // The supervisor dashboard: sign-in gate, then two tabs ("Ahora", "Historial").
-import { api } from "/static/common/live.js";
+import { api } from "../common/api.js";
+import { $ } from "../common/dom.js";
 import { startHistory } from "./history.js";
 import { startLive } from "./live-view.js";
-import { requireManager } from "./session.js";
+import { startManagerPage } from "./manager.js";
 
 const TABS = [
   { tab: "tab-live", panel: "panel-live", hash: "#ahora", start: startLive },
@@ -11,11 +12,11 @@ const TABS = [
 
 function select(index, focus = false) {
   TABS.forEach((t, i) => {
-    const tab = document.getElementById(t.tab);
+    const tab = $(`#${t.tab}`);
     const active = i === index;
     tab.setAttribute("aria-selected", String(active));
     tab.tabIndex = active ? 0 : -1;
-    document.getElementById(t.panel).hidden = !active;
+    $(`#${t.panel}`).hidden = !active;
     if (active && focus) tab.focus();
   });
   history.replaceState(null, "", TABS[index].hash);
@@ -24,7 +25,7 @@ function select(index, focus = false) {
 
 function wireTabs() {
   TABS.forEach((t, i) => {
-    const tab = document.getElementById(t.tab);
+    const tab = $(`#${t.tab}`);
     tab.addEventListener("click", () => select(i));
     tab.addEventListener("keydown", (event) => {
       if (event.key === "ArrowRight") select((i + 1) % TABS.length, true);
@@ -36,14 +37,14 @@ function wireTabs() {
 async function showOfficeName() {
   try {
     const office = await api("GET", "/api/v1/office");
-    document.getElementById("office-name").textContent = office.name;
+    $("#office-name").textContent = office.name;
     document.title = `Supervisión · ${office.name}`;
   } catch (e) {
     // the name is a nicety; the page works without it
   }
 }
 
-requireManager(() => {
+startManagerPage(() => {
   wireTabs();
   showOfficeName();
   startLive();

@@ -120,12 +120,17 @@ export function dailyTrend(canvasId, summary) {
   });
 }
 
-export function satisfaction(canvasId, indicators) {
+/**
+ * @param {string} canvasId
+ * @param {any} indicators
+ * @param {Record<string, string>} ratings  "1" … "5" → their names (from the labels)
+ */
+export function satisfaction(canvasId, indicators, ratings) {
   const dist = indicators.satisfaction.distribution;
   return draw(canvasId, {
     type: "bar",
     data: {
-      labels: ["1 Muy mala", "2 Mala", "3 Regular", "4 Buena", "5 Muy buena"],
+      labels: [1, 2, 3, 4, 5].map((r) => `${r} ${ratings[String(r)]}`),
       datasets: [{ label: "Respuestas", data: [1, 2, 3, 4, 5].map((r) => dist[String(r)]),
         backgroundColor: COLORS.ratings }],
     },

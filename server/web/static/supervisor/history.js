@@ -1,42 +1,53 @@
 // "Historial": indicators of a date range with filters, charts, tables and downloads.
-import { api } from "/static/common/live.js";
+import { api } from "../common/api.js";
+import { $, h } from "../common/dom.js";
+import { fmt, isoDay } from "../common/format.js";
+import { loadLabels } from "../common/labels.js";
 import * as charts from "./charts.js";
-import { el, fmt, isoDay, kpi } from "./format.js";
+import { kpi } from "./kpi.js";
 
 let ready = false;
 
+/**
+ * @param {string | number} value
+ * @param {string} label
+ */
 function option(value, label) {
-  return el("option", { value }, label);
+  return h("option", { value }, label);
 }
 
 async function loadOptions() {
-  const o = await api("GET", "/api/v1/stats/options");
-  document.getElementById("f-service").append(...o.services.map((s) => option(s.code, `${s.code} · ${s.name}`)));
-  document.getElementById("f-counter").append(...o.counters.map((c) => option(c.number, c.name)));
-  document.getElementById("f-clerk").append(...o.clerks.map((c) => option(c.username, c.name)));
-  const group = document.getElementById("f-group");
+  const [o, labels] = await Promise.all([api("GET", "/api/v1/stats/options"), loadLabels()]);
+  $("#f-by").append(...Object.entries(labels.dimensions).map(([by, name]) => option(by, name)));
+  $("#f-service").append(...o.services.map((s) => option(s.code, `${s.code} · ${s.name}`)));
+  $("#f-counter").append(...o.counters.map((c) => option(c.number, c.name)));
+  $("#f-clerk").append(...o.clerks.map((c) => option(c.username, c.name)));
+  const group = $("#f-group");
   group.append(...o.groups.map((g) => option(g.code, g.name)));
-  const by = document.getElementById("f-by");
-  const chars = document.getElementById("f-chars");
+  const by = $("#f-by");
+  const chars = $("#f-chars");
   if (o.characterization.enabled) {
     for (const q of o.characterization.questions) {
       const id = `f-char-${q.code}`;
-      const select = el("select", { id, "data-question": q.code, class: "char-filter" },
+      const select = h("select", { id, "data-question": q.code, class: "char-filter" },
         option("", "Todas las respuestas"), ...q.options.map((opt) => option(opt.code, opt.label)));
-      chars.append(el("div", { class: "field" }, el("label", { for: id }, q.text), select));
+      chars.append(h("div", { class: "field" }, h("label", { for: id }, q.text), select));
       by.append(option(`char:${q.code}`, q.text));
     }
   }
 }
 
+/** @param {Record<string, string>} [extra] */
 function params(extra = {}) {
-  const form = document.getElementById("filters");
+  /** @type {HTMLFormElement} */
+  const form = $("#filters");
   const p = new URLSearchParams();
   for (const name of ["from", "to", "service", "counter", "clerk", "group"]) {
     const value = form.elements[name].value;
     if (value) p.set(name, value);
   }
-  for (const select of form.querySelectorAll(".char-filter")) {
+  for (const select of /** @type {NodeListOf<HTMLSelectElement>} */ (
+    form.querySelectorAll(".char-filter"))) {
     if (select.value) p.append("char", `${select.dataset.question}:${select.value}`);
   }
   for (const [key, value] of Object.entries(extra)) p.set(key, value);
@@ -49,7 +60,7 @@ function summary(by) {
 
 function renderKpis(total) {
   const w = total.wait_min;
-  document.getElementById("history-kpis").replaceChildren(
+  $("#history-kpis").replaceChildren(
     kpi("Turnos emitidos", fmt.int(total.issued)),
     kpi("Atendidos", fmt.int(total.served),
       `${fmt.int(total.no_show)} ausentes · ${fmt.int(total.transferred)} transferidos`),
@@ -63,6 +74,7 @@ function renderKpis(total) {
   );
 }
 
+/** @type {[string, (row: any) => string][]} */
 const COLUMNS = [
   ["Emitidos", (r) => fmt.int(r.issued)],
   ["Atendidos", (r) => fmt.int(r.served)],
@@ -81,17 +93,17 @@ const COLUMNS = [
 
 // A table of indicators: one row per entry, first column the label.
 export function indicatorTable(table, firstHeader, entries) {
-  const head = el("thead", {}, el("tr", {},
-    el("th", { scope: "col" }, firstHeader),
-    ...COLUMNS.map(([name]) => el("th", { scope: "col", class: "num" }, name))));
-  const body = el("tbody", {}, ...entries.map(([label, r]) => el("tr", {},
-    el("th", { scope: "row" }, label),
-    ...COLUMNS.map(([, value]) => el("td", { class: "num" }, value(r))))));
+  const head = h("thead", {}, h("tr", {},
+    h("th", { scope: "col" }, firstHeader),
+    ...COLUMNS.map(([name]) => h("th", { scope: "col", class: "num" }, name))));
+  const body = h("tbody", {}, ...entries.map(([label, r]) => h("tr", {},
+    h("th", { scope: "row" }, label),
+    ...COLUMNS.map(([, value]) => h("td", { class: "num" }, value(r))))));
   table.replaceChildren(head, body);
 }
 
 function updateDownloads() {
-  const semicolon = document.getElementById("x-semicolon").checked;
+  const semicolon = /** @type {HTMLInputElement} */ ($("#x-semicolon")).checked;
   const links = {
     "x-tickets-csv": { kind: "tickets", format: "csv" },
     "x-tickets-xlsx": { kind: "tickets", format: "xlsx" },
@@ -101,38 +113,37 @@ function updateDownloads() {
   for (const [id, extra] of Object.entries(links)) {
     const p = params(extra);
     if (semicolon && extra.format === "csv") p.set("sep", "semicolon");
-    document.getElementById(id).href = `/api/v1/stats/export?${p}`;
+    /** @type {HTMLAnchorElement} */ ($(`#${id}`)).href = `/api/v1/stats/export?${p}`;
   }
 }
 
 async function run() {
-  const error = document.getElementById("history-error");
+  const error = $("#history-error");
   error.textContent = "";
-  const by = document.getElementById("f-by").value;
-  const results = document.getElementById("history-results");
+  const by = /** @type {HTMLSelectElement} */ ($("#f-by")).value;
+  const results = $("#history-results");
   results.setAttribute("aria-busy", "true");
   try {
-    const [byHour, byDay, byService, detail] = await Promise.all(
-      [summary("hour"), summary("day"), summary("service"), summary(by)]);
+    const [byHour, byDay, byService, detail, labels] = await Promise.all(
+      [summary("hour"), summary("day"), summary("service"), summary(by), loadLabels()]);
     renderKpis(detail.total);
     charts.waitByHour("chart-wait-hour", byHour);
     charts.volumeByHour("chart-volume-hour", byHour);
     charts.serviceComparison("chart-service", byService);
     charts.dailyTrend("chart-trend", byDay);
-    charts.satisfaction("chart-satisfaction", detail.total);
+    charts.satisfaction("chart-satisfaction", detail.total, labels.ratings);
     charts.outcomes("chart-outcomes", detail.total);
-    indicatorTable(document.getElementById("classes"), "Atención",
+    indicatorTable($("#classes"), "Atención",
       [["Preferencial", detail.classes.preferential], ["General", detail.classes.general],
         ["Total", detail.total]]);
-    document.getElementById("detail-title").textContent = `Detalle por ${detail.by_name.toLowerCase()}`;
-    indicatorTable(document.getElementById("detail"), detail.by_name,
+    $("#detail-title").textContent = `Detalle por ${detail.by_name.toLowerCase()}`;
+    indicatorTable($("#detail"), detail.by_name,
       detail.rows.map((r) => [r.label, r]));
     updateDownloads();
-    results.dataset.loaded = `${detail.from}/${detail.to}/${detail.by}`;
   } catch (e) {
     error.textContent = e.message;
   } finally {
-    results.removeAttribute("aria-busy");
+    results.setAttribute("aria-busy", "false");
   }
 }
 
@@ -142,17 +153,17 @@ export async function startHistory() {
   const today = new Date();
   const from = new Date(today);
   from.setDate(from.getDate() - 29);
-  document.getElementById("f-from").value = isoDay(from);
-  document.getElementById("f-to").value = isoDay(today);
-  document.getElementById("filters").addEventListener("submit", (event) => {
+  /** @type {HTMLInputElement} */ ($("#f-from")).value = isoDay(from);
+  /** @type {HTMLInputElement} */ ($("#f-to")).value = isoDay(today);
+  $("#filters").addEventListener("submit", (event) => {
     event.preventDefault();
     run();
   });
-  document.getElementById("x-semicolon").addEventListener("change", updateDownloads);
+  $("#x-semicolon").addEventListener("change", updateDownloads);
   try {
     await loadOptions();
   } catch (e) {
-    document.getElementById("history-error").textContent = e.message;
+    $("#history-error").textContent = e.message;
   }
   await run();
 }

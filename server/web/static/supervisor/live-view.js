@@ -2,18 +2,23 @@
 // with their clerk, today's totals and printer/kiosk alerts. The websocket (LiveEvents) says
 // *that* something changed; the page then re-reads the aggregates (debounced), so a burst of
 // calls costs one request. A slow timer keeps "longest wait" ticking when nothing happens.
-import { LiveEvents, api } from "/static/common/live.js";
-import { debounce, el, fmt, kpi } from "./format.js";
+import { api } from "../common/api.js";
+import { $, h } from "../common/dom.js";
+import { debounce, fmt } from "../common/format.js";
+import { loadLabels } from "../common/labels.js";
+import { LiveEvents } from "../common/live.js";
+import { kpi } from "./kpi.js";
 
 const STATE_NAMES = { open: "Abierta", paused: "En pausa", closed: "Cerrada" };
-const PAUSE_NAMES = { break: "descanso", lunch: "almuerzo", other_task: "otra tarea", other: "otro motivo" };
 const TICKET_STATE = { called: "llamado", serving: "en atención" };
 const REFRESH_MS = 30000;
 
 let started = false;
+/** @type {Record<string, string>} pause reason → its name, from the labels */
+let pauseNames = {};
 
 function renderKpis(queue, today) {
-  const box = document.getElementById("live-kpis");
+  const box = $("#live-kpis");
   const over = queue.services.filter((s) => s.over_target).length;
   box.replaceChildren(
     kpi("Personas en espera", fmt.int(queue.waiting_total),
@@ -28,77 +33,109 @@ function renderKpis(queue, today) {
 }
 
 function renderQueues(queue) {
-  const body = document.querySelector("#queues tbody");
+  const body = $("#queues tbody");
   body.replaceChildren(...queue.services.map((s) => {
     const longest = s.waiting ? fmt.min(s.longest_wait_min) : "—";
-    return el("tr", { class: s.over_target ? "over" : null },
-      el("th", { scope: "row" }, el("span", { class: "code", "aria-hidden": "true" }, s.code), s.name),
-      el("td", { class: "num" }, fmt.int(s.preferential)),
-      el("td", { class: "num" }, fmt.int(s.general)),
-      el("td", { class: "num strong" }, fmt.int(s.waiting)),
-      el("td", { class: "num" }, longest,
-        s.over_target ? el("span", { class: "badge warn" }, "Sobre la meta") : null),
-      el("td", { class: "num muted" }, fmt.min(s.target_wait_min)));
+    return h("tr", { class: s.over_target ? "over" : null },
+      h("th", { scope: "row" }, h("span", { class: "code", "aria-hidden": "true" }, s.code), s.name),
+      h("td", { class: "num" }, fmt.int(s.preferential)),
+      h("td", { class: "num" }, fmt.int(s.general)),
+      h("td", { class: "num strong" }, fmt.int(s.waiting)),
+      h("td", { class: "num" }, longest,
+        s.over_target ? h("span", { class: "badge warn" }, "Sobre la meta") : null),
+      h("td", { class: "num muted" }, fmt.min(s.target_wait_min)));
   }));
 }
 
 function renderCounters(queue) {
-  const list = document.getElementById("counters");
+  const list = $("#counters");
   list.replaceChildren(...queue.counters.map((c) => {
     let state = c.state;
     let label = STATE_NAMES[c.state] || c.state;
-    if (c.state === "paused" && c.pause_reason) label += ` (${PAUSE_NAMES[c.pause_reason] || c.pause_reason})`;
+    if (c.state === "paused" && c.pause_reason) {
+      label += ` (${(pauseNames[c.pause_reason] || c.pause_reason).toLowerCase()})`;
+    }
     if (c.state === "open" && c.ticket) {
       state = "serving";
       label = "Atendiendo";
     }
-    return el("li", { class: `counter ${state}` },
-      el("div", { class: "counter-head" },
-        el("strong", {}, c.name),
-        el("span", { class: `badge ${state}` }, label)),
-      el("p", { class: "clerk" }, c.clerk_name || "Sin funcionario"),
-      el("p", { class: "muted" }, c.ticket
+    return h("li", { class: `counter ${state}` },
+      h("div", { class: "counter-head" },
+        h("strong", {}, c.name),
+        h("span", { class: `badge ${state}` }, label)),
+      h("p", { class: "clerk" }, c.clerk_name || "Sin funcionario"),
+      h("p", { class: "muted" }, c.ticket
         ? `Turno ${c.ticket.number} · ${TICKET_STATE[c.ticket.status] || c.ticket.status}`
         : `${fmt.int(c.waiting)} en espera para esta ventanilla`));
   }));
 }
 
 function renderAlerts(today) {
-  const list = document.getElementById("alerts");
+  const list = $("#alerts");
   if (!today.alerts.length) {
-    list.replaceChildren(el("li", { class: "empty" }, "Sin alertas hoy."));
+    list.replaceChildren(h("li", { class: "empty" }, "Sin alertas hoy."));
     return;
   }
-  list.replaceChildren(...today.alerts.map((a) => el("li", { class: "alert" },
-    el("span", { class: "alert-time" }, a.at.slice(11, 16)),
-    el("span", {}, a.kind === "printer.failed"
-      ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
-      : `${a.device}: ${a.kind}`),
-    a.message ? el("span", { class: "muted" }, ` — ${a.message}`) : null)));
+  list.replaceChildren(...today.alerts.map((a) => {
+    const bridge = a.kind.startsWith("hardware."); // the message says it all
+    return h("li", { class: "alert" },
+      h("span", { class: "alert-time" }, a.at.slice(11, 16)),
+      h("span", {}, a.kind === "printer.failed"
+        ? `No se imprimió el turno ${a.ticket || "?"} en ${a.device}`
+        : bridge ? `Puente ${a.device}: ${a.message}` : `${a.device}: ${a.kind}`),
+      a.message && !bridge ? h("span", { class: "muted" }, ` — ${a.message}`) : null);
+  }));
+}
+
+/**
+ * @param {number} n
+ * @param {string} one
+ * @param {string} many
+ */
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// Hardware bridges (serial LED displays and call buttons): last seen and each port's state;
+// a silent bridge or a port that does not answer is shown as an alert.
+function renderBridges(bridges) {
+  const list = $("#bridges");
+  list.hidden = !bridges.length;
+  list.replaceChildren(...bridges.map((b) => {
+    const ports = [...b.displays, ...b.buttons];
+    const down = ports.filter((p) => !p.connected).map((p) => p.name);
+    const seen = b.last_seen ? `visto ${b.last_seen.slice(11, 16)}` : "nunca reportó";
+    const text = b.silent ? `sin reportar (${seen})`
+      : down.length ? `no responde: ${down.join(", ")} (${seen})`
+      : `${count(b.displays.length, "pantalla", "pantallas")} y ${count(b.buttons.length, "botonera", "botoneras")} conectadas (${seen})`;
+    return h("li", { class: b.alert ? "alert" : null, "data-bridge": b.name },
+      h("span", {}, `Puente ${b.name}: ${text}`));
+  }));
 }
 
 function setStatus(connected, text) {
-  const status = document.getElementById("live-status");
+  const status = $("#live-status");
   status.classList.toggle("offline", !connected);
-  document.getElementById("live-status-text").textContent = text;
+  $("#live-status-text").textContent = text;
 }
 
 async function refresh() {
   try {
-    const [queue, today] = await Promise.all([
-      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today")]);
+    const [queue, today, bridges, labels] = await Promise.all([
+      api("GET", "/api/v1/queue"), api("GET", "/api/v1/stats/today"),
+      api("GET", "/api/v1/hardware/bridges"), loadLabels()]);
+    pauseNames = labels.pause_reasons;
     renderKpis(queue, today);
     renderQueues(queue);
     renderCounters(queue);
     renderAlerts(today);
+    renderBridges(bridges);
     const time = (queue.at || "").slice(11, 16); // office time, whatever the PC's zone
-    document.getElementById("live-status").dataset.updated = String(Date.now());
     if (live && live.connected) setStatus(true, `En vivo · actualizado ${time}`);
   } catch (e) {
     setStatus(false, `No se pudo actualizar: ${e.message}`);
   }
 }
 
+/** @type {LiveEvents | null} */
 let live = null;
 
 export function startLive() {

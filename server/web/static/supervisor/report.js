@@ -1,13 +1,12 @@
 // The printable monthly report: /supervisor/report?month=YYYY-MM.
-import { api } from "/static/common/live.js";
+import { api } from "../common/api.js";
+import { $, h } from "../common/dom.js";
+import { fmt } from "../common/format.js";
+import { loadLabels } from "../common/labels.js";
 import * as charts from "./charts.js";
-import { el, fmt, kpi } from "./format.js";
 import { indicatorTable } from "./history.js";
-import { requireManager } from "./session.js";
-
-const MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-  "septiembre", "octubre", "noviembre", "diciembre"];
-const DIMENSIONS = ["service", "counter", "clerk", "group", "hour", "day", "weekday"];
+import { kpi } from "./kpi.js";
+import { startManagerPage } from "./manager.js";
 
 function monthRange(month) {
   const [y, m] = month.split("-").map(Number);
@@ -23,7 +22,7 @@ function currentMonth() {
 }
 
 function renderKpis(t) {
-  document.getElementById("report-kpis").replaceChildren(
+  $("#report-kpis").replaceChildren(
     kpi("Turnos emitidos", fmt.int(t.issued)),
     kpi("Atendidos", fmt.int(t.served)),
     kpi("Ausentes", fmt.int(t.no_show)),
@@ -41,40 +40,45 @@ function renderKpis(t) {
   );
 }
 
-function renderSatisfaction(t) {
-  const labels = ["Muy mala", "Mala", "Regular", "Buena", "Muy buena"];
-  const table = el("table", { class: "data sat-table" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Calificación"),
-      el("th", { scope: "col", class: "num" }, "Respuestas"))),
-    el("tbody", {}, ...labels.map((label, i) => el("tr", {},
-      el("th", { scope: "row" }, `${i + 1} · ${label}`),
-      el("td", { class: "num" }, fmt.int(t.satisfaction.distribution[String(i + 1)]))))));
-  document.getElementById("satisfaction-text").replaceChildren(
-    el("p", {}, `Promedio ${fmt.rating(t.satisfaction.average)} con ${fmt.int(t.satisfaction.answers)} respuestas `
+/**
+ * @param {any} t  the month's indicators
+ * @param {Record<string, string>} ratings  "1" … "5" → their names
+ */
+function renderSatisfaction(t, ratings) {
+  const labels = [1, 2, 3, 4, 5].map((r) => ratings[String(r)]);
+  const table = h("table", { class: "data sat-table" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Calificación"),
+      h("th", { scope: "col", class: "num" }, "Respuestas"))),
+    h("tbody", {}, ...labels.map((label, i) => h("tr", {},
+      h("th", { scope: "row" }, `${i + 1} · ${label}`),
+      h("td", { class: "num" }, fmt.int(t.satisfaction.distribution[String(i + 1)]))))));
+  $("#satisfaction-text").replaceChildren(
+    h("p", {}, `Promedio ${fmt.rating(t.satisfaction.average)} con ${fmt.int(t.satisfaction.answers)} respuestas `
       + `(${fmt.pct(t.satisfaction.response_rate)} de los turnos atendidos).`), table);
 }
 
 async function load(month) {
-  const error = document.getElementById("report-error");
+  const error = $("#report-error");
   error.textContent = "";
   const { from, to, y, m } = monthRange(month);
-  const report = document.getElementById("report");
+  const report = $("#report");
   report.setAttribute("aria-busy", "true");
   try {
-    const office = await api("GET", "/api/v1/office");
-    const results = await Promise.all(DIMENSIONS.map((by) =>
+    const [office, labels] = await Promise.all([api("GET", "/api/v1/office"), loadLabels()]);
+    const dimensions = Object.keys(labels.dimensions);
+    const results = await Promise.all(dimensions.map((by) =>
       api("GET", `/api/v1/stats/summary?from=${from}&to=${to}&by=${by}`)));
-    const s = Object.fromEntries(DIMENSIONS.map((by, i) => [by, results[i]]));
-    document.getElementById("report-office").textContent = office.name;
-    const title = `Informe de atención al ciudadano · ${MONTHS[m - 1]} de ${y}`;
-    document.getElementById("report-title").textContent = title;
+    const s = Object.fromEntries(dimensions.map((by, i) => [by, results[i]]));
+    $("#report-office").textContent = office.name;
+    const title = `Informe de atención al ciudadano · ${labels.months[m - 1]} de ${y}`;
+    $("#report-title").textContent = title;
     document.title = `${title} · ${office.name}`;
     const generated = new Date().toLocaleDateString("es-CO", { day: "numeric", month: "long", year: "numeric" });
-    document.getElementById("report-range").textContent =
+    $("#report-range").textContent =
       `Turnos emitidos del ${from.split("-").reverse().join("/")} al ${to.split("-").reverse().join("/")}. Generado el ${generated}.`;
     const total = s.service.total;
     renderKpis(total);
-    indicatorTable(document.getElementById("t-classes"), "Atención",
+    indicatorTable($("#t-classes"), "Atención",
       [["Preferencial", s.service.classes.preferential], ["General", s.service.classes.general], ["Total", total]]);
     for (const by of ["service", "counter", "clerk", "group", "weekday"]) {
       indicatorTable(document.getElementById(`t-${by}`), s[by].by_name, s[by].rows.map((r) => [r.label, r]));
@@ -83,29 +87,29 @@ async function load(month) {
     charts.volumeByHour("r-volume-hour", s.hour);
     charts.serviceComparison("r-service", s.service);
     charts.dailyTrend("r-trend", s.day);
-    charts.satisfaction("r-satisfaction", total);
-    renderSatisfaction(total);
-    document.getElementById("definitions").replaceChildren(
-      ...Object.values(s.service.definitions).map((d) => el("li", {}, d)));
-    report.dataset.loaded = month;
+    charts.satisfaction("r-satisfaction", total, labels.ratings);
+    renderSatisfaction(total, labels.ratings);
+    $("#definitions").replaceChildren(
+      ...Object.values(s.service.definitions).map((d) => h("li", {}, d)));
   } catch (e) {
     error.textContent = e.message;
   } finally {
-    report.removeAttribute("aria-busy");
+    report.setAttribute("aria-busy", "false");
   }
 }
 
-requireManager(() => {
+startManagerPage(() => {
   const month = currentMonth();
-  const input = document.getElementById("r-month");
+  /** @type {HTMLInputElement} */
+  const input = $("#r-month");
   input.value = month;
-  document.getElementById("report-form").addEventListener("submit", (event) => {
+  $("#report-form").addEventListener("submit", (event) => {
     event.preventDefault();
     if (!input.value) return;
     history.replaceState(null, "", `?month=${input.value}`);
     load(input.value);
   });
-  document.getElementById("r-print").addEventListener("click", () => window.print());
+  $("#r-print").addEventListener("click", () => window.print());
   window.addEventListener("beforeprint", charts.resizeAllCharts);
   load(month);
 });

@@ -13,7 +13,8 @@
 //
 // Flow: five faces (one tap), then an optional one-tap reason or "Enviar sin motivo".
 // The answer is anonymous and one per ticket; the server refuses a second one (409).
-import { api } from "/static/common/live.js";
+import { api } from "../common/api.js";
+import { h } from "../common/dom.js";
 
 const STYLESHEET = "/static/survey/survey.css";
 const SVG = "http://www.w3.org/2000/svg";
@@ -28,22 +29,13 @@ function ensureStylesheet() {
   document.head.append(link);
 }
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
+/** @param {number} rating 1 … 5 */
 function face(rating) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", "0 0 48 48");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
+  /** @type {[string, Record<string, string | number>][]} */
   const parts = [
     ["circle", { cx: 24, cy: 24, r: 21, class: "face-bg" }],
     ["circle", { cx: 17, cy: 19, r: 2.8, class: "face-ink" }],
@@ -59,6 +51,10 @@ function face(rating) {
   return svg;
 }
 
+/**
+ * @param {HTMLElement} container
+ * @param {{ ticketId: string, key?: string | null, onDone?: (result: unknown) => void }} options
+ */
 export function mountSurvey(container, { ticketId, key = null, onDone = () => {} }) {
   ensureStylesheet();
   container.classList.add("survey");
@@ -126,7 +122,7 @@ export function mountSurvey(container, { ticketId, key = null, onDone = () => {}
         return b;
       })(),
     );
-    container.querySelector(".survey-reason")?.focus();
+    /** @type {HTMLElement | null} */ (container.querySelector(".survey-reason"))?.focus();
   }
 
   function askRating() {

@@ -6,15 +6,17 @@
 // At a counter it asks the server every few seconds which ticket just finished there
 // (GET /api/v1/counters/N/survey-ticket): the tablet cannot listen to the event stream, which
 // is for staff and boards. It shows the survey, thanks, and goes back to waiting.
+import { api, ApiError } from "../common/api.js";
+import { $ } from "../common/dom.js";
 import { mountSurvey } from "./survey.js";
 
 const POLL_MS = 3000;
 const THANKS_MS = 6000;
 const IDLE_AFTER_MS = 120000; // a survey nobody touches goes away: that person has left
 const params = new URLSearchParams(location.search);
-const surveyBox = document.getElementById("survey");
-const idle = document.getElementById("idle");
-const problem = document.getElementById("problem");
+const surveyBox = $("#survey");
+const idle = $("#idle");
+const problem = $("#problem");
 
 function showProblem(text) {
   problem.textContent = text;
@@ -32,8 +34,8 @@ function surveyKey() {
 }
 
 function singleTicket(ticketId) {
-  document.getElementById("idle-text").textContent = "Su atención aún no ha terminado.";
-  document.getElementById("idle-sub").textContent = "La encuesta aparecerá aquí cuando termine.";
+  $("#idle-text").textContent = "Su atención aún no ha terminado.";
+  $("#idle-sub").textContent = "La encuesta aparecerá aquí cuando termine.";
   const survey = mountSurvey(surveyBox, { ticketId, key: surveyKey() });
   const timer = setInterval(() => {
     const state = surveyBox.dataset.state;
@@ -44,7 +46,7 @@ function singleTicket(ticketId) {
 }
 
 function counterTablet(counter) {
-  document.getElementById("heading").textContent = `Ventanilla ${counter}: califique su atención`;
+  $("#heading").textContent = `Ventanilla ${counter}: califique su atención`;
   const asked = new Set();
   let current = null;
   let idleTimer = null;
@@ -59,25 +61,21 @@ function counterTablet(counter) {
 
   async function poll() {
     if (current) return;
-    let response;
+    let found;
     try {
-      response = await fetch(`/api/v1/counters/${encodeURIComponent(counter)}/survey-ticket`,
-        { credentials: "same-origin" });
+      // the device session cookie (HttpOnly) authenticates; the page holds no token
+      found = await api("GET", `/api/v1/counters/${encodeURIComponent(counter)}/survey-ticket`);
     } catch (e) {
-      showProblem("Sin conexión con el servidor. Reintentando…");
-      return;
-    }
-    if (response.status === 401 || response.status === 403) {
-      showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de quiosco.");
-      return;
-    }
-    if (response.status === 404) {
-      showProblem(`La ventanilla ${counter} no existe.`);
+      const status = e instanceof ApiError ? e.status : 0;
+      if (status === 0) showProblem("Sin conexión con el servidor. Reintentando…");
+      else if (status === 401 || status === 403) {
+        showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de quiosco.");
+      } else if (status === 404) showProblem(`La ventanilla ${counter} no existe.`);
+      else showProblem("");
       return;
     }
     showProblem("");
-    if (response.status !== 200) return;
-    const found = await response.json();
+    if (!found) return; // 204: no ticket finished there just now
     if (asked.has(found.ticket)) return;
     asked.add(found.ticket);
     current = found.ticket;
@@ -96,8 +94,7 @@ function counterTablet(counter) {
 
 async function showOffice() {
   try {
-    const r = await fetch("/api/v1/office", { credentials: "same-origin" });
-    if (r.ok) document.getElementById("office").textContent = (await r.json()).name;
+    $("#office").textContent = (await api("GET", "/api/v1/office")).name;
   } catch (e) {
     // the office name is a nicety
   }

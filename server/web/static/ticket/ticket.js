@@ -4,16 +4,22 @@
 // (reconnects with back-off). While that link is down the page polls GET /api/v1/tickets/<id>
 // every few seconds, so a phone on a flaky connection still learns it is being called.
 
-import { LiveEvents } from "/static/common/live.js";
-import { mountSurvey } from "/static/survey/survey.js";
+import { api } from "../common/api.js";
+import { $ } from "../common/dom.js";
+import { countText, loadLabels } from "../common/labels.js";
+import { LiveEvents } from "../common/live.js";
+import { mountSurvey } from "../survey/survey.js";
 
 const POLL_MS = 8000;
 const FINAL = new Set(["done", "cancelled", "not_attended"]);
-const id = document.body.dataset.ticket;
-const $ = (name) => document.getElementById(name);
+const id = document.body.dataset.ticket || "";
 
+/** @type {import("../common/labels.js").Labels} */
+let labels;
+/** @type {any} the ticket as last shown */
 let last = null;
-let pollTimer = null;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let pollTimer;
 let finished = false;
 
 function counterPhrase(ticket) {
@@ -21,12 +27,6 @@ function counterPhrase(ticket) {
   if (!name) return "una ventanilla";
   return /^ventanilla\b/i.test(name) ? `la ${name.charAt(0).toLowerCase()}${name.slice(1)}`
                                       : name;
-}
-
-function peopleAhead(n) {
-  if (n === 0) return "Nadie: usted es el siguiente";
-  if (n === 1) return "1 persona";
-  return `${n} personas`;
 }
 
 function waitText(minutes) {
@@ -40,10 +40,7 @@ function describe(ticket) {
   const where = counterPhrase(ticket);
   switch (ticket.status) {
     case "waiting": {
-      const n = ticket.ahead;
-      const detail = n === 0 ? "Usted es el siguiente. Esté atento al llamado."
-        : n === 1 ? "Hay 1 persona antes que usted."
-        : `Hay ${n} personas antes que usted.`;
+      const detail = countText(labels.people_ahead, ticket.ahead);
       return { title: "En espera", detail, tone: "waiting" };
     }
     case "called":
@@ -80,22 +77,22 @@ function show(ticket) {
   const before = last;
   last = ticket;
   const view = describe(ticket);
-  $("number").textContent = ticket.number;
-  $("service").textContent = ticket.service_name || "";
-  $("preferential").hidden = !ticket.preferential;
-  $("status-title").textContent = view.title;
-  $("status-detail").textContent = view.detail;
-  $("status").className = `status is-${view.tone}`;
+  $("#number").textContent = ticket.number;
+  $("#service").textContent = ticket.service_name || "";
+  $("#preferential").hidden = !ticket.preferential;
+  $("#status-title").textContent = view.title;
+  $("#status-detail").textContent = view.detail;
+  $("#status").className = `status is-${view.tone}`;
   document.title = view.tone === "called" ? `¡Es su turno! — ${ticket.number}`
                                           : `Turno ${ticket.number}`;
   const waiting = ticket.status === "waiting";
-  $("facts").hidden = !waiting;
+  $("#facts").hidden = !waiting;
   if (waiting) {
-    $("ahead").textContent = peopleAhead(ticket.ahead);
-    $("wait").textContent = waitText(ticket.estimated_wait_min);
+    $("#ahead").textContent = countText(labels.people_ahead_short, ticket.ahead);
+    $("#wait").textContent = waitText(ticket.estimated_wait_min);
   }
   const time = new Date().toLocaleTimeString("es-CO", { hour: "numeric", minute: "2-digit" });
-  $("updated").textContent = `Actualizado: ${time}`;
+  $("#updated").textContent = `Actualizado: ${time}`;
 
   const newlyCalled = ticket.status === "called" &&
     (!before || before.status !== "called" || before.call_count !== ticket.call_count);
@@ -107,9 +104,8 @@ function show(ticket) {
 
 async function poll() {
   try {
-    const response = await fetch(`/api/v1/tickets/${encodeURIComponent(id)}`,
-                                 { credentials: "omit" });
-    if (response.ok) show(await response.json());
+    show(await api("GET", `/api/v1/tickets/${encodeURIComponent(id)}`, undefined,
+      { anonymous: true }));
   } catch (e) {
     // still offline: the next round tries again
   }
@@ -122,7 +118,7 @@ function startPolling() {
 
 function stopPolling() {
   clearInterval(pollTimer);
-  pollTimer = null;
+  pollTimer = undefined;
 }
 
 function finish() {
@@ -130,14 +126,14 @@ function finish() {
   finished = true;
   stopPolling();
   live.stop();
-  $("offline").hidden = true;
+  $("#offline").hidden = true;
   if (last && last.status === "done") offerSurvey();
 }
 
 // The service cycle ends with the citizen's rating: once the attention is done, the page
 // offers the satisfaction survey (one anonymous answer per ticket).
 function offerSurvey() {
-  const section = $("survey");
+  const section = $("#survey");
   section.hidden = false;
   // The survey key travels in the QR code's fragment (#k=…), never sent to the server.
   const key = new URLSearchParams(location.hash.slice(1)).get("k");
@@ -152,10 +148,24 @@ const live = new LiveEvents({
   },
   onStatus: (connected) => {
     if (finished) return;
-    $("offline").hidden = connected;
+    $("#offline").hidden = connected;
     if (connected) stopPolling();
     else startPolling();
   },
 });
-live.start();
-poll();
+// The wording comes from the server: wait for it (retrying while offline), then follow.
+async function start() {
+  for (;;) {
+    try {
+      labels = await loadLabels();
+      break;
+    } catch (e) {
+      $("#offline").hidden = false;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+  live.start();
+  poll();
+}
+
+start();

@@ -1,0 +1,234 @@
+"""Turning indicators and ticket rows into what people read: labels, row order, JSON for the
+API and the columns of the spreadsheets. Pure (no SQL, no web)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from server.queue.characterization import Characterization, Question
+from server.queue.indicators import GENERAL, PREFERENTIAL, Indicators, Summary
+from server.queue.lifecycle import describe_status
+from server.queue.model import Status
+from server.queue.stats_query import CHAR_PREFIX, DIMENSION_NAMES, StatsQuery, weekday_name
+from server.queue.survey import REASONS
+
+OUTCOME_NAMES = {"served": "Atendido", "no_show": "No se presentó", "cancelled": "Cancelado",
+                 "not_attended": "No atendido al cierre"}
+CLASS_NAMES = {PREFERENTIAL: "Preferencial", GENERAL: "General"}
+GENERAL_GROUP_LABEL = "General (sin prioridad)"
+NO_VALUE = {"counter": "Sin ventanilla", "clerk": "Sin funcionario", "char": "Sin respuesta"}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names for codes, taken from the office configuration and the users table. Codes no
+    longer configured (a service removed last year) still show, as their code."""
+
+    services: dict[str, str] = field(default_factory=dict)
+    service_order: tuple[str, ...] = ()
+    targets_min: dict[str, int] = field(default_factory=dict)
+    counters: dict[int, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    group_order: tuple[str, ...] = ()
+    users: dict[str, str] = field(default_factory=dict)
+    characterization: Characterization = field(default_factory=Characterization)
+
+    def dimension_name(self, by: str) -> str:
+        if by.startswith(CHAR_PREFIX):
+            q = self.characterization.question(by[len(CHAR_PREFIX):])
+            return q.text if q else by[len(CHAR_PREFIX):]
+        return DIMENSION_NAMES.get(by, by)
+
+    def label(self, by: str, key: Any) -> str:
+        if by == "service":
+            return self.services.get(key, str(key))
+        if by == "counter":
+            if key is None:
+                return NO_VALUE["counter"]
+            return self.counters.get(key, f"Ventanilla {key}")
+        if by == "clerk":
+            return NO_VALUE["clerk"] if key is None else self.users.get(key, str(key))
+        if by == "group":
+            return GENERAL_GROUP_LABEL if key is None else self.groups.get(key, str(key))
+        if by == "hour":
+            return f"{int(key):02d}:00"
+        if by == "weekday":
+            return weekday_name(int(key))
+        if by.startswith(CHAR_PREFIX):
+            if key is None:
+                return NO_VALUE["char"]
+            q = self.characterization.question(by[len(CHAR_PREFIX):])
+            return q.label(key) if q else str(key)
+        return str(key)
+
+    def sort_key(self, by: str, key: Any) -> tuple[Any, ...]:
+        """Configured order where there is one (services, groups, options), else natural."""
+        if key is None:
+            return (0 if by == "group" else 2, 0, "")
+        order: Sequence[Any] = ()
+        if by == "service":
+            order = self.service_order
+        elif by == "group":
+            order = self.group_order
+        elif by.startswith(CHAR_PREFIX):
+            q = self.characterization.question(by[len(CHAR_PREFIX):])
+            order = [o.code for o in q.choices] if q else ()
+        elif by == "clerk":
+            return (1, 0, self.label(by, key).lower())
+        if key in order:
+            return (1, list(order).index(key), "")
+        return (1, len(order), key if isinstance(key, str) else f"{key:08d}")
+
+
+def summary_json(summary: Summary, query: StatsQuery, labels: Labels) -> dict[str, Any]:
+    """The JSON body of GET /api/v1/stats/summary."""
+    rows = []
+    for key in sorted(summary.rows, key=lambda k: labels.sort_key(query.by, k)):
+        row: dict[str, Any] = {"key": key, "label": labels.label(query.by, key)}
+        if query.by == "service":
+            row["target_wait_min"] = labels.targets_min.get(key)
+        rows.append({**row, **summary.rows[key].to_dict()})
+    return {
+        "from": query.start.isoformat(),
+        "to": query.end.isoformat(),
+        "by": query.by,
+        "by_name": labels.dimension_name(query.by),
+        "filters": query.filters.to_dict(),
+        "total": summary.total.to_dict(),
+        "classes": {name: summary.classes[name].to_dict() for name in (PREFERENTIAL, GENERAL)},
+        "rows": rows,
+        "definitions": DEFINITIONS,
+    }
+
+
+DEFINITIONS = {
+    "wait": "Espera: del momento en que se emitió el turno al primer llamado (turnos llamados).",
+    "service": "Atención: del inicio al fin de la atención (turnos atendidos).",
+    "percentile": "Mediana y percentil 90 por interpolación lineal (igual que PERCENTIL.INC "
+                  "en Excel).",
+    "within_target": "Dentro de la meta: turnos llamados con espera menor o igual a la meta "
+                     "del servicio, sobre los turnos llamados.",
+    "transferred": "Transferidos: turnos enviados a otro servicio al menos una vez (también "
+                   "cuentan en su resultado final).",
+    "satisfaction": "Satisfacción: promedio de las calificaciones de 1 a 5; la tasa de "
+                    "respuesta es sobre los turnos atendidos.",
+}
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+SUMMARY_HEADER = (
+    "Dimensión", "Valor", "Turnos emitidos", "Atendidos", "No se presentaron", "Transferidos",
+    "No atendidos al cierre", "Cancelados", "En curso",
+    "Espera media (min)", "Espera mediana (min)", "Espera p90 (min)", "Espera máxima (min)",
+    "Atención media (min)", "Atención mediana (min)", "Atención p90 (min)",
+    "Atención máxima (min)", "Llamados dentro de la meta", "Turnos llamados",
+    "Dentro de la meta (%)", "Respuestas de satisfacción", "Satisfacción promedio",
+    "Calificación 1", "Calificación 2", "Calificación 3", "Calificación 4", "Calificación 5",
+)
+
+
+def summary_record(dimension: str, value: str, ind: Indicators) -> list[Any]:
+    d = ind.to_dict()
+    w, s, t, sat = d["wait_min"], d["service_min"], d["within_target"], d["satisfaction"]
+    share = None if t["share"] is None else round(t["share"] * 100, 2)
+    return [
+        dimension, value, d["issued"], d["served"], d["no_show"], d["transferred"],
+        d["not_attended"], d["cancelled"], d["in_progress"],
+        w["mean"], w["median"], w["p90"], w["max"], s["mean"], s["median"], s["p90"], s["max"],
+        t["count"], t["of"], share, sat["answers"], sat["average"],
+        *(sat["distribution"][str(r)] for r in range(1, 6)),
+    ]
+
+
+def overview_records(summary: Summary) -> list[list[Any]]:
+    """All tickets, then preferential vs general."""
+    return [summary_record("Total", "Todos los turnos", summary.total),
+            *(summary_record("Clase", CLASS_NAMES[name], summary.classes[name])
+              for name in (PREFERENTIAL, GENERAL))]
+
+
+def dimension_records(by: str, summary: Summary, labels: Labels) -> list[list[Any]]:
+    name = labels.dimension_name(by)
+    return [summary_record(name, labels.label(by, key), summary.rows[key])
+            for key in sorted(summary.rows, key=lambda k: labels.sort_key(by, k))]
+
+
+TICKET_HEADER = (
+    "Turno", "Fecha", "Día de la semana", "Hora de emisión", "Servicio", "Grupo preferencial",
+    "Preferencial", "Ventanilla", "Funcionario", "Primer llamado", "Inicio de atención",
+    "Fin", "Espera (min)", "Atención (min)", "Dentro de la meta", "Resultado", "Traslados",
+    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación",
+)
+
+
+class LocalClock:
+    """POSIX seconds → local "HH:MM:SS", fast: the UTC offset is looked up once per quarter
+    hour (offsets only change on quarter-hour boundaries), not once per value."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._offsets: dict[int, int] = {}
+
+    def offset(self, ts: float) -> int:
+        bucket = int(ts // 900)
+        off = self._offsets.get(bucket)
+        if off is None:
+            from datetime import datetime
+
+            delta = datetime.fromtimestamp(bucket * 900, self.tz).utcoffset()
+            off = int(delta.total_seconds()) if delta else 0
+            self._offsets[bucket] = off
+        return off
+
+    def hms(self, ts: float | None) -> str | None:
+        if ts is None:
+            return None
+        s = int(ts + self.offset(ts)) % 86400
+        return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def _minutes(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round((b - a) / 60.0, 2)
+
+
+def _exported_questions(labels: Labels) -> tuple[Question, ...]:
+    """Characterization columns appear while the office asks the questions."""
+    c = labels.characterization
+    return c.questions if c.enabled else ()
+
+
+def ticket_header(labels: Labels) -> list[str]:
+    return [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]
+
+
+def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
+                   pair_sep: str = "\x1f") -> Iterator[list[Any]]:
+    """One spreadsheet row per ticket from storage rows (storage.stats.TICKET_ROW_COLUMNS).
+    The ticket id is left out on purpose: it is the citizen's capability for the status page
+    and the survey, and an auditor does not need it."""
+    clock = LocalClock(tz)
+    questions = _exported_questions(labels)
+    for (number, day, weekday, issued, service, group, counter, clerk, called, started,
+         finished, status, outcome, transfers, calls, rating, reason, chars) in rows:
+        wait = _minutes(issued, called)
+        target = labels.targets_min.get(service)
+        within = None if wait is None or target is None else ("Sí" if wait <= target else "No")
+        answers = dict(p.split("=", 1) for p in chars.split(pair_sep)) if chars else {}
+        yield [
+            number, day, weekday_name(weekday), clock.hms(issued),
+            labels.services.get(service, service),
+            labels.groups.get(group, group) if group else "",
+            "Sí" if group else "No",
+            labels.counters.get(counter, str(counter)) if counter is not None else "",
+            labels.users.get(clerk, clerk) if clerk else "",
+            clock.hms(called), clock.hms(started), clock.hms(finished),
+            wait, _minutes(started, finished) if outcome == "served" else None, within,
+            OUTCOME_NAMES.get(outcome, "") if outcome else
+            describe_status(Status(status)).capitalize(),
+            transfers, calls, rating, REASONS.get(reason, reason) if reason else "",
+            *(q.label(answers[q.code]) if q.code in answers else "" for q in questions),
+        ]

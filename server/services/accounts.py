@@ -1,0 +1,330 @@
+"""Users, sign-in sessions and device tokens.
+
+Password checks (argon2, ~0.1 s) run in a worker thread, never on the event loop. Resolved
+tokens are cached for ``CACHE_TTL_S`` so most requests need no database read at all; a token
+revoked by this server leaves the cache at once (and its live sockets are closed through
+``on_revoke``), one revoked by the CLI within the TTL.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import anyio
+
+from server.auth import (
+    DEVICE_ROLES,
+    SESSION_HOURS,
+    USER_ROLES,
+    Passwords,
+    Principal,
+    Role,
+    check_password_strength,
+    new_token,
+    token_digest,
+)
+from server.errors import BadCredentials, Conflict, Invalid, NotFound, TooManyAttempts
+from server.security.throttle import LoginThrottle
+from server.services.desk import Desk
+from server.storage import Reader, ReadPool, Store, TokenRow, Tx, UserRow
+
+CACHE_TTL_S = 30.0
+#: A board or tablet session lasts as long as a browser keeps its cookie (Chromium: 400 days);
+#: it ends earlier when its device token is revoked.
+DEVICE_SESSION_DAYS = 400
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    csrf: str
+    principal: Principal
+    expires_at: float
+
+
+def user_public(u: UserRow) -> dict[str, Any]:
+    return {"id": u.id, "username": u.username, "display_name": u.display_name,
+            "role": u.role, "active": u.active}
+
+
+def token_public(t: TokenRow) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "role": t.role, "created_at": t.created_at,
+            "revoked": t.revoked_at is not None}
+
+
+def _check_user_role(role: str) -> None:
+    if role not in {str(r) for r in USER_ROLES}:
+        raise Invalid(f"Rol {role!r} inválido; use clerk, supervisor o admin.")
+
+
+def _check_password(password: str) -> None:
+    problem = check_password_strength(password)
+    if problem:
+        raise Invalid(problem)
+
+
+class Accounts:
+    def __init__(self, store: Store, reads: ReadPool, desk: Desk, passwords: Passwords,
+                 clock: Callable[[], float] = time.time,
+                 throttle: LoginThrottle | None = None,
+                 on_revoke: Callable[[int], None] | None = None) -> None:
+        """``on_revoke`` is told the id of every token revoked here (the app closes the live
+        sockets opened with it)."""
+        self.store = store
+        self.reads = reads
+        self.desk = desk
+        self.passwords = passwords
+        self.clock = clock
+        self.throttle = throttle or LoginThrottle()
+        self._on_revoke = on_revoke
+        self._cache: dict[str, tuple[Principal, float]] = {}
+
+    # ------------------------------------------------------------------ users
+
+    def create_user_sync(self, username: str, password: str, role: str,
+                         display_name: str | None = None) -> dict[str, Any]:
+        username = username.strip()
+        if not username or len(username) > 64 or any(c.isspace() for c in username):
+            raise Invalid("El usuario no puede estar vacío ni tener espacios.")
+        _check_user_role(role)
+        _check_password(password)
+        pw_hash = self.passwords.hash(password)
+
+        def add(tx: Tx) -> dict[str, Any]:
+            if tx.user_by_name(username):
+                raise Conflict(f"El usuario {username!r} ya existe.")
+            uid = tx.insert_user(username, display_name or username, role, pw_hash, self.clock())
+            user = tx.user_by_id(uid)
+            assert user is not None
+            return user_public(user)
+
+        return self.store.run_sync(add)
+
+    async def create_user(self, username: str, password: str, role: str,
+                          display_name: str | None = None) -> dict[str, Any]:
+        return await anyio.to_thread.run_sync(
+            self.create_user_sync, username, password, role, display_name)
+
+    async def list_users(self) -> list[dict[str, Any]]:
+        return await self.reads.run(lambda r: [user_public(u) for u in r.users()])
+
+    async def update_user(self, user_id: int, *, role: str | None = None,
+                          active: bool | None = None, display_name: str | None = None,
+                          password: str | None = None) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        if role is not None:
+            _check_user_role(role)
+            fields["role"] = role
+        if active is not None:
+            fields["active"] = int(active)
+        if display_name is not None:
+            if not display_name.strip():
+                raise Invalid("El nombre no puede estar vacío.")
+            fields["display_name"] = display_name.strip()
+        if password is not None:
+            _check_password(password)
+            fields["password_hash"] = await anyio.to_thread.run_sync(self.passwords.hash,
+                                                                     password)
+
+        def update(tx: Tx) -> tuple[dict[str, Any], list[int]]:
+            user = tx.user_by_id(user_id)
+            if user is None:
+                raise NotFound("Ese usuario no existe.")
+            if fields:
+                tx.update_user(user_id, **fields)
+            ended: list[int] = []
+            if "role" in fields or "password_hash" in fields or active is False:
+                ended = tx.revoke_user_sessions(user_id, self.clock())
+            updated = tx.user_by_id(user_id)
+            assert updated is not None
+            return user_public(updated), ended
+
+        public, ended = await self.store.run(update)
+        for token_id in ended:
+            self._forget(token_id)
+        return public
+
+    # ------------------------------------------------------------------ sessions
+
+    async def sign_in(self, username: str, password: str, counter: int | None,
+                      address: str, force: bool = False) -> SignIn:
+        admission = self.throttle.admit(username, address)  # counted before hashing
+        if not admission.admitted:
+            raise TooManyAttempts(admission.wait_s)
+        user = await self.reads.run(lambda r: r.user_by_name(username))
+        valid = await anyio.to_thread.run_sync(
+            self.passwords.verify, password, user.password_hash if user else None)
+        if not valid or user is None or not user.active:
+            raise BadCredentials("Usuario o contraseña incorrectos.")
+        self.throttle.succeeded(username, address)
+        role = Role(user.role)
+        if role == Role.CLERK and counter is None:
+            raise Invalid("Elija la ventanilla en la que va a atender.")
+        if counter is not None:
+            self.desk.office.counter_config(counter)
+        token, csrf = new_token(), secrets.token_urlsafe(24)
+        now = self.clock()
+        expires = now + SESSION_HOURS * 3600
+
+        def open_session(tx: Tx) -> tuple[Principal, list[int]]:
+            p = Principal(role, user.username, user.display_name, 0, user.id, counter, csrf)
+            ended = self.desk.open_counter(tx, counter, p, force) if counter else []
+            token_id = tx.insert_token(token_digest(token), "session", str(role), user.username,
+                                       now, user_id=user.id, counter=counter, csrf=csrf,
+                                       expires_at=expires)
+            return replace(p, token_id=token_id), ended
+
+        principal, ended = await self.store.run(open_session)
+        for token_id in ended:
+            self._forget(token_id)
+        return SignIn(token, csrf, principal, expires)
+
+    async def unlock(self, username: str, actor: Principal) -> dict[str, Any]:
+        """A supervisor lifts the sign-in delays on a user name (from every address); the act
+        is recorded in the audit log."""
+        name = username.strip()
+        if not name:
+            raise Invalid("Indique el usuario que quiere desbloquear.")
+        addresses = self.throttle.unlock(name)
+
+        def record(tx: Tx) -> None:
+            tx.record("user.unlocked", self.clock(), {"user": name}, actor=actor.name,
+                      actor_role=str(actor.role), detail={"user": name, "addresses": addresses})
+
+        await self.store.run(record)
+        return {"username": name, "unlocked": addresses > 0, "addresses": addresses}
+
+    async def sign_out(self, p: Principal) -> None:
+        def close(tx: Tx) -> None:
+            tx.revoke_token(p.token_id, self.clock())
+            if p.counter is not None:
+                self.desk.close_counter(tx, p.counter, p)
+
+        await self.store.run(close)
+        self._forget(p.token_id)
+
+    # ------------------------------------------------------------------ device tokens
+
+    def create_device_token_sync(self, role: str, name: str, counters: list[int] | None = None
+                                 ) -> tuple[str, dict[str, Any]]:
+        """A device token. A ``hardware`` bridge also names the counters it may act for."""
+        if role not in {str(r) for r in DEVICE_ROLES}:
+            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk, display o "
+                          "hardware.")
+        name = name.strip()
+        if not name:
+            raise Invalid("Dé un nombre al dispositivo (p. ej. quiosco-entrada).")
+        hardware = role == Role.HARDWARE
+        if hardware and not counters:
+            raise Invalid("Un puente de hardware necesita las ventanillas en las que actúa "
+                          "(p. ej. --counters 1,2,3).")
+        if counters and not hardware:
+            raise Invalid("Solo un token de hardware lleva ventanillas.")
+        unknown = [n for n in counters or [] if self.desk.office.config.counter(n) is None]
+        if unknown:
+            raise Invalid(f"La ventanilla {unknown[0]} no existe.")
+        token = new_token()
+
+        def add(tx: Tx) -> dict[str, Any]:
+            if any(t.name.lower() == name.lower() and t.revoked_at is None
+                   for t in tx.tokens("device")):
+                raise Conflict(f"Ya hay un dispositivo activo llamado {name!r}; elija otro "
+                               "nombre o revoque primero el anterior.")
+            tid = tx.insert_token(token_digest(token), "device", role, name, self.clock())
+            if hardware:
+                tx.add_hardware_device(tid, list(counters or []))
+            row = next(t for t in tx.tokens("device") if t.id == tid)
+            return {**token_public(row), **({"counters": sorted(set(counters or []))}
+                                            if hardware else {})}
+
+        return token, self.store.run_sync(add)
+
+    async def create_device_token(self, role: str, name: str, counters: list[int] | None = None
+                                  ) -> dict[str, Any]:
+        """The new token's public fields plus ``token``, shown this once (only its hash is
+        kept)."""
+        token, info = await anyio.to_thread.run_sync(self.create_device_token_sync, role, name,
+                                                     counters)
+        return {**info, "token": token}
+
+    async def list_device_tokens(self) -> list[dict[str, Any]]:
+        return await self.reads.run(lambda r: [token_public(t) for t in r.tokens("device")])
+
+    async def revoke_device_token(self, token_id: int) -> dict[str, Any]:
+        def revoke(tx: Tx) -> list[int]:
+            if not any(t.id == token_id for t in tx.tokens("device")):
+                raise NotFound("Ese token no existe.")
+            tx.revoke_token(token_id, self.clock())
+            return tx.revoke_child_tokens(token_id, self.clock())
+
+        for session_id in await self.store.run(revoke):
+            self._forget(session_id)
+        self._forget(token_id)
+        return {"id": token_id, "revoked": True}
+
+    async def open_device_session(self, token: str, role: Role) -> str | None:
+        """Trade a device token (given once in a board's or tablet's link) for a session of
+        its own, kept in the device's HttpOnly cookie: the raw token does not sit in a cookie
+        for months, and revoking the device token ends every session opened with it.
+        Returns None when the token is not a valid device token of ``role``."""
+        digest = token_digest(token)
+        session = new_token()
+
+        def open_(tx: Tx) -> bool:
+            row = tx.token_by_hash(digest)
+            if row is None or row.kind != "device" or row.revoked_at is not None \
+                    or row.role != str(role):
+                return False
+            now = self.clock()
+            tx.insert_token(token_digest(session), "device_session", row.role, row.name, now,
+                            expires_at=now + DEVICE_SESSION_DAYS * 86400, parent_id=row.id)
+            return True
+
+        return session if await self.store.run(open_) else None
+
+    # ------------------------------------------------------------------ resolving
+
+    async def resolve(self, token: str) -> Principal | None:
+        digest = token_digest(token)
+        now = time.monotonic()
+        hit = self._cache.get(digest)
+        if hit and now - hit[1] < CACHE_TTL_S:
+            return hit[0]
+
+        def lookup(r: Reader) -> Principal | None:
+            row = r.token_by_hash(digest)
+            if row is None or row.revoked_at is not None:
+                return None
+            if row.expires_at is not None and row.expires_at < self.clock():
+                return None
+            if row.parent_id is not None:
+                parent = r.token_by_id(row.parent_id)
+                if parent is None or parent.revoked_at is not None:
+                    return None
+            if row.user_id is not None:
+                user = r.user_by_id(row.user_id)
+                if user is None or not user.active:
+                    return None
+                return Principal(Role(row.role), user.username, user.display_name, row.id,
+                                 user.id, row.counter, row.csrf)
+            counters = r.device_counters(row.id) if row.role == Role.HARDWARE else frozenset()
+            return Principal(Role(row.role), row.name, row.name, row.id, counters=counters)
+
+        principal = await self.reads.run(lookup)
+        if principal is None:
+            self._cache.pop(digest, None)
+        else:
+            self._cache[digest] = (principal, now)
+        return principal
+
+    def _forget(self, token_id: int) -> None:
+        """Drop a revoked token from the cache and close the live sockets it opened."""
+        if self._on_revoke is not None:
+            self._on_revoke(token_id)
+        for digest, (p, _) in list(self._cache.items()):
+            if p.token_id == token_id:
+                del self._cache[digest]

@@ -1,0 +1,96 @@
+"""Spreadsheet writers that stream: memory stays flat however many rows go through.
+
+CSV: UTF-8 with a BOM (so Excel shows accents right), comma-separated by default; with
+``spanish_excel`` the separator is ";" and decimals use a comma, which is what Excel expects
+on a computer set to Spanish (Colombia). Rows are yielded in chunks of ~64 KB.
+
+XLSX: xlsxwriter in ``constant_memory`` mode writes each row to a temporary file as it comes
+and zips at the end; the caller streams the finished file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+BOM = "\ufeff"
+CHUNK_CHARS = 64 * 1024
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any, decimal_comma: bool) -> Any:
+    """Text that a spreadsheet would run as a formula (a name starting with "=") is quoted."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if decimal_comma else text
+    return "" if value is None else value
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               spanish_excel: bool = False) -> Iterator[bytes]:
+    """The CSV file as UTF-8 byte chunks, BOM first. Header cells are escaped like data
+    cells: characterization question texts, written by an admin, become column names."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";" if spanish_excel else ",", lineterminator="\r\n")
+    buf.write(BOM)
+    writer.writerow([_cell(name, spanish_excel) for name in header])
+    for row in rows:
+        writer.writerow([_cell(v, spanish_excel) for v in row])
+        if buf.tell() >= CHUNK_CHARS:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+               ) -> int:
+    """Write one worksheet per (name, header, rows); returns the number of data rows."""
+    import xlsxwriter
+
+    written = 0
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                               "strings_to_numbers": False,
+                                               "strings_to_formulas": False,
+                                               "strings_to_urls": False})
+    try:
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True})
+        used: set[str] = set()
+        for name, header, rows in sheets:
+            sheet = workbook.add_worksheet(_sheet_name(name, used))
+            sheet.freeze_panes(1, 0)
+            sheet.set_column(0, len(header) - 1, 14)
+            sheet.write_row(0, 0, header, bold)
+            r = 0
+            for r, row in enumerate(rows, start=1):  # noqa: B007 - r is the row count after
+                for c, value in enumerate(row):
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        sheet.write_number(r, c, value)
+                    else:
+                        sheet.write_string(r, c, str(value))
+            written += r
+    finally:
+        workbook.close()
+    return written
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """Excel refuses []:*?/\\ and names over 31 characters or repeated (case-insensitive)."""
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\").strip("' ")[:31] or "Hoja"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate

@@ -1,0 +1,225 @@
+"""Statistics use cases: summaries, the live view's numbers, filter choices and exports.
+
+Reads run on the read pool (never on the event loop, never on the writer thread); a report
+reads inside one read transaction, so all its figures come from the same data. An export is
+streamed (CSV) or written to a temporary file (XLSX) so a year of tickets never fills memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from server.config import OfficeConfig
+from server.errors import Invalid
+from server.queue.indicators import Summary, summarize
+from server.queue.stats_query import DIMENSIONS, StatsQuery
+from server.queue.stats_tables import (
+    SUMMARY_HEADER,
+    Labels,
+    dimension_records,
+    overview_records,
+    summary_json,
+    ticket_header,
+    ticket_records,
+)
+from server.services import export
+from server.services.office import Office
+from server.storage import Reader, ReadPool
+from server.storage.stats import PAIR_SEP, Selection
+
+FORMATS = ("csv", "xlsx")
+KINDS = ("tickets", "summary")
+SEPARATORS = (None, "", "comma", "semicolon")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: CSV as byte ``chunks`` (streamed) or XLSX at ``path`` (a temporary
+    file the caller deletes after sending it)."""
+
+    filename: str
+    media_type: str
+    chunks: Iterator[bytes] | None = None
+    path: Path | None = None
+
+
+class Statistics:
+    def __init__(self, reads: ReadPool, office: Office) -> None:
+        self.reads = reads
+        self.office = office
+
+    @property
+    def config(self) -> OfficeConfig:
+        return self.office.config
+
+    # ------------------------------------------------------------------ helpers
+
+    def labels(self, r: Reader) -> Labels:
+        cfg = self.config
+        return Labels(
+            services={s.code: s.name for s in cfg.services},
+            service_order=tuple(s.code for s in cfg.services),
+            targets_min={s.code: s.target_wait_min for s in cfg.services},
+            counters={c.number: c.name for c in cfg.counters},
+            groups={g.code: g.name for g in cfg.groups},
+            group_order=tuple(g.code for g in cfg.groups),
+            users={u: name for u, name, _role in r.user_names()},
+            characterization=cfg.characterization,
+        )
+
+    def _selection(self, query: StatsQuery) -> Selection:
+        return Selection(query, {s.code: s.target_wait_min * 60.0
+                                    for s in self.config.services})
+
+    @staticmethod
+    def _summarize(r: Reader, sel: Selection, by: str) -> Summary:
+        return summarize(
+            ((k, p, values) for k, p, *values in r.group_counts(sel, by)),
+            r.wait_seconds(sel, by),
+            r.service_seconds(sel, by),
+        )
+
+    def _bounds(self, start: date, end: date) -> tuple[float, float]:
+        tz = self.config.tz
+        return (datetime.combine(start, time(0), tz).timestamp(),
+                datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
+
+    # ------------------------------------------------------------------ summaries
+
+    async def summary(self, query: StatsQuery) -> dict[str, Any]:
+        """Indicators of a range, one row per value of ``query.by``."""
+
+        def summary(r: Reader) -> dict[str, Any]:
+            result = self._summarize(r, self._selection(query), query.by)
+            return summary_json(result, query, self.labels(r))
+
+        return await self.reads.run(summary)
+
+    async def today(self) -> dict[str, Any]:
+        """Today's totals and printer/kiosk alerts for the live view."""
+        return await self.reads.run(lambda r: self._today(r, self.office.clock()))
+
+    def _today(self, r: Reader, now: float) -> dict[str, Any]:
+        tz = self.config.tz
+        local = datetime.fromtimestamp(now, tz)
+        midnight = datetime.combine(local.date(), time(0), tz).timestamp()
+        counts: dict[str, Any] = dict(r.day_counts(local.date().isoformat()))
+        alerts = [
+            {"at": datetime.fromtimestamp(at, tz).isoformat(timespec="seconds"),
+             "kind": kind, "device": device, "ticket": number,
+             "message": json.loads(detail or "{}").get("message", "")}
+            for at, kind, device, detail, number in r.alerts_since(midnight)
+        ]
+        ratings, rating_sum = counts.pop("ratings"), counts.pop("rating_sum")
+        counts["satisfaction_average"] = round(rating_sum / ratings, 2) if ratings else None
+        counts["satisfaction_answers"] = ratings
+        return {"day": local.date().isoformat(), **counts, "alerts": alerts}
+
+    async def options(self) -> dict[str, Any]:
+        """What the history filters offer."""
+        cfg = self.config
+        users = await self.reads.run(lambda r: r.user_names())
+        return {
+            "services": [{"code": s.code, "name": s.name, "target_wait_min": s.target_wait_min}
+                         for s in cfg.services],
+            "counters": [{"number": c.number, "name": c.name} for c in cfg.counters],
+            "groups": [{"code": g.code, "name": g.name} for g in cfg.groups],
+            "clerks": [{"username": u, "name": name} for u, name, role in users
+                       if role in ("clerk", "supervisor", "admin")],
+            "characterization": {
+                "enabled": cfg.characterization.enabled,
+                "questions": [{"code": q.code, "text": q.text,
+                               "options": [{"code": o.code, "label": o.label}
+                                           for o in q.choices]}
+                              for q in cfg.characterization.questions],
+            },
+            "dimensions": list(DIMENSIONS),
+        }
+
+    # ------------------------------------------------------------------ exports
+
+    @staticmethod
+    def filename(kind: str, query: StatsQuery, fmt: str) -> str:
+        what = "turnos" if kind == "tickets" else "indicadores"
+        return f"{what}_{query.start.isoformat()}_{query.end.isoformat()}.{fmt}"
+
+    def _ticket_stream(self, r: Reader, query: StatsQuery, labels: Labels
+                       ) -> Iterator[list[Any]]:
+        sel = self._selection(query)
+        rows = r.ticket_rows(sel, *self._bounds(query.start, query.end))
+        return ticket_records(rows, labels, self.config.tz, PAIR_SEP)
+
+    def _summary_blocks(self, r: Reader, query: StatsQuery,
+                        dims: Sequence[str]) -> list[tuple[str, Summary]]:
+        sel = self._selection(query)
+        return [(by, self._summarize(r, sel, by)) for by in dims]
+
+    def _dims(self) -> list[str]:
+        """Every dimension a summary export breaks the indicators down by."""
+        c = self.config.characterization
+        extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
+        return [*DIMENSIONS, *extra]
+
+    def csv(self, kind: str, query: StatsQuery, spanish_excel: bool) -> Iterator[bytes]:
+        """The CSV as byte chunks; the read transaction stays open while they are consumed.
+        The summary is one table: totals, classes, then one block per dimension."""
+        with self.reads.snapshot() as r:
+            labels = self.labels(r)
+            if kind == "tickets":
+                yield from export.csv_chunks(ticket_header(labels),
+                                             self._ticket_stream(r, query, labels),
+                                             spanish_excel=spanish_excel)
+                return
+            blocks = self._summary_blocks(r, query, self._dims())
+            records = overview_records(blocks[0][1])
+            for by, summary in blocks:
+                records += dimension_records(by, summary, labels)
+            yield from export.csv_chunks(SUMMARY_HEADER, records, spanish_excel=spanish_excel)
+
+    def xlsx(self, kind: str, query: StatsQuery, path: Path) -> int:
+        """Write the workbook to ``path``; returns the number of data rows. The summary has a
+        "Resumen" sheet (totals and classes) and one sheet per dimension."""
+        with self.reads.snapshot() as r:
+            labels = self.labels(r)
+            if kind == "tickets":
+                return export.write_xlsx(path, [("Turnos", ticket_header(labels),
+                                                 self._ticket_stream(r, query, labels))])
+            blocks = self._summary_blocks(r, query, self._dims())
+            sheets: list[tuple[str, Sequence[str], Any]] = [
+                ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
+            sheets += [(labels.dimension_name(by), SUMMARY_HEADER,
+                        dimension_records(by, summary, labels)) for by, summary in blocks]
+            return export.write_xlsx(path, sheets)
+
+    async def export(self, query: StatsQuery, fmt: str = "csv", kind: str = "tickets",
+                     sep: str | None = None) -> ExportFile:
+        """The tickets or the indicators of a range as CSV (UTF-8 with BOM, streamed) or
+        XLSX (written to a temporary file in a worker thread)."""
+        if fmt not in FORMATS:
+            raise Invalid(f"Formato {fmt!r} no válido; use csv o xlsx.")
+        if kind not in KINDS:
+            raise Invalid(f"Tipo {kind!r} no válido; use tickets o summary.")
+        if sep not in SEPARATORS:
+            raise Invalid(f"Separador {sep!r} no válido; use comma o semicolon.")
+        filename = self.filename(kind, query, fmt)
+        if fmt == "csv":
+            return ExportFile(filename, export.CSV_MEDIA_TYPE,
+                              chunks=self.csv(kind, query, spanish_excel=sep == "semicolon"))
+        fd, name = tempfile.mkstemp(prefix="turnero-", suffix=".xlsx")
+        os.close(fd)
+        path = Path(name)
+        try:
+            await anyio.to_thread.run_sync(self.xlsx, kind, query, path)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return ExportFile(filename, export.XLSX_MEDIA_TYPE, path=path)

@@ -1,0 +1,59 @@
+"""Satisfaction survey use cases: read a ticket's survey state (the phone and the counter
+tablet poll it: read pool), store an answer (writer), find the ticket the counter tablet
+should ask about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.errors import Conflict, NotFound
+from server.queue import survey
+from server.services.office import Office
+from server.storage import Reader, ReadPool, Store, Tx
+
+
+class Surveys:
+    def __init__(self, store: Store, reads: ReadPool, office: Office) -> None:
+        self.store = store
+        self.reads = reads
+        self.office = office
+
+    @staticmethod
+    def _ticket(r: Reader, ticket_id: str) -> survey.SurveyTicket:
+        t = r.survey_ticket(ticket_id)
+        if t is None:
+            raise NotFound("Ese turno no existe.")
+        return t
+
+    def _view(self, t: survey.SurveyTicket) -> dict[str, Any]:
+        return {"ticket": t.id, "number": t.number,
+                "state": survey.state(t, self.office.clock()), **survey.public_choices()}
+
+    async def status(self, ticket_id: str) -> dict[str, Any]:
+        """open / answered / not_ready / closed, with the rating faces and reasons to show."""
+        return await self.reads.run(lambda r: self._view(self._ticket(r, ticket_id)))
+
+    async def answer(self, ticket_id: str, rating: Any, reason: Any) -> dict[str, Any]:
+        def save(tx: Tx) -> dict[str, Any]:
+            now = self.office.clock()
+            t = self._ticket(tx, ticket_id)
+            value, why = survey.check_answer(t, now, rating, reason)
+            if not tx.save_satisfaction(t.id, value, why, now):
+                raise Conflict(f"El turno {t.number} ya fue calificado. ¡Gracias!")
+            return {"ticket": t.id, "number": t.number, "state": survey.ANSWERED,
+                    "rating": value, "reason": why}
+
+        return await self.store.run(save)
+
+    async def for_counter(self, counter: int) -> dict[str, Any] | None:
+        """The survey the counter tablet should show now, or None."""
+        if self.office.config.counter(counter) is None:
+            raise NotFound(f"La ventanilla {counter} no existe.")
+
+        def find(r: Reader) -> dict[str, Any] | None:
+            now = self.office.clock()
+            latest = r.last_finished_at_counter(counter, now - survey.TABLET_WINDOW_S)
+            t = survey.tablet_candidate(latest, now)
+            return self._view(t) if t else None
+
+        return await self.reads.run(find)

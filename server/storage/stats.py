@@ -1,0 +1,187 @@
+"""Read-only queries for statistics, exports and the supervisor's live view.
+
+They run on a read connection (``ReadPool``), never on the writer thread: a year's export or
+summary must not hold up a kiosk issuing a ticket. WAL lets them read a consistent
+snapshot while the writer commits. Aggregation that SQL does well (counting per group) is done
+here; durations are handed out per ticket for the pure percentile code.
+
+Every dimension and filter is a fixed SQL fragment chosen from a table below, with values as
+parameters: nothing from a request is pasted into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from server.queue.stats_query import GROUP_GENERAL, GROUP_PREFERENTIAL, StatsQuery
+from server.storage.base import Queries
+
+_KEY_SQL = {
+    "service": "t.service",
+    "counter": "t.counter",
+    "clerk": "t.clerk",
+    "group": "t.group_code",
+    "hour": "t.hour",
+    "day": "t.day",
+    "weekday": "t.weekday",
+    "total": "NULL",
+}
+_CHAR_KEY_SQL = ("(SELECT c.answer FROM ticket_characterization c "
+                 "WHERE c.ticket_id = t.id AND c.question = ?)")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A ``StatsQuery`` plus what SQL needs from the configuration: each service's target
+    wait in seconds (``default_target_s`` for services no longer configured)."""
+
+    query: StatsQuery
+    targets_s: Mapping[str, float]
+    default_target_s: float = 15 * 60
+
+    def where(self) -> tuple[str, list[Any]]:
+        q, f = self.query, self.query.filters
+        clauses = ["t.day BETWEEN ? AND ?"]
+        params: list[Any] = [q.start.isoformat(), q.end.isoformat()]
+        if f.service:
+            clauses.append("t.service = ?")
+            params.append(f.service)
+        if f.counter is not None:
+            clauses.append("t.counter = ?")
+            params.append(f.counter)
+        if f.clerk:
+            clauses.append("t.clerk = ?")
+            params.append(f.clerk)
+        if f.group == GROUP_GENERAL:
+            clauses.append("t.group_code IS NULL")
+        elif f.group == GROUP_PREFERENTIAL:
+            clauses.append("t.group_code IS NOT NULL")
+        elif f.group:
+            clauses.append("t.group_code = ?")
+            params.append(f.group)
+        for question, answer in f.characterization:
+            clauses.append("EXISTS (SELECT 1 FROM ticket_characterization c WHERE "
+                           "c.ticket_id = t.id AND c.question = ? AND c.answer = ?)")
+            params += [question, answer]
+        return " AND ".join(clauses), params
+
+    def key(self, by: str) -> tuple[str, list[Any]]:
+        if by.startswith("char:"):
+            return _CHAR_KEY_SQL, [by[len("char:"):]]
+        return _KEY_SQL[by], []
+
+    def target(self) -> tuple[str, list[Any]]:
+        if not self.targets_s:
+            return "?", [self.default_target_s]
+        whens = " ".join("WHEN ? THEN ?" for _ in self.targets_s)
+        params: list[Any] = []
+        for code, seconds in self.targets_s.items():
+            params += [code, seconds]
+        return f"(CASE t.service {whens} ELSE ? END)", [*params, self.default_target_s]
+
+
+#: Column order of ``ticket_rows``.
+TICKET_ROW_COLUMNS = (
+    "number", "day", "weekday", "issued_at", "service", "group_code", "counter", "clerk",
+    "first_called_at", "started_at", "finished_at", "status", "outcome", "transfers",
+    "call_count", "satisfaction", "satisfaction_reason", "characterization",
+)
+
+#: Separates "question=answer" pairs in the characterization column (ASCII unit separator).
+PAIR_SEP = "\x1f"
+
+ALERT_KINDS = ("printer.failed", "hardware.display_lost", "hardware.buttons_lost")
+
+
+class StatsReads(Queries):
+    """Statistics queries; used on a read connection inside one read transaction."""
+
+    def group_counts(self, sel: Selection, by: str) -> Iterator[tuple[Any, ...]]:
+        """Rows (key, preferential, issued, served, no_show, transferred, not_attended, cancelled,
+        in_progress, called, within_target, rated 1, …, rated 5) per key and class."""
+        key, key_params = sel.key(by)
+        target, target_params = sel.target()
+        where, params = sel.where()
+        sql = f"""
+            SELECT {key} AS k, t.group_code IS NOT NULL AS pref,
+                   COUNT(*), SUM(t.outcome = 'served'), SUM(t.outcome = 'no_show'),
+                   SUM(t.transfers > 0), SUM(t.outcome = 'not_attended'),
+                   SUM(t.outcome = 'cancelled'), SUM(t.outcome IS NULL),
+                   SUM(t.first_called_at IS NOT NULL),
+                   SUM(t.first_called_at - t.issued_at <= {target}),
+                   SUM(t.satisfaction = 1), SUM(t.satisfaction = 2), SUM(t.satisfaction = 3),
+                   SUM(t.satisfaction = 4), SUM(t.satisfaction = 5)
+            FROM tickets t WHERE {where} GROUP BY k, pref"""
+        yield from self.conn.execute(sql, [*key_params, *target_params, *params])
+
+    def _durations(self, sel: Selection, by: str, seconds: str,
+                   condition: str) -> Iterator[tuple[Any, int, float]]:
+        key, key_params = sel.key(by)
+        where, params = sel.where()
+        yield from self.conn.execute(
+            f"""SELECT {key}, t.group_code IS NOT NULL, {seconds}
+                FROM tickets t WHERE {where} AND {condition}""",
+            [*key_params, *params])
+
+    def wait_seconds(self, sel: Selection, by: str
+                     ) -> Iterator[tuple[Any, int, float]]:
+        """(key, preferential, first call − issue) for every ticket that was called."""
+        return self._durations(sel, by, "t.first_called_at - t.issued_at",
+                          "t.first_called_at IS NOT NULL")
+
+    def service_seconds(self, sel: Selection, by: str
+                        ) -> Iterator[tuple[Any, int, float]]:
+        """(key, preferential, finish − start) for every served ticket."""
+        return self._durations(sel, by, "t.finished_at - t.started_at",
+                          "t.outcome = 'served' AND t.started_at IS NOT NULL "
+                          "AND t.finished_at IS NOT NULL")
+
+    def ticket_rows(self, sel: Selection, issued_from: float,
+                    issued_before: float) -> Iterator[tuple[Any, ...]]:
+        """One tuple per ticket (TICKET_ROW_COLUMNS), oldest first, streamed from a cursor.
+        ``issued_from``/``issued_before`` are the POSIX bounds of the local days, so SQLite walks
+        the issued_at index in order instead of sorting a year of rows."""
+        where, params = sel.where()
+        yield from self.conn.execute(
+            f"""SELECT t.number, t.day, t.weekday, t.issued_at, t.service, t.group_code,
+                       t.counter, t.clerk, t.first_called_at, t.started_at, t.finished_at,
+                       t.status, t.outcome, t.transfers, t.call_count, t.satisfaction,
+                       t.satisfaction_reason,
+                       (SELECT group_concat(c.question || '=' || c.answer, char(31))
+                          FROM ticket_characterization c WHERE c.ticket_id = t.id)
+                FROM tickets t INDEXED BY tickets_issued_at
+                WHERE t.issued_at >= ? AND t.issued_at < ? AND {where}
+                ORDER BY t.issued_at""",
+            [issued_from, issued_before, *params])
+
+    def day_counts(self, day: str) -> dict[str, int]:
+        """Today's totals for the live view."""
+        row = self.conn.execute(
+            """SELECT COUNT(*), SUM(outcome = 'served'), SUM(outcome = 'no_show'),
+                      SUM(outcome = 'cancelled'), SUM(outcome = 'not_attended'),
+                      SUM(status = 'waiting'), SUM(status IN ('called', 'serving')),
+                      SUM(transfers > 0), COUNT(satisfaction), SUM(satisfaction)
+               FROM tickets WHERE day = ?""", (day,)).fetchone()
+        names = ("issued", "served", "no_show", "cancelled", "not_attended", "waiting",
+                 "in_progress", "transferred", "ratings", "rating_sum")
+        return {n: int(v or 0) for n, v in zip(names, row, strict=True)}
+
+    def alerts_since(self, since: float, limit: int = 50
+                     ) -> list[tuple[Any, ...]]:
+        """(at, kind, device, detail JSON, ticket number) of printer and kiosk alerts, newest
+        first: printer failures, hardware-bridge ports that stopped answering, and any event a
+        kiosk records under a ``kiosk.`` kind."""
+        marks = ", ".join("?" for _ in ALERT_KINDS)
+        return list(self.conn.execute(
+            f"""SELECT a.at, a.kind, a.actor, a.detail, t.number
+                FROM audit_log a LEFT JOIN tickets t ON t.id = a.ticket_id
+                WHERE a.at >= ? AND (a.kind IN ({marks}) OR a.kind BETWEEN 'kiosk.' AND 'kiosk.~')
+                ORDER BY a.seq DESC LIMIT ?""",
+            (since, *ALERT_KINDS, limit)))
+
+    def user_names(self) -> list[tuple[str, str, str]]:
+        """(username, display name, role) of every user, for labels and the clerk filter."""
+        return list(self.conn.execute(
+            "SELECT username, display_name, role FROM users ORDER BY display_name"))

@@ -1,0 +1,137 @@
+"""Tickets: the line, the ticket in hand at a counter, a day's tickets, estimates' inputs."""
+
+from __future__ import annotations
+
+from server.queue.model import Status, Ticket
+from server.storage.base import Queries
+from server.storage.rows import TICKET_COLUMNS, ticket_from_row, ticket_values
+
+
+class TicketReads(Queries):
+    def next_seq(self, day: str, letter: str) -> int:
+        row = self._one(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE day = ? AND letter = ?",
+            (day, letter),
+        )
+        assert row is not None
+        return int(row[0])
+
+    def ticket_for_request(self, kiosk: str, request_id: str) -> Ticket | None:
+        row = self._one("SELECT * FROM tickets WHERE kiosk = ? AND request_id = ?",
+                        (kiosk, request_id))
+        return ticket_from_row(row) if row else None
+
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        row = self._one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return ticket_from_row(row) if row else None
+
+    def tickets_with_status(self, *statuses: Status) -> list[Ticket]:
+        marks = ", ".join("?" for _ in statuses)
+        rows = self._all(
+            f"SELECT * FROM tickets WHERE status IN ({marks}) ORDER BY queued_at, issued_at",
+            tuple(str(s) for s in statuses),
+        )
+        return [ticket_from_row(r) for r in rows]
+
+    def line_heads(self, services: tuple[str, ...] | list[str]) -> tuple[list[Ticket], int]:
+        """The oldest waiting preferential and the oldest waiting general ticket of some
+        services (all the selection rules ever look at), and how many general ones wait."""
+        marks = ", ".join("?" for _ in services)
+        heads: list[Ticket] = []
+        for cls in ("IS NOT NULL", "IS NULL"):
+            row = self._one(
+                f"""SELECT * FROM tickets WHERE status = 'waiting' AND service IN ({marks})
+                    AND group_code {cls} ORDER BY queued_at, issued_at, number LIMIT 1""",
+                tuple(services),
+            )
+            if row:
+                heads.append(ticket_from_row(row))
+        count = self._one(
+            f"""SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks})
+                AND group_code IS NULL""", tuple(services))
+        return heads, int(count[0]) if count else 0
+
+    def line_summary(self) -> dict[str, tuple[int, int, float]]:
+        """Per service: (waiting, preferential waiting, oldest queued_at)."""
+        rows = self._all(
+            """SELECT service, COUNT(*), SUM(group_code IS NOT NULL), MIN(queued_at)
+               FROM tickets WHERE status = 'waiting' GROUP BY service"""
+        )
+        return {r[0]: (int(r[1]), int(r[2]), float(r[3])) for r in rows}
+
+    def count_ahead(self, t: Ticket) -> int:
+        """People ahead of ``t`` in its service under strict priority. This is the SQL mirror
+        of ``server.queue.policy.rank_in_line`` (kept equal by a property test) so issuing a
+        ticket does not read the whole line."""
+        row = self._one(
+            """SELECT
+                 (SELECT COUNT(*) FROM tickets
+                  WHERE status = 'waiting' AND service = :service
+                    AND (group_code IS NOT NULL) = 1 AND :preferential = 0)
+               + (SELECT COUNT(*) FROM tickets
+                  WHERE status = 'waiting' AND service = :service
+                    AND (group_code IS NOT NULL) = :preferential
+                    AND (queued_at, issued_at, number) < (:queued_at, :issued_at, :number))""",
+            {"service": t.service, "preferential": int(t.preferential),
+             "queued_at": t.queued_at, "issued_at": t.issued_at, "number": t.number},
+        )
+        return int(row[0]) if row else 0
+
+    def in_hand(self, counter: int) -> Ticket | None:
+        row = self._one(
+            "SELECT * FROM tickets WHERE counter = ? AND status IN ('called', 'serving')",
+            (counter,),
+        )
+        return ticket_from_row(row) if row else None
+
+    def active_before_day(self, day: str) -> list[Ticket]:
+        rows = self._all(
+            "SELECT * FROM tickets WHERE status IN ('waiting', 'called', 'serving') AND day < ?",
+            (day,),
+        )
+        return [ticket_from_row(r) for r in rows]
+
+    def recent_service_durations(self, service: str, day: str, limit: int) -> list[float]:
+        """Seconds of the latest attentions served today, oldest first."""
+        rows = self._all(
+            """SELECT finished_at - started_at FROM tickets
+               WHERE day = ? AND service = ? AND outcome = 'served' AND started_at IS NOT NULL
+               ORDER BY finished_at DESC LIMIT ?""",
+            (day, service, limit),
+        )
+        return [float(r[0]) for r in reversed(rows)]
+
+    def tickets_of_day(self, day: str, status: Status, services: tuple[str, ...] | None = None,
+                       limit: int = 200) -> list[Ticket]:
+        """Tickets of ``day`` in ``status``, most recently finished (or issued) first,
+        optionally only of some services (e.g. the no-shows a clerk may bring back)."""
+        sql = "SELECT * FROM tickets WHERE day = ? AND status = ?"
+        params: list[object] = [day, str(status)]
+        if services is not None:
+            if not services:
+                return []
+            sql += f" AND service IN ({', '.join('?' for _ in services)})"
+            params.extend(services)
+        sql += " ORDER BY COALESCE(finished_at, called_at, issued_at) DESC LIMIT ?"
+        params.append(limit)
+        return [ticket_from_row(r) for r in self._all(sql, params)]
+
+
+class TicketWrites(Queries):
+    def insert_ticket(self, t: Ticket, hour: int, weekday: int,
+                      request_id: str | None = None) -> None:
+        cols = ", ".join(TICKET_COLUMNS) + ", hour, weekday, request_id"
+        marks = ", ".join("?" for _ in range(len(TICKET_COLUMNS) + 3))
+        self.conn.execute(
+            f"INSERT INTO tickets ({cols}) VALUES ({marks})",
+            (*ticket_values(t), hour, weekday, request_id),
+        )
+
+    def save_ticket(self, t: Ticket) -> None:
+        sets = ", ".join(f"{c} = ?" for c in TICKET_COLUMNS[1:])
+        self.conn.execute(
+            f"UPDATE tickets SET {sets} WHERE id = ?", (*ticket_values(t)[1:], t.id)
+        )
+
+    def set_print_status(self, ticket_id: str, status: str) -> None:
+        self.conn.execute("UPDATE tickets SET print_status = ? WHERE id = ?", (status, ticket_id))

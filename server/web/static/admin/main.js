@@ -1,0 +1,90 @@
+// Administration: services, counters, preferential groups, opening hours, priority policy,
+// board message, users and device tokens — one module per section, this one starts the page.
+//
+// Configuration edits read the current configuration, change one part and send the whole of
+// it back (PUT /api/v1/admin/config): the server validates it exactly like the TOML file and
+// applies it at once. Its messages are shown as they come, in plain Spanish.
+import { api } from "../common/api.js";
+import { $, h, show } from "../common/dom.js";
+import { loadLabels } from "../common/labels.js";
+import { requireRole, signIn, signOut } from "../common/signin.js";
+import { renderBoardMessage } from "./board-message.js";
+import { failed, page, say, state } from "./context.js";
+import { renderCounters } from "./counters.js";
+import { renderTokens } from "./devices.js";
+import { renderGroups } from "./groups.js";
+import { renderHours } from "./hours.js";
+import { renderPriority } from "./priority.js";
+import { renderServices } from "./services.js";
+import { renderUsers } from "./users.js";
+
+/** @type {[string, string, (box: HTMLElement) => void][]} */
+const SECTIONS = [
+  ["servicios", "Servicios", renderServices],
+  ["ventanillas", "Ventanillas", renderCounters],
+  ["grupos", "Grupos preferenciales", renderGroups],
+  ["horario", "Horario", renderHours],
+  ["prioridad", "Prioridad", renderPriority],
+  ["pantalla", "Mensaje de pantalla", renderBoardMessage],
+  ["usuarios", "Usuarios", renderUsers],
+  ["dispositivos", "Dispositivos", renderTokens],
+];
+const SIGN_IN = { title: "Administración", subtitle: "Ingrese con un usuario administrador." };
+
+async function main() {
+  const me = await requireRole($("#signin"), { ...SIGN_IN, roles: ["admin"],
+    who: "administradores" });
+  enter(me);
+}
+
+/** @param {import("../common/signin.js").Me} me */
+async function enter(me) {
+  state.me = me;
+  show($("#admin"), true);
+  $("#admin-user").textContent = me.display_name || me.username;
+  try {
+    [state.config, state.labels] = await Promise.all([
+      api("GET", "/api/v1/admin/config"), loadLabels()]);
+  } catch (e) {
+    failed(e);
+    return;
+  }
+  $("#office-name").textContent = state.config.office.name;
+  const wanted = location.hash.slice(1);
+  state.section = SECTIONS.some(([id]) => id === wanted) ? wanted : "servicios";
+  renderNav();
+  renderSection();
+}
+
+/** The session ended while the page was open: sign in again, then carry on. */
+async function signInAgain(notice = "") {
+  show($("#admin"), false);
+  const me = await signIn($("#signin"), { ...SIGN_IN, notice });
+  if (me.role === "admin") enter(me);
+  else location.reload(); // another role: the page says what it may do
+}
+
+function renderNav() {
+  $("#nav").replaceChildren(...SECTIONS.map(([id, label]) => h("li", {},
+    h("a", { href: `#${id}`, "aria-current": id === state.section ? "page" : null, text: label,
+      onClick: (/** @type {Event} */ event) => {
+        event.preventDefault();
+        history.replaceState(null, "", `#${id}`);
+        state.section = id;
+        say("");
+        renderNav();
+        renderSection();
+      } }))));
+}
+
+function renderSection() {
+  const section = SECTIONS.find(([id]) => id === state.section) || SECTIONS[0];
+  const box = $("#section");
+  box.replaceChildren();
+  section[2](box);
+}
+
+page.renderSection = renderSection;
+page.signInAgain = signInAgain;
+$("#btn-logout").addEventListener("click", signOut);
+main();
