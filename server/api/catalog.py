@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyRole, Manager, ReadingDep, TicketingDep
-from server.api.device_schemas import QueueOverviewForDevices
-from server.api.schemas import DayClosed, Group, Office, QueueOverview, Service, error_responses
+from server.api.device_schemas import QueueAnswer
+from server.api.schemas import DayClosed, Group, Office, Service, error_responses
 from server.security.exposure import device_overview, numbers_only
 
 router = APIRouter(tags=["office"])
@@ -31,7 +31,7 @@ async def office(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     return reading.office_facts()
 
 
-@router.get("/queue", response_model=QueueOverview | QueueOverviewForDevices,
+@router.get("/queue", response_model=QueueAnswer,
             responses=_READ_ERRORS)
 async def queue(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     """Waiting per service and class, longest current wait, counter states. Devices see

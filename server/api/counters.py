@@ -8,10 +8,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
-from server.api.device_schemas import CounterForDevices, CounterLineForDevices
+from server.api.device_schemas import CounterAnswer, CountersAnswer
 from server.api.schemas import (
     CalledTicket,
-    CounterLine,
     CounterNumber,
     CounterState,
     PauseReason,
@@ -42,7 +41,7 @@ class Pause(BaseModel):
     reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("", response_model=list[CounterLine] | list[CounterLineForDevices],
+@router.get("", response_model=CountersAnswer,
             responses=error_responses(401, 403))
 async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
     """Every counter with its line. Devices see tickets by number only (docs/security.md)."""
@@ -50,7 +49,7 @@ async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any
     return [device_counter(c) or {} for c in counters] if numbers_only(who.role) else counters
 
 
-@router.get("/{number}", response_model=CounterState | CounterForDevices,
+@router.get("/{number}", response_model=CounterAnswer,
             responses=error_responses(401, 403, 404, 422))
 async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
     counter = await desk.counter_state(number)

@@ -1,15 +1,18 @@
 """Answer models of what devices (kiosk, board) see: tickets by number only, counters without
 staff names (server/security/exposure.py builds them; docs/security.md). Each route that
-answers both staff and devices declares ``StaffModel | DeviceModel``."""
+answers both staff and devices declares one of the ``…Answer`` unions below."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from server.api.schemas import (
+    CounterLine,
+    CounterState,
     CounterStateName,
     Opening,
     PauseReason,
+    QueueOverview,
     Schema,
     ServiceLine,
 )
@@ -52,3 +55,15 @@ class QueueOverviewForDevices(Schema):
     waiting_total: int
     services: list[ServiceLine]
     counters: list[CounterLineForDevices]
+
+
+class QueueAnswer(RootModel[QueueOverview | QueueOverviewForDevices]):
+    """GET /queue: the staff view, or the device view for a kiosk or a board."""
+
+
+class CountersAnswer(RootModel[list[CounterLine] | list[CounterLineForDevices]]):
+    """GET /counters: the staff view, or the device view for a kiosk or a board."""
+
+
+class CounterAnswer(RootModel[CounterState | CounterForDevices]):
+    """GET /counters/{n}: the staff view, or the device view for a kiosk or a board."""

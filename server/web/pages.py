@@ -41,8 +41,11 @@ STATIC_PAGES = {
     "/admin": "admin.html",
     "/supervisor": "supervisor.html",
     "/supervisor/report": "report.html",
+    "/survey": "survey.html",
     "/docs": "docs.html",
 }
+#: Pages rendered at start-up but served by their own route (a device link to trade first).
+OWN_ROUTE = frozenset({"/survey"})
 #: Layouts and partials: extended by the pages, never served alone.
 LAYOUTS = frozenset({"layout.html", "staff.html", "manager.html"})
 NO_CACHE = {"Cache-Control": "no-cache"}
@@ -98,6 +101,8 @@ def router(pages: Pages) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     for path, name in STATIC_PAGES.items():
+        if path in OWN_ROUTE:
+            continue
         routes.add_api_route(path, _static_page(pages, name), methods=["GET"],
                              response_class=HTMLResponse, name=name.removesuffix(".html"))
 
@@ -148,7 +153,7 @@ def router(pages: Pages) -> APIRouter:
             traded = await trade_device_token(request, token, Role.KIOSK)
             if traded is not None:
                 return traded
-        return pages.render("survey.html")
+        return pages.page("survey.html")
 
     @routes.get("/display/chime.wav")
     async def chime() -> Response:
