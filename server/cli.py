@@ -59,6 +59,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
     serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
                        help="largest request body accepted, in KB (larger: 413; default 64)")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
+                            "default: none, or TURNERO_TRUSTED_PROXIES)")
     serve_options.add_serve_options(serve)
     serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
     serve.add_argument("--central-token", help="this office's token at the central server")
@@ -218,13 +222,21 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
+
     load_config(args.config)  # fail early with readable messages
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
+    try:
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
                     serve_options.public_url(args, options),
                     max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
-                    central_token=args.central_token, **options)
+                    central_token=args.central_token, **options,
+                    **uvicorn_proxy_options(trusted))
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from server.auth import Principal, Role
 from server.config import OfficeConfig
-from server.errors import NotFound
+from server.errors import AccessDenied, NotFound
 from server.events import EventHub
-from server.queue.model import Status
+from server.queue.model import Status, Ticket
+from server.security import clerk_scope
 from server.services.office import Office
-from server.storage import CounterRow, Reader, ReadPool
+from server.storage import AuditRecord, CounterRow, Reader, ReadPool
 from server.views import counter_view, iso, public_ticket
 
 #: Phones hear of a change within this long: a busy minute's events are coalesced into a
@@ -75,19 +77,34 @@ class Reading:
         or other citizens)."""
         return public_ticket(await self.get_ticket(ticket_id))
 
-    async def ticket_history(self, ticket_id: str) -> list[dict[str, Any]]:
-        """The ticket's audit trail, including why each call chose it."""
+    async def ticket_history(self, ticket_id: str, actor: Principal | None = None
+                             ) -> list[dict[str, Any]]:
+        """The ticket's audit trail, including why each call chose it. A clerk reads it only
+        for today's tickets of their counter (server/security/clerk_scope.py)."""
 
         def history(r: Reader) -> list[dict[str, Any]]:
-            self.office.ticket(r, ticket_id)
+            t = self.office.ticket(r, ticket_id)
+            records = r.audit_for_ticket(ticket_id)
+            if actor is not None and actor.role == Role.CLERK:
+                self._clerk_may_read(actor, t, records)
             tz = self.office.config.tz
             return [
                 {"seq": a.seq, "at": iso(a.at, tz), "type": a.kind, "counter": a.counter,
                  "actor": a.actor, "actor_role": a.actor_role, "detail": a.detail}
-                for a in r.audit_for_ticket(ticket_id)
+                for a in records
             ]
 
         return await self.reads.run(history)
+
+    def _clerk_may_read(self, actor: Principal, t: Ticket, records: list[AuditRecord]) -> None:
+        cfg = self.office.config
+        counter = cfg.counter(actor.counter) if actor.counter is not None else None
+        if not clerk_scope.may_read_history(
+                ticket_day=t.day, ticket_service=t.service,
+                today=self.office.today(self.office.clock()), clerk=actor.name,
+                own_counter=actor.counter, counter_services=counter.services if counter else (),
+                touches=[clerk_scope.Touch(a.kind, a.actor, a.counter) for a in records]):
+            raise AccessDenied(clerk_scope.NOT_YOURS.format(number=t.number))
 
     # ------------------------------------------------------------------ the queue
 
