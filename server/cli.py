@@ -1,9 +1,9 @@
 """`turnero`: run the server or the demo, and set up an office from scripts.
 
 Every subcommand that touches data takes --config and --db (or TURNERO_CONFIG / TURNERO_DB).
-The printer, kiosk and hardware commands come from their own packages, listed in
-``build_parser`` and imported only when the parser is built (the server itself never imports
-the kiosk).
+The printer, kiosk, hardware and central commands come from their own packages, listed in
+``DEVICE_COMMANDS`` and imported only to run (or document) their own command: the office
+server never loads them.
 Data commands build the services through ``server.bootstrap``, like the server does.
 """
 
@@ -25,6 +25,7 @@ from server import serve_options
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
 from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
+from server.instance_lock import InstanceBusy
 from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                    help="SQLite database file [env TURNERO_DB]")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (``command``) one whose device commands other than ``command``
+    are listed but not loaded."""
     parser = argparse.ArgumentParser(prog="turnero", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -56,7 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
     serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
                        help="largest request body accepted, in KB (larger: 413; default 64)")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
+                            "default: none, or TURNERO_TRUSTED_PROXIES)")
     serve_options.add_serve_options(serve)
+    serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
+    serve.add_argument("--central-token", help="this office's token at the central server")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -103,17 +112,51 @@ def build_parser() -> argparse.ArgumentParser:
     from server.setup import register as register_setup  # new office: server/setup.py
 
     register_setup(sub)
-    # Commands of the device packages (same distribution, separate parts). Their modules
-    # import neither Kivy, a printer library nor pyserial, so every command parses without
-    # them.
-    from hardware.cli import register as register_hardware
-    from kiosk.cli import register as register_kiosk
-    from printer.cli import register as register_printer
+    from server.operations_cli import register as register_operations  # backup, health
 
-    register_printer(sub)
-    register_kiosk(sub)
-    register_hardware(sub)
+    register_operations(sub)
+    for name, (register, summary) in DEVICE_COMMANDS.items():
+        if command in (None, name):
+            register(sub)
+        else:  # listed in --help without importing the device package
+            sub.add_parser(name, help=summary)
     return parser
+
+
+def _register_printer(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from printer.cli import register
+
+    register(sub)
+
+
+def _register_kiosk(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from kiosk.cli import register  # imports no Kivy: the kiosk command parses without it
+
+    register(sub)
+
+
+def _register_hardware(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from hardware.cli import register  # imports no pyserial until the bridge runs
+
+    register(sub)
+
+
+def _register_central(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from central.cli import register  # the central reporting server
+
+    register(sub)
+
+
+#: Commands of the device packages and of the central server (same distribution, separate
+#: parts), with their one-line help. A package is imported only to parse its own command (or
+#: to build the full parser for the docs): `turnero serve` never loads the printer or kiosk.
+DEVICE_COMMANDS = {
+    "printer": (_register_printer, "probar la impresora de tiquetes"),
+    "kiosk": (_register_kiosk, "run the touchscreen kiosk (Kivy)"),
+    "hardware": (_register_hardware, "serial LED displays and call buttons bridged to the "
+                                     "server"),
+    "central": (_register_central, "central reporting server (PostgreSQL)"),
+}
 
 
 def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -140,7 +183,9 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = next((w for w in words if not w.startswith("-")), "")
+    args = build_parser(first).parse_args(words)
     try:
         code: int = args.func(args)
     except ConfigError as e:
@@ -148,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except DomainError as e:
+    except (DomainError, InstanceBusy) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     return code
@@ -181,13 +226,22 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
+
     load_config(args.config)  # fail early with readable messages
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
     _warn_public_url(args.host, args.port, args.public_url)
     try:
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
+    try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
                     serve_options.public_url(args, options),
-                    max_body_bytes=args.max_body_kb * 1024, **options)
+                    max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
+                    central_token=args.central_token, **options,
+                    **uvicorn_proxy_options(trusted))
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -195,17 +249,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None, max_body_bytes: int | None = None,
+                public_url: str | None, max_body_bytes: int | None = None, *,
+                central_url: str | None = None, central_token: str | None = None,
                 **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
+    from server.instance_lock import InstanceLock
     from server.storage import prepare
 
+    # Held for the life of the process (released by the kernel, even on kill -9).
+    InstanceLock(db).acquire()
     prepare(db)  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
-                        open_all_hours=open_all_hours, public_url=public_url)
+                        open_all_hours=open_all_hours, public_url=public_url,
+                        central_url=central_url, central_token=central_token)
     if max_body_bytes is not None:
         settings = replace(settings, max_body_bytes=max_body_bytes)
     app = create_app(settings, passwords=passwords_from_env())
@@ -283,23 +342,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     A demo folder that exists is served again as it is (its passwords are in LEAME-demo.txt);
     ``--reset`` starts over. Never while another demo serves the same folder."""
-    from server.first_start import DemoAlreadyRunning, DemoLock, wipe_demo_folder
+    from server.first_start import wipe_demo_folder
+    from server.instance_lock import InstanceLock
 
     folder: Path = args.dir
     if folder.exists() and not (folder / DEMO_MARKER).exists():
         print(f"{folder} existe y no es una carpeta de demo; use --dir con otra carpeta.",
               file=sys.stderr)
         return 2
-    lock = DemoLock(folder)
+    db = folder / "turnero.db"
+    # the server's own one-instance lock on the database: held while the folder is prepared,
+    # then by the server itself
+    lock = InstanceLock(db, refusal="Es una demo en marcha: ciérrela primero (Ctrl+C en su "
+                        "ventana) o use otra carpeta con --dir. No se borró nada.")
     try:
         lock.acquire()
-    except DemoAlreadyRunning as e:
+    except InstanceBusy as e:
         print(e, file=sys.stderr)
         return 2
     try:
-        db = folder / "turnero.db"
         if args.reset or not db.exists():
-            wipe_demo_folder(folder)
+            wipe_demo_folder(folder, keep={lock.path.name})
             _prepare_demo(folder, args)
         else:
             readme = folder / "LEAME-demo.txt"
@@ -307,13 +370,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
                   "empezar de cero).")
             if readme.exists():
                 print(readme.read_text(encoding="utf-8"), flush=True)
-        if args.no_serve:
-            return 0
-        public_url = args.public_url
-        _warn_public_url(args.host, args.port, public_url)
-        _run_server(db, DEMO_CONFIG, args.host, args.port, True, public_url)
     finally:
         lock.release()
+    if args.no_serve:
+        return 0
+    _warn_public_url(args.host, args.port, args.public_url)
+    _run_server(db, DEMO_CONFIG, args.host, args.port, True, args.public_url)
     return 0
 
 

@@ -2,25 +2,19 @@
 
 Why: a technician who runs ``turnero serve --host 0.0.0.0`` (or the demo) for the office LAN and
 forgets ``--public-url`` prints tickets whose QR code opens 127.0.0.1 — the phone itself — and
-nobody notices until a citizen tries it. And a second ``turnero demo`` typed while the first
-still runs used to delete the live database under it. Pure stdlib; no network traffic.
+nobody notices until a citizen tries it. Pure stdlib; no network traffic.
 """
 
 from __future__ import annotations
 
-import fcntl
 import ipaddress
-import os
 import shutil
 import sys
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import urlsplit
 
 #: Hosts that mean "every interface of this machine" (a server meant for the LAN).
 ALL_INTERFACES = ("0.0.0.0", "::", "")
-#: The lock file a running demo holds in its folder (released when the process ends).
-DEMO_LOCK = ".turnero-demo.lock"
 
 
 def points_to_this_machine(url: str) -> bool:
@@ -52,53 +46,11 @@ def serve_warning(host: str, public_url: str | None, base_url: str) -> str | Non
     return "Atención: " + (qr_warning(base_url) or "")
 
 
-class DemoAlreadyRunning(Exception):
-    """Another ``turnero demo`` serves this folder: wiping it would pull the database from
-    under a live server."""
-
-
-class DemoLock:
-    """Held by the process that prepares and serves a demo folder, for its whole life.
-
-    An advisory ``flock`` on a file in the folder: the kernel releases it when the process
-    ends, even on a crash, so a stale lock never blocks the next demo. (When ``turnero serve``
-    takes its own single-instance lock on a database file, this class can become that one.)"""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / DEMO_LOCK
-        self._fd: int | None = None
-
-    def acquire(self) -> DemoLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise DemoAlreadyRunning(
-                f"Ya hay una demo de Turnero en marcha con la carpeta {self.path.parent}: "
-                "ciérrela primero (Ctrl+C en su ventana) o use otra carpeta con --dir. "
-                "No se borró nada.") from None
-        self._fd = fd
-        return self
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> DemoLock:
-        return self.acquire()
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.release()
-
-
-def wipe_demo_folder(folder: Path) -> None:
-    """Everything in the demo folder but the lock this process holds."""
+def wipe_demo_folder(folder: Path, keep: set[str]) -> None:
+    """Everything in the demo folder but the files named in ``keep`` (the lock this process
+    holds on its database)."""
     for entry in folder.iterdir():
-        if entry.name == DEMO_LOCK:
+        if entry.name in keep:
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)

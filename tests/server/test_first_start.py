@@ -68,7 +68,7 @@ def test_a_second_demo_on_a_live_folder_refuses_and_keeps_the_data(tmp_path: Pat
         for extra in ([], ["--reset"]):
             again = turnero("demo", "--dir", str(folder), "--no-serve", *extra)
             assert again.returncode == 2, again.stdout
-            assert "Ya hay una demo de Turnero en marcha" in again.stderr
+            assert "ya está en uso" in again.stderr and "Es una demo en marcha" in again.stderr
             assert "No se borró nada" in again.stderr
             assert waiting(port, token) == 10  # the live server still has its database
     finally:
