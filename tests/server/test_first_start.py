@@ -149,5 +149,5 @@ def test_the_admin_page_shows_where_the_qr_codes_point(browser: Any,
     assert facts["qr_warning"] and "127.0.0.1" in facts["qr_warning"]
     page = browser.new_page()
     sign_in(page, live_server, "admin", path="/admin")
-    expect(page.get_by_role("alert")).to_contain_text("Los códigos QR de los tiquetes apuntan")
+    expect(page.locator("#qr-warning")).to_contain_text("Los códigos QR de los tiquetes apuntan")
     page.close()

@@ -8,7 +8,7 @@ export async function showQrWarning(box) {
   try {
     const office = await api("GET", "/api/v1/office");
     box.replaceChildren(...(office.qr_warning
-      ? [h("p", { class: "is-warning", role: "alert", text: office.qr_warning })] : []));
+      ? [h("p", { class: "is-warning", text: office.qr_warning })] : []));
   } catch (e) {
     box.replaceChildren(); // the sections report their own errors
   }
