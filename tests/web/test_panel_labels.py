@@ -9,7 +9,8 @@ from tests.conftest import LiveServer
 from tests.web.conftest import sign_in
 
 LABEL_RECTS = """(button) => {
-  const text = [...button.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  const text = [...button.childNodes]
+    .find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   const range = document.createRange();
   range.selectNodeContents(text);
   const kbd = button.querySelector("kbd").getBoundingClientRect();
