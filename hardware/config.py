@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ class BridgeConfig:
         return {d.serial.port: d.serial for d in self.displays}
 
 
-def load_config(path: Path, env: dict[str, str] | None = None) -> BridgeConfig:
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> BridgeConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -110,7 +111,7 @@ def load_config(path: Path, env: dict[str, str] | None = None) -> BridgeConfig:
 
 
 def parse_config(text: str, source: str = "<config>",
-                 env: dict[str, str] | None = None) -> BridgeConfig:
+                 env: Mapping[str, str] | None = None) -> BridgeConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -177,7 +178,7 @@ class _Validator:
                                   f"{', '.join(sorted(known))}", table, index, key)
 
     # ----------------------------------------------------------------------------- build
-    def build(self, data: dict[str, Any], env: dict[str, str]) -> BridgeConfig | None:
+    def build(self, data: dict[str, Any], env: Mapping[str, str]) -> BridgeConfig | None:
         self.unknown(data, TOP_KEYS, "")
         server = self.get(data, "server", str, "http://127.0.0.1:8000")
         if not re.match(r"^https?://[^/\s]+", server):

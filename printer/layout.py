@@ -109,7 +109,8 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
         for footer in ticket.footer_lines:
             lines(footer)
     p.cut()
-    return p.output
+    data: bytes = p.output
+    return data
 
 
 def people_ahead_text(ahead: int) -> str:
@@ -158,7 +159,7 @@ def qr_module_size(url: str, profile: PaperProfile) -> int:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(url, optimize=0)
     try:
-        version = code.best_fit()
+        version: int = code.best_fit()
     except (DataOverflowError, ValueError):  # qrcode raises either, depending on length
         return 1  # too long for any QR; the printer will skip it, the ticket still prints
     modules = 17 + 4 * version + 8  # symbol plus a 4-module quiet zone on each side

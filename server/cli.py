@@ -117,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _export_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = sub.add_parser("export", help="export tickets or indicators of a date range "
                                       "(CSV or XLSX)")
     p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")

@@ -41,7 +41,8 @@ class DummyPrinter(TicketPrinter):
     @property
     def output(self) -> bytes:
         """Everything sent so far, concatenated."""
-        return self._buffer.output
+        sent: bytes = self._buffer.output
+        return sent
 
     def send(self, data: bytes) -> None:
         if self.mode == "offline":

@@ -89,7 +89,7 @@ def summary_json(summary: Summary, query: StatsQuery, labels: Labels) -> dict[st
     for key in sorted(summary.rows, key=lambda k: labels.sort_key(query.by, k)):
         row: dict[str, Any] = {"key": key, "label": labels.label(query.by, key)}
         if query.by == "service":
-            row["target_wait_min"] = labels.targets_min.get(key)
+            row["target_wait_min"] = labels.targets_min.get(str(key))
         rows.append({**row, **summary.rows[key].to_dict()})
     return {
         "from": query.start.isoformat(),

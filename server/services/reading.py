@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from server.config import OfficeConfig
@@ -98,7 +99,7 @@ class Reading:
 
         services = []
         for s in cfg.services:
-            count, pref, oldest = lines.get(s.code, (0, 0, None))  # type: ignore[arg-type]
+            count, pref, oldest = lines.get(s.code, (0, 0, None))
             services.append({
                 "code": s.code, "name": s.name, "active": s.active,
                 "target_wait_min": s.target_wait_min,
@@ -274,7 +275,7 @@ class LiveTickets:
                 if not followers:
                     continue
                 ids = {f.ticket_id for f in followers}
-                seq, views = await self.reads.run(lambda r, ids=ids: self.views(r, ids))
+                seq, views = await self.reads.run(partial(self.views, ticket_ids=ids))
                 for f in followers:
                     f.offer(seq, views.get(f.ticket_id))
         finally:
