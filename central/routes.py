@@ -4,9 +4,7 @@ rest); refusals are mapped to HTTP in ``central.errors``."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -136,13 +134,7 @@ async def export_file(
                                                 sep == "semicolon")
         return StreamingResponse(chunks, media_type=export.CSV_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{filename}"'})
-    fd, name = tempfile.mkstemp(prefix="turnero-central-", suffix=".xlsx")
-    os.close(fd)
-    path = Path(name)
-    try:
-        await anyio.to_thread.run_sync(service.export_xlsx, from_, to, office, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    path = await export.xlsx_file(partial(service.export_xlsx, from_, to, office),
+                                  "turnero-central-")
     return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
                         background=BackgroundTask(path.unlink, missing_ok=True))

@@ -41,7 +41,7 @@ def is_open(hours: OpeningHours, local: datetime) -> bool:
 
 def next_opening(hours: OpeningHours, local: datetime) -> datetime | None:
     """The next moment the office opens after ``local`` (None if it never opens)."""
-    for offset in range(0, 370):
+    for offset in range(370):
         day = local.date() + timedelta(days=offset)
         for p in hours.periods_on(day):
             start = datetime.combine(day, p.start, tzinfo=local.tzinfo)

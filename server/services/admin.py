@@ -110,11 +110,11 @@ def _safe_change(old: OfficeConfig, new: OfficeConfig) -> Callable[[Tx], None]:
                 problems.append(
                     f"El servicio «{s.name}» tiene turnos en espera y ninguna ventanilla lo "
                     "atendería. Deje al menos una ventanilla con ese servicio.")
-        for g in old.groups:
-            if new.group(g.code) is None and any(t.group == g.code for t in active):
-                problems.append(
-                    f"No se puede eliminar el grupo «{g.name}»: hay turnos de ese grupo en fila. "
-                    "Deshabilítelo en su lugar.")
+        problems.extend(
+            f"No se puede eliminar el grupo «{g.name}»: hay turnos de ese grupo en fila. "
+            "Deshabilítelo en su lugar."
+            for g in old.groups
+            if new.group(g.code) is None and any(t.group == g.code for t in active))
         numbers = {c.number for c in new.counters}
         for c in old.counters:
             if c.number not in numbers:

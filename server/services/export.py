@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import anyio
 
 BOM = "\ufeff"
 CHUNK_CHARS = 64 * 1024
@@ -83,6 +87,27 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
     finally:
         workbook.close()
     return written
+
+
+async def xlsx_file(write: Callable[[Path], object], prefix: str) -> Path:
+    """A new temporary .xlsx file filled by ``write(path)``, for a response to send and then
+    remove. The file system and the workbook block, so both run in worker threads; the file
+    is removed again when writing fails or the request is cancelled."""
+    with anyio.CancelScope(shield=True):  # once created, the path must reach the cleanup
+        path = await anyio.to_thread.run_sync(_new_file, prefix, ".xlsx")
+    try:
+        await anyio.to_thread.run_sync(write, path)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await anyio.Path(path).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _new_file(prefix: str, suffix: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
