@@ -172,8 +172,8 @@ def explain(err: BaseException) -> str:
     python-escpos wraps the real cause (e.g. "No such file or directory") in a generic
     DeviceNotFoundError, so the innermost exception is the one described.
     """
-    while err.__cause__ is not None or err.__context__ is not None:
-        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+    while (inner := err.__cause__ or err.__context__) is not None:
+        err = inner
     if isinstance(err, TimeoutError):
         return "la impresora no respondió a tiempo"
     if isinstance(err, AssertionError):  # python-escpos' way of saying "USB device not found"
