@@ -74,6 +74,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     # hardware bridges
     ("POST", "/api/v1/hardware/status", {"hardware"}),
     ("GET", "/api/v1/hardware/bridges", MANAGERS),
+    # operations: the health check is public (no personal data)
+    ("GET", "/api/v1/health", PUBLIC),
 ]
 
 BODIES = {
