@@ -69,6 +69,7 @@ class TicketReads(Queries):
         for service, (general, preferential) in counts.items():
             oldest = self._one("SELECT MIN(queued_at) FROM tickets "
                                "WHERE status = 'waiting' AND service = ?", (service,))
+            assert oldest is not None  # an aggregate always answers one row
             out[service] = (general + preferential, preferential, float(oldest[0]))
         return out
 
