@@ -78,9 +78,10 @@ class Login(BaseModel):
 
 
 @router.post("/auth/login")
-async def login(body: Login, service: ServiceDep) -> dict[str, Any]:
+async def login(body: Login, request: Request, service: ServiceDep) -> dict[str, Any]:
     """Sign in a supervisor or admin of the centre → a bearer token (12 hours)."""
-    return await anyio.to_thread.run_sync(service.login, body.username, body.password)
+    address = request.client.host if request.client else ""
+    return await anyio.to_thread.run_sync(service.login, body.username, body.password, address)
 
 
 @router.post("/auth/logout")
