@@ -9,7 +9,6 @@ block the event loop nor queue behind writes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -219,22 +218,20 @@ class LiveTickets:
         seq = r.last_seq()
         tickets = {tid: t for tid in ticket_ids if (t := r.ticket(tid)) is not None}
         ahead: dict[str, int] = {}
+        waits = None
         if any(t.status == Status.WAITING for t in tickets.values()):
+            waiting = r.tickets_with_status(Status.WAITING)
             lines: dict[str, list[Any]] = {}
-            for t in r.tickets_with_status(Status.WAITING):
+            for t in waiting:
                 lines.setdefault(t.service, []).append(t)
             for line in lines.values():
                 line.sort(key=lambda t: (not t.preferential, t.line_key()))
                 ahead.update((t.id, i) for i, t in enumerate(line))
-        estimators: dict[tuple[str, str], Callable[[int], int]] = {}
+            waits = office.waits(r, waiting)
         out: dict[str, dict[str, Any]] = {}
         for tid, t in tickets.items():
-            if t.status == Status.WAITING and tid in ahead:
-                key = (t.service, t.day)
-                if key not in estimators:
-                    estimators[key] = office.estimator(r, t.service, t.day)
-                view = office.view(t, ahead=ahead[tid],
-                                   estimated_wait_min=estimators[key](ahead[tid]))
+            if waits is not None and t.status == Status.WAITING and tid in ahead:
+                view = office.view(t, ahead=ahead[tid], **waits.fields(t))
             else:
                 view = office.view(t)
             out[tid] = public_ticket(view)
