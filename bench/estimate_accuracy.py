@@ -135,7 +135,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=20, help="last working days replayed")
     parser.add_argument("--history-days", type=int, default=60,
                         help="working days simulated (without --db)")
-    parser.add_argument("--per-day", type=int, default=450, help="tickets a day (simulated)")
+    parser.add_argument("--per-day", type=int, default=350, help="tickets a day (simulated)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     cfg = load_config(args.config)

@@ -1,0 +1,51 @@
+"""The wait a citizen is told follows the counters actually open for the service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server.appclient import App, running_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    with running_app(tmp_path) as a:  # clerk1 is signed in at counter 1 (services A and B)
+        yield a
+
+
+def issue(app: App, service: str) -> dict:
+    r = app.client.post("/api/v1/tickets", json={"service": service},
+                        headers=app.headers("kiosk"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_no_open_counter_gives_no_number_and_says_so(app: App) -> None:
+    t = issue(app, "E")  # only counter 6 serves passports, and nobody is there
+    assert t["estimated_wait_min"] is None
+    assert t["counters_open"] == 0
+    assert t["wait_note"] == "Aún no hay ventanillas abiertas para este servicio."
+    public = app.client.get(f"/api/v1/tickets/{t['id']}").json()
+    assert public["estimated_wait_min"] is None and public["counters_open"] == 0
+    assert public["wait_note"] == t["wait_note"]
+
+
+def test_a_counter_opening_for_the_service_brings_the_estimate(app: App) -> None:
+    t = issue(app, "E")
+    token = app.login("clerk2", counter=6)
+    assert token
+    after = app.client.get(f"/api/v1/tickets/{t['id']}").json()
+    assert after["counters_open"] == 1
+    assert after["estimated_wait_min"] == 0 and after["wait_note"] is None
+
+
+def test_a_shared_counter_counts_the_other_service_queued_before(app: App) -> None:
+    # Counter 1 (the only one open) serves A (8 min by default) and B (4 min).
+    issue(app, "A")
+    issue(app, "A")
+    b = issue(app, "B")
+    assert b["counters_open"] == 1
+    assert b["estimated_wait_min"] == 16  # both A tickets, queued first, go before it
