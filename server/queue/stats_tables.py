@@ -162,7 +162,8 @@ TICKET_HEADER = (
     "Turno", "Fecha", "Día de la semana", "Hora de emisión", "Servicio", "Grupo preferencial",
     "Preferencial", "Ventanilla", "Funcionario", "Primer llamado", "Inicio de atención",
     "Fin", "Espera (min)", "Atención (min)", "Dentro de la meta", "Resultado", "Traslados",
-    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación",
+    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación", "Servicio antes del traslado",
+    "Ventanilla antes del traslado", "Funcionario antes del traslado",
 )
 
 
@@ -216,7 +217,8 @@ def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
     clock = LocalClock(tz)
     questions = _exported_questions(labels)
     for (number, day, weekday, issued, service, group, counter, clerk, called, started,
-         finished, status, outcome, transfers, calls, rating, reason, chars) in rows:
+         finished, status, outcome, transfers, calls, rating, reason, chars, first_service,
+         first_counter, first_clerk) in rows:
         wait = _minutes(issued, called)
         target = labels.targets_min.get(service)
         within = None if wait is None or target is None else ("Sí" if wait <= target else "No")
@@ -233,5 +235,9 @@ def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
             OUTCOME_NAMES.get(outcome, "") if outcome else
             describe_status(Status(status)).capitalize(),
             transfers, calls, rating, REASONS.get(reason, reason) if reason else "",
+            labels.services.get(first_service, first_service) if first_service else "",
+            labels.counters.get(first_counter, str(first_counter))
+            if first_counter is not None else "",
+            labels.users.get(first_clerk, first_clerk) if first_clerk else "",
             *(q.label(answers[q.code]) if q.code in answers else "" for q in questions),
         ]

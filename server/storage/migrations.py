@@ -173,6 +173,14 @@ def _m007_hardware_devices(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m008_transfer_first_counter(db: sqlite_utils.Database) -> None:
+    """Before a ticket's first transfer: its service, and the counter and clerk that called
+    it (the transfer clears ``counter``/``clerk`` for the next counter)."""
+    db.execute("ALTER TABLE tickets ADD COLUMN first_service TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN first_counter INTEGER")
+    db.execute("ALTER TABLE tickets ADD COLUMN first_clerk TEXT")
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -181,6 +189,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
     ("007_hardware_devices", _m007_hardware_devices),
+    ("008_transfer_first_counter", _m008_transfer_first_counter),
 ]
 
 

@@ -131,6 +131,15 @@ def test_transfer_keeps_the_place_in_line_and_number() -> None:
     assert moved.transfers == 1 and moved.counter is None
 
 
+def test_transfer_keeps_who_called_it_first_and_where() -> None:
+    t = lifecycle.start(lifecycle.call(ticket("A"), 1, "ana", now=10), now=20)
+    moved = lifecycle.transfer(t, "B")
+    assert (moved.first_service, moved.first_counter, moved.first_clerk) == ("A", 1, "ana")
+    again = lifecycle.transfer(lifecycle.call(moved, 5, "luis", now=30), "C")
+    assert (again.first_service, again.first_counter, again.first_clerk) == ("A", 1, "ana")
+    assert again.first_called_at == 10
+
+
 def test_transfer_to_same_service_is_refused() -> None:
     with pytest.raises(Conflict):
         lifecycle.transfer(ticket("A"), "A")
