@@ -71,8 +71,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk, one display and one hardware token (counters 1
-    and 2), made in-process.
+    """Users (password PASSWORD) and one kiosk, one display, one hardware (counters 1 and 2)
+    and one survey-tablet token, made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
     from server import bootstrap
     from server.auth import Passwords
@@ -93,9 +93,10 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
         hardware, _ = accounts.create_device_token_sync("hardware", "puente-prueba", [1, 2])
+        survey, _ = accounts.create_device_token_sync("survey", "tableta-prueba")
     finally:
         services.close()
-    return {"kiosk": kiosk, "display": display, "hardware": hardware}
+    return {"kiosk": kiosk, "display": display, "hardware": hardware, "survey": survey}
 
 
 @functools.cache
@@ -136,6 +137,10 @@ class LiveServer:
     @property
     def display_token(self) -> str:
         return self.tokens["display"]
+
+    @property
+    def survey_token(self) -> str:
+        return self.tokens["survey"]
 
     def start(self, timeout: float = 20.0) -> None:
         cmd = [sys.executable, "-m", "server", "serve", "--db", str(self.db), "--config",

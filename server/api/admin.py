@@ -31,7 +31,7 @@ class UserChange(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    role: str = Field(examples=["kiosk", "display"])
+    role: str = Field(examples=["kiosk", "display", "survey"])
     name: str = Field(min_length=1, max_length=80)
     counters: list[int] | None = Field(
         default=None, max_length=100, description="Only for role hardware: the counters the "

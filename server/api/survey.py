@@ -8,14 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import Issuer, SurveyDep
+from server.api.deps import SurveyDep, SurveyTablet
 
 router = APIRouter(tags=["survey"])
 
-#: The counter tablet runs with a kiosk device token (a citizen-facing device, like the
-#: kiosk); supervisors and admins may open it too, e.g. to test it.
-#: The counter tablet uses a kiosk token (the same roles that may issue tickets).
-Tablet = Issuer
+#: The counter tablet runs with a device token of role ``survey`` (``turnero token create
+#: --role survey``): a kiosk token would let a tablet issue tickets.
+Tablet = SurveyTablet
 
 
 class Answer(BaseModel):
