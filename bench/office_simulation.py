@@ -65,7 +65,7 @@ def simulate(cfg: OfficeConfig, first: date, last: date, per_day: int, seed: int
         arrivals.sort()
         seqs: dict[str, int] = {}
         tickets: list[Ticket] = []
-        for i, at in enumerate(arrivals):
+        for at in arrivals:
             svc = rng.choices(services, weights=mix)[0]
             seq = seqs[svc.code] = seqs.get(svc.code, 0) + 1
             group = rng.choice(groups) if groups and rng.random() < PREFERENTIAL_SHARE else None
@@ -129,14 +129,16 @@ def _run_day(cfg: OfficeConfig, rng: random.Random, drift: dict[str, float],
             r = rng.random()
             if r < NO_SHOW_SHARE:
                 called, finished = at + 60, at + rng.uniform(60, 150)
-                rows.append(_row(t, at, called, None, finished, desk.number, "no_show", 2, day, midnight))
+                rows.append(_row(t, at, called, None, finished, desk.number, "no_show", 2,
+                                 day, midnight))
             else:
                 started = at + rng.uniform(20, 90)
                 hour = datetime.fromtimestamp(at, cfg.tz).hour
                 took = rng.uniform(2, 8) if r < NO_SHOW_SHARE + QUICK_CLICK_SHARE \
                     else _service_s(rng, cfg, drift, t.service, hour)
                 finished = started + took
-                rows.append(_row(t, at, at, started, finished, desk.number, "served", 1, day, midnight))
+                rows.append(_row(t, at, at, started, finished, desk.number, "served", 1,
+                                 day, midnight))
             heapq.heappush(heap, (finished, i))
     while pending is not None:
         waiting.append(pending)
