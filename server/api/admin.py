@@ -44,6 +44,14 @@ async def get_config(admin: AdminDep, who: Admin) -> dict[str, Any]:
     return admin.config()
 
 
+@router.get("/holidays")
+async def national_holidays(admin: AdminDep, who: Admin) -> list[dict[str, str]]:
+    """Colombia's public holidays (movable festivos included) for last year to two years
+    ahead: `date` (YYYY-MM-DD) and Spanish `name`. The office closes on them while
+    `hours.national_holidays` is true; local closures go in `hours.closed_dates`."""
+    return admin.national_holidays()
+
+
 @router.put("/config")
 async def put_config(admin: AdminDep, who: Admin,
                      data: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008

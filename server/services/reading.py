@@ -50,7 +50,7 @@ class Reading:
             "name": cfg.name,
             "timezone": cfg.timezone,
             "hours": data["hours"],
-            "ticket_footer": list(cfg.ticket_footer),
+            "ticket_footer": cfg.printed_footer(),
             "board_message": cfg.board_message,
             "boards": data["boards"],
             "opening": self.office.opening_state(),

@@ -56,6 +56,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     # administration
     ("GET", "/api/v1/admin/config", {"admin"}),
     ("PUT", "/api/v1/admin/config", {"admin"}),
+    ("GET", "/api/v1/admin/holidays", {"admin"}),
     ("GET", "/api/v1/admin/users", {"admin"}),
     ("POST", "/api/v1/admin/users", {"admin"}),
     ("PATCH", "/api/v1/admin/users/{user_id}", {"admin"}),
