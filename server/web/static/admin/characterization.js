@@ -68,10 +68,11 @@ export function renderCharacterization(box, editing = null) {
     }
     ok = markInvalid(text, text.value.trim() ? "" : "Escriba la pregunta.") && ok;
     const parsed = parseOptions(options.value);
+    const chosen = parsed.options || [];
     ok = markInvalid(options, parsed.bad ? `«${parsed.bad}»: escriba código: texto.`
-      : parsed.options.length < 2 ? "Escriba al menos dos opciones." : "") && ok;
+      : chosen.length < 2 ? "Escriba al menos dos opciones." : "") && ok;
     if (!ok) return;
-    const entry = { code: value, text: text.value.trim(), options: parsed.options };
+    const entry = { code: value, text: text.value.trim(), options: chosen };
     saveConfig((x) => {
       const list = x.characterization.questions;
       const at = list.findIndex((q) => q.code === value);
