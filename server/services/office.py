@@ -66,6 +66,7 @@ class Office:
     def use(self, config: OfficeConfig) -> None:
         """Switch to a configuration already stored (see ``OfficeAdmin.save_config``)."""
         self._config = config
+        self.wait_estimates = WaitEstimates()  # learned times fall back to the new defaults
 
     # ------------------------------------------------------------------ time
 

@@ -2,7 +2,8 @@
 // (none chosen = all), and is opened with /display?board=<code>.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { check, field, formActions, markInvalid, sectionHead, table } from "./form.js";
+import { check, editRemoveCell, field, formActions, markInvalid, sectionHead, table }
+  from "./form.js";
 
 function services(codes) {
   if (!codes.length) return "Todos";
@@ -20,16 +21,11 @@ export function renderBoards(box, editing = null) {
       h("td", { text: b.name }),
       h("td", { text: services(b.services) }),
       h("td", { text: b.counters.length ? b.counters.join(", ") : "Todas" }),
-      h("td", { class: "actions-cell" },
-        h("button", { type: "button", class: "btn btn-small", text: "Editar",
-          "aria-label": `Editar pantalla ${b.name}`,
-          onClick: () => { box.replaceChildren(); renderBoards(box, b.code); } }),
-        h("button", { type: "button", class: "btn btn-small btn-danger", text: "Eliminar",
-          "aria-label": `Eliminar pantalla ${b.name}`, onClick: () => {
-            if (!window.confirm(`¿Eliminar la pantalla «${b.name}»?`)) return;
-            saveConfig((c) => { c.boards = c.boards.filter((x) => x.code !== b.code); },
-              `Pantalla «${b.name}» eliminada.`);
-          } })))))));
+      editRemoveCell(`pantalla ${b.name}`,
+        () => { box.replaceChildren(); renderBoards(box, b.code); },
+        `¿Eliminar la pantalla «${b.name}»?`,
+        () => saveConfig((c) => { c.boards = c.boards.filter((x) => x.code !== b.code); },
+          `Pantalla «${b.name}» eliminada.`)))))));
   const board = editing ? cfg.boards.find((b) => b.code === editing) : null;
   const code = h("input", { type: "text", value: board ? board.code : "", maxlength: 32,
     readonly: board ? true : null, autocomplete: "off" });

@@ -2,7 +2,8 @@
 // fixed options only; the kiosk always adds "Prefiero no responder" and lets people skip.
 import { h } from "../common/dom.js";
 import { saveConfig, state } from "./context.js";
-import { check, field, formActions, markInvalid, sectionHead, table } from "./form.js";
+import { check, editRemoveCell, field, formActions, markInvalid, sectionHead, table }
+  from "./form.js";
 
 /** "code: label" lines → options; null and the bad line when one does not parse. */
 function parseOptions(text) {
@@ -31,18 +32,13 @@ export function renderCharacterization(box, editing = null) {
       h("td", { class: "code", text: q.code }),
       h("td", { text: q.text }),
       h("td", { text: q.options.map((o) => o.label).join(" · ") }),
-      h("td", { class: "actions-cell" },
-        h("button", { type: "button", class: "btn btn-small", text: "Editar",
-          "aria-label": `Editar pregunta ${q.text}`,
-          onClick: () => { box.replaceChildren(); renderCharacterization(box, q.code); } }),
-        h("button", { type: "button", class: "btn btn-small btn-danger", text: "Eliminar",
-          "aria-label": `Eliminar pregunta ${q.text}`, onClick: () => {
-            if (!window.confirm(`¿Eliminar la pregunta «${q.text}»?`)) return;
-            saveConfig((x) => {
-              x.characterization.questions = x.characterization.questions
-                .filter((y) => y.code !== q.code);
-            }, "Pregunta eliminada.");
-          } })))))));
+      editRemoveCell(`pregunta ${q.text}`,
+        () => { box.replaceChildren(); renderCharacterization(box, q.code); },
+        `¿Eliminar la pregunta «${q.text}»?`,
+        () => saveConfig((x) => {
+          x.characterization.questions = x.characterization.questions
+            .filter((y) => y.code !== q.code);
+        }, "Pregunta eliminada.")))))));
   const question = editing ? c.questions.find((q) => q.code === editing) : null;
   const code = h("input", { type: "text", value: question ? question.code : "", maxlength: 32,
     readonly: question ? true : null, autocomplete: "off" });
