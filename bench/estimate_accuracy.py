@@ -119,10 +119,10 @@ def replay_day(r: Reader, cfg: OfficeConfig, estimates: WaitEstimates, tickets: 
         old_same.add(before, real_min)
 
 
-def simulated_db(cfg: OfficeConfig, days: int, per_day: int, seed: int, folder: Path) -> Path:
+def simulated_db(cfg: OfficeConfig, days: int, per_day: int, seed: int, last: date,
+                 folder: Path) -> Path:
     db = folder / "simulated.db"
     Store.open(db).close()
-    last = date.today() - timedelta(days=1)
     first = last - timedelta(days=round(days * 7 / 5) + 14)
     insert_history(db, simulate(cfg, first, last, per_day, seed))
     return db
@@ -137,12 +137,14 @@ def main() -> int:
                         help="working days simulated (without --db)")
     parser.add_argument("--per-day", type=int, default=350, help="tickets a day (simulated)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--last-day", type=date.fromisoformat, default=date(2026, 11, 30),
+                        help="last simulated day (fixed, so the figures repeat)")
     args = parser.parse_args()
     cfg = load_config(args.config)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or simulated_db(cfg, args.history_days, args.per_day, args.seed,
-                                     Path(tmp))
+                                     args.last_day, Path(tmp))
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         r = Reader(conn)
@@ -158,7 +160,7 @@ def main() -> int:
         conn.close()
     took = time.perf_counter() - started
     source = args.db or (f"simulated office, {args.history_days} working days, "
-                         f"~{args.per_day} tickets/day, seed {args.seed}")
+                         f"~{args.per_day} tickets/day, seed {args.seed}, up to {args.last_day}")
     print(f"source: {source}; replayed the last {len(days)} days, {len(old.errors)} tickets "
           f"({took:.0f} s)")
     print(f"{'method':<26} {'median |err| min':>9} {'within ±5 min':>13} "
@@ -173,7 +175,24 @@ def main() -> int:
     ratio = (statistics.median(old_same.errors) / statistics.median(new.errors)
              if new.errors and statistics.median(new.errors) else math.inf)
     print(f"median absolute error: new is {ratio:.1f}× smaller than today's")
+    print(forecast_cost(cfg))
     return 0
+
+
+def forecast_cost(cfg: OfficeConfig, waiting: int = 300, rounds: int = 50) -> str:
+    """What one forecast of a long line costs (it runs on every ticket issue and read)."""
+    line = [Ticket(id=f"t{i}", number=f"{s.code}-{i:03d}", letter=s.code, seq=i, day="d",
+                   service=s.code, group="AM" if i % 6 == 0 else None,
+                   status=Status.WAITING, issued_at=float(i), queued_at=float(i))
+            for i in range(waiting) for s in [cfg.services[i % len(cfg.services)]]]
+    counters = [OpenCounter(c, 60.0 * c.number) for c in cfg.counters]
+    typical = {s.code: s.default_service_min * 60 for s in cfg.services}
+    started = time.perf_counter()
+    for _ in range(rounds):
+        forecast_waits(line, counters, typical, cfg.policy, now=float(waiting))
+    each = (time.perf_counter() - started) / rounds * 1000
+    return (f"one forecast of {waiting} waiting tickets over {len(counters)} counters: "
+            f"{each:.1f} ms")
 
 
 if __name__ == "__main__":
