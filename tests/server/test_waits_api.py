@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from server.config import DEMO_CONFIG, load_config
+from server.queue.hours import OpeningHours, Period
 from tests.server.appclient import App, running_app
 
 
@@ -49,3 +53,18 @@ def test_a_shared_counter_counts_the_other_service_queued_before(app: App) -> No
     b = issue(app, "B")
     assert b["counters_open"] == 1
     assert b["estimated_wait_min"] == 16  # both A tickets, queued first, go before it
+
+
+def test_outside_opening_hours_the_ticket_says_when_the_office_opens(tmp_path: Path) -> None:
+    cfg = load_config(DEMO_CONFIG)
+    start = datetime.now(cfg.tz) + timedelta(hours=3)  # open half an hour, later: closed now
+    period = Period(time(start.hour), time(start.hour, 30))
+    closed_now = replace(cfg, hours=OpeningHours({d: (period,) for d in range(7)}))
+    with running_app(tmp_path, open_all_hours=True, seed=closed_now) as app:
+        t = issue(app, "E")  # issued while the server ran open around the clock
+    with running_app(tmp_path, open_all_hours=False, seed=closed_now) as app:
+        later = app.client.get(f"/api/v1/tickets/{t['id']}").json()
+    assert later["estimated_wait_min"] is None and later["counters_open"] == 0
+    assert later["wait_note"].startswith("Aún no hay ventanillas abiertas para este servicio. "
+                                         "La oficina está cerrada. Abre ")
+    assert f"a las {start.hour}:00" in later["wait_note"]
