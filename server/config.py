@@ -22,6 +22,8 @@ from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
+#: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
+MAX_COUNTER_NUMBER = 9999
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,27 @@ class Board:
     name: str
     services: tuple[str, ...] = ()
     counters: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackupSchedule:
+    """``[backup]``: a daily copy of the database at ``at`` (office time) into ``folder``
+    (relative to the database's folder unless absolute), keeping the newest ``keep``. Read
+    from the TOML file at each start, never stored in the database: the folder belongs to the
+    machine, not to the office."""
+
+    at: time
+    folder: Path
+    keep: int = 7
+
+
+@dataclass(frozen=True)
+class CentralLink:
+    """Where the office sends its records (``[central]``): the centre's address and this
+    office's token there. Read from the file at every start, never stored in the database."""
+
+    url: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,8 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
+    backup: BackupSchedule | None = field(default=None, compare=False, repr=False)
+    central: CentralLink | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -147,6 +172,7 @@ _CODE_RE = re.compile(r"^[A-Z]$")
 _GROUP_RE = re.compile(r"^[A-Z0-9_]{1,12}$")
 _QUESTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _OPTION_RE = re.compile(r"^[A-Za-z0-9+_.\-]{1,24}$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _PERIOD_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -207,7 +233,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization"}
+                 "characterization", "backup", "central"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -230,6 +256,8 @@ class _Validator:
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
+        backup = self._backup(data["backup"]) if "backup" in data else None
+        central = self._central(data.get("central", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -242,8 +270,62 @@ class _Validator:
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization,
+            characterization=characterization, backup=backup, central=central,
         )
+
+    def _backup(self, b: Any) -> BackupSchedule | None:
+        """``[backup] time = "19:30"``, ``folder = "copias"``, ``keep = 14``."""
+        if not isinstance(b, dict):
+            self.error("backup", "use [backup]", "backup")
+            return None
+        for k in b:
+            if k not in {"time", "folder", "keep"}:
+                self.error(f"backup.{k}", "dato desconocido (use time, folder, keep)", "backup",
+                           None, k)
+        raw = self.get(b, "time", str, "", "backup.time", "backup", required=True)
+        m = _TIME_RE.match(raw)
+        at = None
+        if raw and not m:
+            self.error("backup.time", f"hora {raw!r} inválida; use \"HH:MM\" (24 horas)",
+                       "backup", None, "time")
+        elif m:
+            try:
+                at = time(int(m[1]), int(m[2]))
+            except ValueError:
+                self.error("backup.time", f"hora imposible: {raw!r}", "backup", None, "time")
+        folder = self.get(b, "folder", str, "", "backup.folder", "backup", required=True)
+        if "folder" in b and not folder.strip():
+            self.error("backup.folder", "la carpeta no puede estar vacía", "backup", None,
+                       "folder")
+        keep = self.get(b, "keep", int, 7, "backup.keep", "backup")
+        if keep < 1:
+            self.error("backup.keep", "debe ser 1 o más (cuántas copias se guardan)", "backup",
+                       None, "keep")
+        if at is None or not folder.strip() or keep < 1:
+            return None
+        return BackupSchedule(at, Path(folder), keep)
+
+    def _central(self, c: Any) -> CentralLink | None:
+        """Optional central reporting server: both keys or none."""
+        if not isinstance(c, dict):
+            self.error("central", "use [central] con url y token", "central")
+            return None
+        for k in c:
+            if k not in {"url", "token"}:
+                self.error(f"central.{k}", "dato desconocido (use url, token)", "central", None,
+                           k)
+        url = self.get(c, "url", str, "", "central.url", "central")
+        token = self.get(c, "token", str, "", "central.token", "central")
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            self.error("central.url", f"{url!r} no es una dirección http:// o https://",
+                       "central", None, "url")
+            return None
+        if bool(url) != bool(token):
+            missing = "token" if url else "url"
+            self.error(f"central.{missing}", "falta este dato: la central necesita url y token",
+                       "central", None, "url" if url else "token")
+            return None
+        return CentralLink(url.rstrip("/"), token) if url else None
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
@@ -347,9 +429,9 @@ class _Validator:
             where = f"counters[{i}]"
             number = self.get(c, "number", int, 0, f"{where}.number", "counters", i,
                               required=True)
-            if number <= 0:
-                self.error(f"{where}.number", "debe ser un número mayor que 0", "counters", i,
-                           "number")
+            if not 0 < number <= MAX_COUNTER_NUMBER:
+                self.error(f"{where}.number", f"debe ser un número de 1 a {MAX_COUNTER_NUMBER}",
+                           "counters", i, "number")
             if any(o.number == number for o in out):
                 self.error(f"{where}.number", f"la ventanilla {number} está repetida",
                            "counters", i, "number")

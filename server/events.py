@@ -48,6 +48,14 @@ class EventHub:
     def client_count(self) -> int:
         return len(self._subscribers)
 
+    def connected_tokens(self) -> dict[int, int]:
+        """How many live sockets each token has open now (boards, panels)."""
+        counts: dict[int, int] = {}
+        for sub in self._subscribers:
+            if sub.token_id is not None:
+                counts[sub.token_id] = counts.get(sub.token_id, 0) + 1
+        return counts
+
     def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None,
                   token_id: int | None = None) -> Subscriber:
         sub = Subscriber(accepts=accepts or (lambda _m: True), token_id=token_id)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
+from server.api.schemas import (
+    CalledTicket,
+    CounterLine,
+    CounterNumber,
+    CounterState,
+    PauseReason,
+    error_responses,
+)
 from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -18,6 +26,8 @@ class CallOne(BaseModel):
 
 
 class NextCall(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"in_hand": None}]})
+
     in_hand: str | None = Field(
         description="Id of the ticket the caller believes is in hand (null: none). If the "
                     "counter holds another one, it is returned with `repeated: true` and "
@@ -25,16 +35,19 @@ class NextCall(BaseModel):
 
 
 class Pause(BaseModel):
-    reason: str = Field(examples=["break", "lunch", "other_task"])
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "lunch"}]})
+
+    reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("")
+@router.get("", response_model=list[CounterLine], responses=error_responses(401, 403))
 async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
     return await reading.counters()
 
 
-@router.get("/{number}")
-async def get_counter(number: int, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
+@router.get("/{number}", response_model=CounterState,
+            responses=error_responses(401, 403, 404, 422))
+async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
     return await desk.counter_state(number)
 
 
@@ -48,8 +61,10 @@ def _call_response(result: CallResult, response: Response) -> Any:
             "call_reason": result.reason, "repeated": result.repeated}
 
 
-@router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Response,
+@router.post("/{number}/next", response_model=CalledTicket,
+             responses={204: {"description": "Nobody is waiting"},
+                        **error_responses(401, 403, 404, 409, 413, 422)})
+async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket still in hand is closed first:
     served if attention started, otherwise no-show (see `closed_previous`). Send
@@ -58,18 +73,22 @@ async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Respon
     return _call_response(await desk.call_next(number, who, expected), response)
 
 
-@router.post("/{number}/call")
-async def call_specific(number: int, body: CallOne, desk: DeskDep, who: Staff,
+@router.post("/{number}/call", response_model=CalledTicket,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
     return _call_response(await desk.call_specific(number, body.ticket, who), response)
 
 
-@router.post("/{number}/pause")
-async def pause(number: int, body: Pause, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{number}/pause", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def pause(number: CounterNumber, body: Pause, desk: DeskDep, who: AtCounter
+                ) -> dict[str, Any]:
     return await desk.pause(number, body.reason, who)
 
 
-@router.post("/{number}/resume")
-async def resume(number: int, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{number}/resume", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def resume(number: CounterNumber, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
     return await desk.resume(number, who)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
+from server.api.schemas import MAX_COUNTER, Me, SignedIn, SignedOut, error_responses
 from server.auth import SESSION_HOURS, Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -16,7 +17,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 class Login(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    counter: int | None = Field(default=None, description="Counter number (clerks)")
+    counter: int | None = Field(default=None, ge=0, le=MAX_COUNTER,
+                                description="Counter number (clerks)")
     force: bool = Field(default=False, description="Take over a counter held by someone else")
 
 
@@ -25,7 +27,8 @@ def _me(p: Principal) -> dict[str, Any]:
             "counter": p.counter}
 
 
-@router.post("/login")
+@router.post("/login", response_model=SignedIn,
+             responses=error_responses(401, 404, 409, 413, 422, 429))
 async def login(body: Login, request: Request, response: Response, accounts: AccountsDep
                 ) -> dict[str, Any]:
     address = request.client.host if request.client else "?"
@@ -39,7 +42,8 @@ async def login(body: Login, request: Request, response: Response, accounts: Acc
     return {"token": s.token, "csrf": s.csrf, "expires_at": s.expires_at, **_me(s.principal)}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=SignedOut, response_model_exclude_none=True,
+             responses=error_responses(401, 403))
 async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dict[str, Any]:
     if who.is_device:
         return {"ok": False, "detail": "Los dispositivos no cierran sesión; revoque el token."}
@@ -49,6 +53,6 @@ async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dic
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me, responses=error_responses(401))
 async def me(who: AnyRole) -> dict[str, Any]:
     return _me(who)

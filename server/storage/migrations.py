@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from server.errors import SchemaTooNew
+from server.storage.central_outbox import m_central_outbox
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -173,7 +174,7 @@ def _m007_hardware_devices(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m008_transfer_first_counter(db: sqlite_utils.Database) -> None:
+def _m009_transfer_first_counter(db: sqlite_utils.Database) -> None:
     """Before a ticket's first transfer: its service, and the counter and clerk that called
     it (the transfer clears ``counter``/``clerk`` for the next counter)."""
     db.execute("ALTER TABLE tickets ADD COLUMN first_service TEXT")
@@ -189,7 +190,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
     ("007_hardware_devices", _m007_hardware_devices),
-    ("008_transfer_first_counter", _m008_transfer_first_counter),
+    ("008_central_outbox", m_central_outbox),
+    ("009_transfer_first_counter", _m009_transfer_first_counter),
 ]
 
 

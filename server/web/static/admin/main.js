@@ -17,6 +17,7 @@ import { failed, page, say, state } from "./context.js";
 import { renderCounters } from "./counters.js";
 import { renderTokens } from "./devices.js";
 import { renderGroups } from "./groups.js";
+import { renderHealth } from "./health.js";
 import { renderHours } from "./hours.js";
 import { renderOffice } from "./office.js";
 import { renderPriority } from "./priority.js";
@@ -36,6 +37,7 @@ const SECTIONS = [
   ["caracterizacion", "Caracterización", renderCharacterization],
   ["usuarios", "Usuarios", renderUsers],
   ["dispositivos", "Dispositivos", renderTokens],
+  ["estado", "Estado del servidor", renderHealth],
 ];
 const SIGN_IN = { title: "Administración", subtitle: "Ingrese con un usuario administrador." };
 
