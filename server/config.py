@@ -16,8 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ConfigError
-from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.public_holidays import colombian_holidays
+from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
 
