@@ -112,7 +112,8 @@ class Office:
         """A ticket with people ahead and estimated wait (only meaningful while waiting)."""
         if t.status != Status.WAITING:
             return self.view(t)
-        return self.view(t, ahead=r.count_ahead(t), **self.waits(r).fields(t))
+        ahead = r.count_ahead(t)
+        return self.view(t, ahead=ahead, **self.waits(r).fields(t, ahead))
 
     def waiting_views(self, r: Reader, waiting: list[Ticket], day: str) -> list[dict[str, Any]]:
         """Views of a whole line, ranked in one pass per service (snapshots)."""
@@ -123,7 +124,7 @@ class Office:
         views: list[dict[str, Any]] = []
         for line in by_service.values():
             ranked = sorted(line, key=lambda t: (not t.preferential, t.line_key()))
-            views += [self.view(t, ahead=i, **waits.fields(t)) for i, t in enumerate(ranked)]
+            views += [self.view(t, ahead=i, **waits.fields(t, i)) for i, t in enumerate(ranked)]
         return sorted(views, key=lambda v: (v["queued_at"], v["number"]))
 
     def counter_view(self, r: Reader, number: int) -> dict[str, Any]:

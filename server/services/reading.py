@@ -231,7 +231,7 @@ class LiveTickets:
         out: dict[str, dict[str, Any]] = {}
         for tid, t in tickets.items():
             if waits is not None and t.status == Status.WAITING and tid in ahead:
-                view = office.view(t, ahead=ahead[tid], **waits.fields(t))
+                view = office.view(t, ahead=ahead[tid], **waits.fields(t, ahead[tid]))
             else:
                 view = office.view(t)
             out[tid] = public_ticket(view)

@@ -8,7 +8,7 @@ kept per (service, day, hour) and a ticket issue never re-reads weeks of history
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +25,15 @@ from server.queue.estimate import (
     typical_service_s,
     wait_minutes,
 )
-from server.queue.model import Status, Ticket
+from server.queue.model import Ticket
 from server.storage import Reader
 
 NO_COUNTER_OPEN = "Aún no hay ventanillas abiertas para este servicio."
+#: Waiting tickets simulated one by one when the whole line is not at hand (a ticket issue):
+#: the front of the line in calling order. Tickets behind it are newer general tickets, which
+#: never change when the ones in front are called; their wait is extrapolated from the
+#: simulated pace of their service, so an issue stays fast however long the line grows.
+HORIZON = 200
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,19 @@ class Waits:
     minutes: dict[str, int | None]
     counters_open: dict[str, int]  # by service: counters with someone signed in
     closed_message: str | None  # "La oficina está cerrada. Abre …" outside opening hours
+    #: Seconds per person ahead, by service, from the simulated pace (tickets past HORIZON).
+    pace_s: dict[str, float] = field(default_factory=dict)
 
-    def fields(self, t: Ticket) -> dict[str, Any]:
+    def fields(self, t: Ticket, ahead: int = 0) -> dict[str, Any]:
         """The ticket view's wait fields (``estimated_wait_min``, ``counters_open`` and, when
-        there is no estimate, ``wait_note`` saying why in plain Spanish)."""
-        minutes = self.minutes.get(t.id)
+        there is no estimate, ``wait_note`` saying why in plain Spanish). ``ahead`` (people
+        ahead in its service) extrapolates a ticket behind the simulated front."""
         open_ = self.counters_open.get(t.service, 0)
+        if t.id in self.minutes:
+            minutes = self.minutes[t.id]
+        else:
+            pace = self.pace_s.get(t.service) if open_ else None
+            minutes = None if pace is None else wait_minutes(ahead * pace)
         note = None
         if minutes is None:
             note = NO_COUNTER_OPEN if self.closed_message is None else \
@@ -76,7 +88,7 @@ class WaitEstimates:
     def forecast(self, r: Reader, cfg: OfficeConfig, now: float,
                  closed_message: str | None, waiting: list[Ticket] | None = None) -> Waits:
         local = datetime.fromtimestamp(now, cfg.tz)
-        line = r.tickets_with_status(Status.WAITING) if waiting is None else waiting
+        line = r.line_front(HORIZON) if waiting is None else waiting
         rows = r.counter_rows()
         typical = {s.code: self.typical_s(r, cfg, s.code, local) for s in cfg.services}
         open_: list[OpenCounter] = []
@@ -93,4 +105,21 @@ class WaitEstimates:
         counts = {s.code: sum(1 for oc in open_ if s.code in oc.counter.services)
                   for s in cfg.services}
         return Waits({tid: wait_minutes(s) for tid, s in seconds.items()}, counts,
-                     closed_message)
+                     closed_message, _pace(line, seconds, typical, counts))
+
+
+def _pace(line: list[Ticket], seconds: dict[str, float | None], typical: dict[str, float],
+          counts: dict[str, int]) -> dict[str, float]:
+    """Seconds per ticket of each service as the simulation called them (the last call's
+    time over the tickets of that service before it), or its typical time over its open
+    counters when the front held none of it."""
+    calls: dict[str, list[float]] = {}
+    for t in line:
+        at = seconds.get(t.id)
+        if at is not None:
+            calls.setdefault(t.service, []).append(at)
+    pace = {code: typical[code] / n for code, n in counts.items() if n and code in typical}
+    for code, times in calls.items():
+        if len(times) > 1 and max(times) > 0:
+            pace[code] = max(times) / (len(times) - 1)
+    return pace

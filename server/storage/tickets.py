@@ -51,6 +51,16 @@ class TicketReads(Queries):
                 AND group_code IS NULL""", tuple(services))
         return heads, int(count[0]) if count else 0
 
+    def line_front(self, limit: int) -> list[Ticket]:
+        """The first ``limit`` waiting tickets in calling order as far as any rule can change
+        it: every preferential ticket first, then the oldest general ones (a newer general
+        ticket is never called before an older one at a counter). Sorted by SQLite; only the
+        rows returned become tickets."""
+        rows = self._all(
+            """SELECT * FROM tickets WHERE status = 'waiting'
+               ORDER BY group_code IS NULL, queued_at, issued_at, number LIMIT ?""", (limit,))
+        return [ticket_from_row(r) for r in rows]
+
     def line_summary(self) -> dict[str, tuple[int, int, float]]:
         """Per service: (waiting, preferential waiting, oldest queued_at)."""
         rows = self._all(

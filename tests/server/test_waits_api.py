@@ -68,3 +68,15 @@ def test_outside_opening_hours_the_ticket_says_when_the_office_opens(tmp_path: P
     assert later["wait_note"].startswith("Aún no hay ventanillas abiertas para este servicio. "
                                          "La oficina está cerrada. Abre ")
     assert f"a las {start.hour}:00" in later["wait_note"]
+
+
+def test_a_ticket_behind_a_long_line_gets_what_simulating_it_all_would_give(
+        app: App) -> None:
+    from server.services.waits import HORIZON
+
+    tickets = [issue(app, "B") for _ in range(HORIZON + 5)]
+    last = tickets[-1]  # beyond the front an issue simulates: extrapolated from its pace
+    assert last["ahead"] == HORIZON + 4
+    # one counter (1) serves B, 4 min each: simulating all 204 ahead gives 204 × 4
+    assert last["estimated_wait_min"] == (HORIZON + 4) * 4
+    assert tickets[10]["estimated_wait_min"] == 10 * 4
