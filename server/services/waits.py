@@ -33,7 +33,7 @@ NO_COUNTER_OPEN = "Aún no hay ventanillas abiertas para este servicio."
 #: the front of the line in calling order. Tickets behind it are newer general tickets, which
 #: never change when the ones in front are called; their wait is extrapolated from the
 #: simulated pace of their service, so an issue stays fast however long the line grows.
-HORIZON = 200
+HORIZON = 60
 
 
 @dataclass(frozen=True)
