@@ -27,6 +27,7 @@ from server.health import (
 )
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
+from server.services.analytics import Analytics
 from server.services.desk import Desk
 from server.services.hardware import HardwareBridges
 from server.services.office import Office, OfficeSettings, load_config, store_config
@@ -62,6 +63,8 @@ class Services:
         """Stop the writer (after its queue drains) and close the read connections."""
         self.health.storage.stop()
         self.hub.close_all()
+        if self.statistics.analytics is not None:
+            self.statistics.analytics.close()
         self.store.close()
         self.reads.close()
 
@@ -112,7 +115,8 @@ def build(
         ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
-        statistics=Statistics(reads, office), surveys=Surveys(store, reads, office),
+        statistics=Statistics(reads, office, Analytics(db_path)),
+        surveys=Surveys(store, reads, office),
         health=health,
         hardware=hardware,
     )

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 _QUERY_ERRORS = error_responses(401, 403, 422)
 
 
-def stats_query(
+async def stats_query(
     from_: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD (required)",
                                 examples=["2026-11-01"])],
     to: Annotated[str, Query(description="Last day (inclusive), YYYY-MM-DD (required)",

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from server.errors import SchemaTooNew
 from server.storage.central_outbox import m_central_outbox
+from server.storage.line_counts import m_line_counts
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -174,7 +175,7 @@ def _m007_hardware_devices(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m009_transfer_first_counter(db: sqlite_utils.Database) -> None:
+def _m010_transfer_first_counter(db: sqlite_utils.Database) -> None:
     """Before a ticket's first transfer: its service, and the counter and clerk that called
     it (the transfer clears ``counter``/``clerk`` for the next counter)."""
     db.execute("ALTER TABLE tickets ADD COLUMN first_service TEXT")
@@ -191,7 +192,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_request_ids", _m005_request_ids),
     ("007_hardware_devices", _m007_hardware_devices),
     ("008_central_outbox", m_central_outbox),
-    ("009_transfer_first_counter", _m009_transfer_first_counter),
+    ("009_line_counts", m_line_counts),
+    ("010_transfer_first_counter", _m010_transfer_first_counter),
 ]
 
 
