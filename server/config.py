@@ -16,10 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ConfigError
-from server.public_holidays import colombian_holidays
 from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
+from server.queue.public_holidays import colombian_holidays
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
 #: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).

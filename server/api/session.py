@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
-from server.api.schemas import MAX_COUNTER, Me, SignedIn, SignedOut, error_responses
+from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole, Manager
+from server.api.schemas import MAX_COUNTER, Me, Schema, SignedIn, SignedOut, error_responses
 from server.auth import SESSION_HOURS, Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -20,6 +20,10 @@ class Login(BaseModel):
     counter: int | None = Field(default=None, ge=0, le=MAX_COUNTER,
                                 description="Counter number (clerks)")
     force: bool = Field(default=False, description="Take over a counter held by someone else")
+
+
+class Unlock(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
 
 
 def _me(p: Principal) -> dict[str, Any]:
@@ -56,3 +60,16 @@ async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dic
 @router.get("/me", response_model=Me, responses=error_responses(401))
 async def me(who: AnyRole) -> dict[str, Any]:
     return _me(who)
+
+
+class Unlocked(Schema):
+    username: str
+    unlocked: bool = Field(description="Whether any address had delays to lift")
+    addresses: int
+
+
+@router.post("/unlock", response_model=Unlocked,
+             responses=error_responses(401, 403, 413, 422))
+async def unlock(body: Unlock, accounts: AccountsDep, who: Manager) -> dict[str, Any]:
+    """Lift the sign-in delays on a user (after wrong passwords typed from any address)."""
+    return await accounts.unlock(body.username, who)

@@ -16,8 +16,8 @@ from typing import Any
 from server.auth import Principal, Role
 from server.config import OfficeConfig, config_from_dict
 from server.errors import ConfigError, ConfigInvalid, Conflict
-from server.public_holidays import colombian_holidays
 from server.queue.model import ACTIVE_STATUSES, Status
+from server.queue.public_holidays import colombian_holidays
 from server.services.accounts import Accounts
 from server.services.office import Office, store_config
 from server.storage import Store, Tx

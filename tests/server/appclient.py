@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from server.app import Settings, create_app
+from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig
 from tests.conftest import PASSWORD, prepare_database
 
@@ -34,11 +35,15 @@ class App:
 
 @contextmanager
 def running_app(tmp_path: Path, open_all_hours: bool = True,
-                seed: OfficeConfig | None = None) -> Iterator[App]:
+                seed: OfficeConfig | None = None,
+                tokens: dict[str, str] | None = None) -> Iterator[App]:
+    """``tokens``: the device tokens of a database prepared by an earlier ``running_app`` on
+    the same ``tmp_path`` (a restart: device names are unique, so they are not made again)."""
     db = tmp_path / "api.db"
-    tokens = prepare_database(db, seed=seed)
+    tokens = dict(tokens) if tokens is not None else prepare_database(db, seed=seed)
     app = create_app(Settings(db_path=db, config_path=DEMO_CONFIG,
-                              open_all_hours=open_all_hours), seed=seed)
+                              open_all_hours=open_all_hours), seed=seed,
+                     passwords=Passwords.cheap())
     with TestClient(app) as client:
         a = App(client, tokens)
         a.tokens["clerk"] = a.login("clerk1", counter=1)

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date, time
 
 from server.config import DEMO_CONFIG, load_config
-from server.public_holidays import colombian_holidays
 from server.queue.hours import OpeningHours, Period, hours_line
+from server.queue.public_holidays import colombian_holidays
 
 WORKDAY = (Period(time(8), time(11, 30)), Period(time(14), time(17, 30)))
 

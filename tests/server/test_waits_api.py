@@ -62,7 +62,8 @@ def test_outside_opening_hours_the_ticket_says_when_the_office_opens(tmp_path: P
     closed_now = replace(cfg, hours=OpeningHours({d: (period,) for d in range(7)}))
     with running_app(tmp_path, open_all_hours=True, seed=closed_now) as app:
         t = issue(app, "E")  # issued while the server ran open around the clock
-    with running_app(tmp_path, open_all_hours=False, seed=closed_now) as app:
+        tokens = app.tokens
+    with running_app(tmp_path, open_all_hours=False, seed=closed_now, tokens=tokens) as app:
         later = app.client.get(f"/api/v1/tickets/{t['id']}").json()
     assert later["estimated_wait_min"] is None and later["counters_open"] == 0
     assert later["wait_note"].startswith("Aún no hay ventanillas abiertas para este servicio. "

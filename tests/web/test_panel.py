@@ -147,15 +147,20 @@ def test_shortcuts_do_not_fire_while_choosing_in_a_field(
     page.context.close()
 
 
-def test_a_counter_held_by_another_clerk_can_be_taken_over(
+def test_a_counter_held_by_another_clerk_is_taken_over_by_a_supervisor_only(
         live_server: LiveServer, browser: Browser) -> None:
     live_server.login("clerk2", counter=1)
     page = desk(browser)
     submit_sign_in(page, live_server, "clerk1", counter=1)
     expect(page.get_by_role("alert")).to_contain_text("La ventanilla 1 está ocupada por Clerk2")
     page.get_by_role("button", name="Tomar esta ventanilla").click()
+    expect(page.get_by_role("alert")).to_contain_text("pida al supervisor que la libere")
+    page.context.close()
+    page = desk(browser)
+    submit_sign_in(page, live_server, "super", counter=1)
+    page.get_by_role("button", name="Tomar esta ventanilla").click()
     expect(page.locator("#conn")).to_have_text("En línea")
-    expect(page.locator("#clerk-name")).to_have_text("Clerk1")
+    expect(page.locator("#clerk-name")).to_have_text("Super")
     page.context.close()
 
 
