@@ -89,8 +89,8 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
 
     p.textln(f"{ticket.issued_at.astimezone(tz):%d/%m/%Y %H:%M}")
     lines(people_ahead_text(ticket.ahead))
-    if ticket.estimated_wait_min is not None:
-        lines(wait_text(ticket.estimated_wait_min))
+    if wait := wait_line(ticket.estimated_wait_min, ticket.wait_note):
+        lines(wait)
 
     if ticket.status_url:
         p.ln()
@@ -131,6 +131,15 @@ def wait_text(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     spoken = f"{hours}{_NBSP}h" + (f" {rest}{_NBSP}min" if rest else "")
     return f"Tiempo estimado de espera: {spoken}"
+
+
+def wait_line(minutes: int | None, note: str | None) -> str:
+    """The wait as the citizen reads it on paper and on the kiosk screen: the estimate, or
+    the server's reason for having none ("Aún no hay ventanillas abiertas…"); '' when the
+    server gave neither (saying nothing beats a made-up number)."""
+    if minutes is not None:
+        return wait_text(minutes)
+    return note or ""
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -95,9 +95,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+    create = token.add_parser("create", help="create a kiosk/display/hardware/survey token "
                                              "(printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
+    create.add_argument("--role", required=True,
+                        choices=["kiosk", "display", "hardware", "survey"],
+                        help="survey: the satisfaction tablet at a counter (/survey?counter=N)")
     create.add_argument("--name", required=True)
     create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
                         help="role hardware: the counters the bridge may act for")

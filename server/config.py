@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ConfigError
 from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
-from server.queue.hours import WEEKDAYS, OpeningHours, Period
+from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
+from server.queue.public_holidays import colombian_holidays
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
 #: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
@@ -88,6 +89,14 @@ class OfficeConfig:
     def board(self, code: str) -> Board | None:
         return next((b for b in self.boards if b.code == code), None)
 
+    def printed_footer(self) -> list[str]:
+        """The ticket's footer: the hours line generated from the configured hours, then the
+        office's own lines (a hand-written "Horario…" line is left out: it could contradict
+        the hours)."""
+        line = hours_line(self.hours)
+        own = [x for x in self.ticket_footer if not x.strip().lower().startswith("horario")]
+        return [line, *own] if line else own
+
     def to_dict(self) -> dict[str, Any]:
         """The TOML shape, as plain data (stored as JSON in the database)."""
         return {
@@ -103,6 +112,7 @@ class OfficeConfig:
                     for d in range(7)
                 },
                 "closed_dates": sorted(d.isoformat() for d in self.hours.closed_dates),
+                "national_holidays": self.hours.national_holidays,
             },
             "priority": {
                 "mode": str(self.policy.mode),
@@ -320,7 +330,7 @@ class _Validator:
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
         for k in h:
-            if k not in WEEKDAYS and k != "closed_dates":
+            if k not in WEEKDAYS and k not in ("closed_dates", "national_holidays"):
                 self.error(f"hours.{k}", "día desconocido (use monday … sunday en inglés)",
                            "hours", None, k)
         for d, dayname in enumerate(WEEKDAYS):
@@ -334,7 +344,10 @@ class _Validator:
             except ValueError:
                 self.error("hours.closed_dates", f"fecha inválida {item!r}; use AAAA-MM-DD",
                            "hours", None, "closed_dates")
-        return OpeningHours(weekly, frozenset(closed))
+        national = self.get(h, "national_holidays", bool, True, "hours.national_holidays",
+                            "hours")
+        return OpeningHours(weekly, frozenset(closed), national,
+                            colombian_holidays() if national else {})
 
     def _day_periods(self, h: dict[str, Any], dayname: str) -> list[Period]:
         """The valid periods of one weekday, sorted; bad or overlapping ones are reported."""

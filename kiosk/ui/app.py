@@ -268,7 +268,8 @@ class KioskApp(App):
             group = ticket.get("group_name")
             self.group_line = f"{self.t['preferential']}: {group}" if group else ""
             self.ahead_text = tx.people_ahead(int(ticket.get("ahead") or 0))
-            self.wait_text = tx.estimated_wait(ticket.get("estimated_wait_min"))
+            self.wait_text = tx.estimated_wait(ticket.get("estimated_wait_min"),
+                                               ticket.get("wait_note"))
         self.print_state = str(f.print_state or "")
         status: dict[PrintState | None, str] = {PrintState.PRINTING: self.t["printing"],
                                                 PrintState.PRINTED: self.t["printed"],

@@ -11,6 +11,7 @@ and zips at the end; the caller streams the finished file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import tempfile
@@ -68,6 +69,11 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
                                                "strings_to_urls": False})
     try:
         bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True})
+        # Real Excel dates and times (serial numbers with a number format), so a sheet can
+        # filter, sort and group by them; a datetime checks before a date (it is one).
+        moments = [(dt.datetime, workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})),
+                   (dt.date, workbook.add_format({"num_format": "yyyy-mm-dd"})),
+                   (dt.time, workbook.add_format({"num_format": "hh:mm:ss"}))]
         used: set[str] = set()
         for name, header, rows in sheets:
             sheet = workbook.add_worksheet(_sheet_name(name, used))
@@ -81,6 +87,9 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
                         continue
                     if isinstance(value, (int, float)) and not isinstance(value, bool):
                         sheet.write_number(r, c, value)
+                    elif fmt := next((f for kind, f in moments if isinstance(value, kind)),
+                                     None):
+                        sheet.write_datetime(r, c, value, fmt)
                     else:
                         sheet.write_string(r, c, str(value))
             written += r

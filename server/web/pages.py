@@ -132,11 +132,11 @@ def router(pages: Pages) -> APIRouter:
 
     @routes.get("/survey")
     async def survey_page(request: Request, token: str | None = None) -> Response:
-        """The counter tablet opens ``/survey?counter=N&token=…`` once: the kiosk token is
-        traded for a device session in an HttpOnly cookie (never kept in the page's
+        """The counter tablet opens ``/survey?counter=N&token=…`` once: its survey device
+        token is traded for a device session in an HttpOnly cookie (never kept in the page's
         storage); ``/survey?ticket=<id>`` is one ticket's survey."""
         if token is not None:
-            traded = await trade_device_token(request, token, Role.KIOSK)
+            traded = await trade_device_token(request, token, Role.SURVEY)
             if traded is not None:
                 return traded
         return pages.page("survey.html")
