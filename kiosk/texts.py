@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from display.spanish_numbers import spoken_ticket
-from printer.layout import people_ahead_text, wait_text
+from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
     "welcome": "Le damos la bienvenida",
@@ -61,10 +61,9 @@ def people_ahead(n: int) -> str:
     return people_ahead_text(n)
 
 
-def estimated_wait(minutes: int | None) -> str:
-    """As printed on the ticket; '' when the server gave no estimate (saying nothing beats a
-    made-up number)."""
-    return "" if minutes is None else wait_text(minutes)
+def estimated_wait(minutes: int | None, note: str | None = None) -> str:
+    """As printed on the ticket: the estimate, or why there is none (``wait_note``)."""
+    return wait_line(minutes, note)
 
 
 def clock_text(moment: datetime) -> str:

@@ -31,8 +31,9 @@ function counterPhrase(ticket) {
                                       : name;
 }
 
-function waitText(minutes) {
-  if (minutes === null || minutes === undefined) return "—";
+function waitText(minutes, note) {
+  // No estimate: the server says why ("Aún no hay ventanillas abiertas para este servicio").
+  if (minutes === null || minutes === undefined) return note || "—";
   if (minutes < 1) return "Menos de un minuto";
   if (minutes === 1) return "Alrededor de 1 minuto";
   return `Alrededor de ${minutes} minutos`;
@@ -93,7 +94,7 @@ function show(ticket) {
   const waiting = ticket.status === "waiting";
   $("#facts").hidden = !waiting;
   if (waiting) {
-    $("#wait").textContent = waitText(ticket.estimated_wait_min);
+    $("#wait").textContent = waitText(ticket.estimated_wait_min, ticket.wait_note);
   }
   $("#updated").textContent = `Actualizado: ${clockTime(new Date(), zone)}`;
 
