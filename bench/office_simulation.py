@@ -94,14 +94,7 @@ def _run_day(cfg: OfficeConfig, rng: random.Random, drift: dict[str, float],
     waiting: list[Ticket] = []
     rows: list[tuple] = []
     for start, end in periods:
-        desks: list[_Desk] = []
-        for c in cfg.counters:
-            if rng.random() < ABSENT_SHARE:
-                continue
-            opens = start + rng.expovariate(1 / 420)  # clerks arrive a few minutes late
-            brk = rng.uniform(opens + 1800, end - 1800) if rng.random() < BREAK_SHARE \
-                and end - opens > 4000 else None
-            desks.append(_Desk(c.number, c.services, opens, end, brk))
+        desks = _staff_period(cfg, rng, start, end)
         heap = [(d.free_at, i) for i, d in enumerate(desks)]
         heapq.heapify(heap)
         while heap:
@@ -143,12 +136,27 @@ def _run_day(cfg: OfficeConfig, rng: random.Random, drift: dict[str, float],
     while pending is not None:
         waiting.append(pending)
         pending = next(by_issue, None)
-    for t in waiting:  # the office closed before their turn
-        rows.append(_row(t, None, None, None, periods[-1][1] + 1800, None, "not_attended", 0,
-                         day, midnight))
+    rows.extend(  # the office closed before their turn
+        _row(t, None, None, None, periods[-1][1] + 1800, None, "not_attended", 0, day, midnight)
+        for t in waiting)
     rows.sort(key=lambda row: row[9])
     for row in rows:
         yield row, []
+
+
+def _staff_period(cfg: OfficeConfig, rng: random.Random, start: float, end: float
+                  ) -> list[_Desk]:
+    """The counters staffed in one opening period: some clerks absent, the others arriving a
+    few minutes late, a few taking a break."""
+    desks: list[_Desk] = []
+    for c in cfg.counters:
+        if rng.random() < ABSENT_SHARE:
+            continue
+        opens = start + rng.expovariate(1 / 420)
+        brk = rng.uniform(opens + 1800, end - 1800) if rng.random() < BREAK_SHARE \
+            and end - opens > 4000 else None
+        desks.append(_Desk(c.number, c.services, opens, end, brk))
+    return desks
 
 
 def _row(t: Ticket, first_called: float | None, called: float | None, started: float | None,

@@ -87,9 +87,7 @@ def transfer(ticket: Ticket, to_service: str) -> Ticket:
     _require(ticket, {Status.WAITING, *IN_HAND_STATUSES}, "transferir")
     if to_service == ticket.service:
         raise Conflict(f"El turno {ticket.number} ya es de ese servicio.")
-    first = {} if ticket.first_service is not None else {
-        "first_service": ticket.service, "first_counter": ticket.counter,
-        "first_clerk": ticket.clerk}
+    first = ticket.first_service is None  # the first transfer keeps the first counter's work
     return replace(
         ticket,
         status=Status.WAITING,
@@ -98,7 +96,9 @@ def transfer(ticket: Ticket, to_service: str) -> Ticket:
         clerk=None,
         started_at=None,
         transfers=ticket.transfers + 1,
-        **first,
+        first_service=ticket.service if first else ticket.first_service,
+        first_counter=ticket.counter if first else ticket.first_counter,
+        first_clerk=ticket.clerk if first else ticket.first_clerk,
     )
 
 

@@ -20,5 +20,5 @@ def colombian_holidays(years: range | None = None) -> dict[date, str]:
     if years is None:
         this = date.today().year
         years = range(this - YEARS_BEFORE, this + YEARS_AFTER + 1)
-    calendar = holidays.Colombia(years=list(years), language="es")
+    calendar = holidays.country_holidays("CO", years=list(years), language="es")
     return dict(sorted(calendar.items()))

@@ -36,6 +36,8 @@ def work_day(office: LiveServer, tickets: int, seed: int) -> None:
     most of them at counter 1, mark one as no-show, and answer surveys."""
     kiosk = {"Authorization": f"Bearer {office.kiosk_token}"}
     issued = []
+    #: The survey key each citizen carries in the QR (status_url ends in "#k=<key>").
+    keys: dict[str, str] = {}
     with httpx.Client(base_url=office.base_url, timeout=10) as c:
         for i in range(tickets):
             body: dict[str, Any] = {"service": "AB"[(i + seed) % 2],
@@ -45,6 +47,7 @@ def work_day(office: LiveServer, tickets: int, seed: int) -> None:
             r = c.post("/api/v1/tickets", json=body, headers=kiosk)
             assert r.status_code == 201, r.text
             issued.append(r.json()["id"])
+            keys[r.json()["id"]] = r.json()["status_url"].split("#k=")[1]
         clerk = {"Authorization": f"Bearer {office.login('clerk1', counter=1)}"}
         for i in range(tickets - 2):
             r = c.post("/api/v1/counters/1/next", json={"in_hand": None}, headers=clerk)
@@ -56,7 +59,8 @@ def work_day(office: LiveServer, tickets: int, seed: int) -> None:
             assert c.post(f"/api/v1/tickets/{ticket}/start", headers=clerk).is_success
             assert c.post(f"/api/v1/tickets/{ticket}/finish", headers=clerk).is_success
             if i % 2 == 0:
-                r = c.post(f"/api/v1/tickets/{ticket}/survey", json={"rating": 1 + i % 5})
+                r = c.post(f"/api/v1/tickets/{ticket}/survey", json={"rating": 1 + i % 5,
+                                                                      "key": keys[ticket]})
                 assert r.status_code == 201, r.text
 
 
