@@ -87,10 +87,13 @@ def office_day(rng: random.Random, office: str, day: date, per_day: int
             finished = started + rng.lognormvariate(5.9, 0.5)
         rating = rng.choice((3, 4, 4, 5, 5, 2, 1)) if outcome == "served" and \
             rng.random() < 0.25 else None
+        counter = rng.randint(1, 8)
+        transfers = 1 if rng.random() < 0.02 else 0
+        first = (service, counter, None) if transfers else (None, None, None)
         yield (office, day, ticket_key(f"{office}-{day}-{i}"), f"{service}-{seq[service]:03d}",
-               day.weekday(), issued, service, group, rng.randint(1, 8), None, called,
-               started, finished, status, outcome, 1 if rng.random() < 0.02 else 0,
-               1 if called else 0, rating, None, "{}")
+               day.weekday(), issued, service, group, counter, None, called,
+               started, finished, status, outcome, transfers,
+               1 if called else 0, rating, None, "{}", *first)
 
 
 def working_days(first: date, months: int) -> list[date]:
@@ -154,6 +157,7 @@ def ingest_through_api(dsn: str, store: CentralStore, service: CentralService,
                          "first_called_at": r[10], "started_at": r[11], "finished_at": r[12],
                          "status": r[13], "outcome": r[14], "transfers": r[15],
                          "calls": r[16], "satisfaction": r[17], "satisfaction_reason": None,
+                         "first_service": r[20], "first_counter": r[21], "first_clerk": None,
                          "characterization": {}} for n, r in enumerate(rows[j:j + 500])]
                 out.append({"office": code, "catalog": catalog(code), "records": recs})
             return out

@@ -52,6 +52,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "calls": ("Llamados", "int"),
     "satisfaction": ("Satisfacción (1-5)", "rating"),
     "satisfaction_reason": ("Motivo de la calificación", "code?"),
+    # Optional: an office from before migration "010_transfer_first_counter" sends none.
+    "first_service": ("Servicio antes del traslado", "code?"),
+    "first_counter": ("Ventanilla antes del traslado", "int?"),
+    "first_clerk": ("Funcionario antes del traslado", "text?"),
     "characterization": ("una columna por pregunta de caracterización", "answers"),
 }
 
@@ -64,13 +68,16 @@ def ticket_key(ticket_id: str) -> str:
 def record_of(row: Sequence[Any], answers: Mapping[str, str]) -> dict[str, Any]:
     """Office side: one storage row (``central_outbox.RECORD_COLUMNS``) → one record."""
     (ticket_id, number, day, weekday, issued, service, group, counter, clerk, called, started,
-     finished, status, outcome, transfers, calls, rating, reason) = row
+     finished, status, outcome, transfers, calls, rating, reason, first_service, first_counter,
+     first_clerk) = row
     return {"ticket": ticket_key(ticket_id), "number": number, "day": day, "weekday": weekday,
             "issued_at": issued, "service": service, "group": group, "counter": counter,
             "clerk": clerk, "first_called_at": called, "started_at": started,
             "finished_at": finished, "status": status, "outcome": outcome,
             "transfers": transfers, "calls": calls, "satisfaction": rating,
-            "satisfaction_reason": reason, "characterization": dict(answers)}
+            "satisfaction_reason": reason, "first_service": first_service,
+            "first_counter": first_counter, "first_clerk": first_clerk,
+            "characterization": dict(answers)}
 
 
 def _bad(index: int, name: str, why: str) -> Invalid:

@@ -212,8 +212,8 @@ class CentralService:
 
             def each(rows: Iterator[tuple[Any, ...]], labels: Any = labels, tz: Any = tz,
                      code: str = code, name: str = name) -> Iterator[list[Any]]:
-                raw = ((*r[:17], PAIR_SEP.join(f"{q}={a}" for q, a in r[17].items()))
-                       for r in rows)
+                raw = ((*r[:17], PAIR_SEP.join(f"{q}={a}" for q, a in r[17].items()),
+                        *r[18:]) for r in rows)
                 for rec in ticket_records(raw, labels, tz, PAIR_SEP):
                     yield [code, name, *rec][:width]
 

@@ -108,8 +108,19 @@ CREATE TABLE rollup_dirty (
 );
 """
 
+#: Where a transferred ticket was before its first transfer (the office's migration
+#: "010_transfer_first_counter"); empty for tickets never transferred and for records of an
+#: office that does not send them yet. ``ALTER`` on the partitioned table reaches every
+#: partition.
+_M002 = """
+ALTER TABLE tickets ADD COLUMN first_service text,
+                    ADD COLUMN first_counter integer,
+                    ADD COLUMN first_clerk text;
+"""
+
 #: Named migrations, applied in order. Append only; never edit a released one.
-MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001)]
+MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001),
+                                     ("002_transfer_first_counter", _M002)]
 
 
 def migrate(conn: Conn) -> list[str]:
@@ -186,13 +197,16 @@ GroupRow = tuple[Any, bool, Sequence[int], list[float], list[float]]
 _INGEST_COLUMNS = ("office", "day", "ticket", "number", "weekday", "issued_at", "service",
                    "group_code", "counter", "clerk", "first_called_at", "started_at",
                    "finished_at", "status", "outcome", "transfers", "calls", "satisfaction",
-                   "satisfaction_reason", "characterization")
+                   "satisfaction_reason", "characterization", "first_service",
+                   "first_counter", "first_clerk")
 
-#: Column order of ``ticket_rows`` (``server.storage.stats_queries.TICKET_ROW_COLUMNS``).
+#: Column order of ``ticket_rows`` (``server.storage.stats.TICKET_ROW_COLUMNS``; the
+#: characterization is a JSON object here, joined into the office's pairs by the service).
 EXPORT_SELECT = """SELECT number, to_char(day, 'YYYY-MM-DD'), weekday, issued_at, service,
                           group_code, counter, clerk, first_called_at, started_at, finished_at,
                           status, outcome, transfers, calls, satisfaction,
-                          satisfaction_reason, characterization"""
+                          satisfaction_reason, characterization, first_service,
+                          first_counter, first_clerk"""
 
 
 def month_start(d: date) -> date:
@@ -363,7 +377,8 @@ class CentralStore:
                               r["clerk"], r["first_called_at"], r["started_at"],
                               r["finished_at"], r["status"], r["outcome"], r["transfers"],
                               r["calls"], r["satisfaction"], r["satisfaction_reason"],
-                              json.dumps(r["characterization"])))
+                              json.dumps(r["characterization"]), r["first_service"],
+                              r["first_counter"], r["first_clerk"]))
         updates = sql.SQL(", ").join(
             sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
             for c in (*_INGEST_COLUMNS[3:], "received_at"))

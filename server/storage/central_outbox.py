@@ -48,7 +48,8 @@ def m_central_outbox(db: sqlite_utils.Database) -> None:
 RECORD_COLUMNS = (
     "id", "number", "day", "weekday", "issued_at", "service", "group_code", "counter", "clerk",
     "first_called_at", "started_at", "finished_at", "status", "outcome", "transfers",
-    "call_count", "satisfaction", "satisfaction_reason",
+    "call_count", "satisfaction", "satisfaction_reason", "first_service", "first_counter",
+    "first_clerk",
 )
 
 

@@ -33,7 +33,8 @@ def office_config(tmp_path: Path, name: str, central: tuple[str, str] | None = N
 
 def work_day(office: LiveServer, tickets: int, seed: int) -> None:
     """Issue tickets (some preferential, some with characterization answers), then serve
-    most of them at counter 1, mark one as no-show, and answer surveys."""
+    most of them at counter 1, mark one as no-show, transfer one to "Pagos e impuestos"
+    (counter 1 does not serve it: it waits there), and answer surveys."""
     kiosk = {"Authorization": f"Bearer {office.kiosk_token}"}
     issued = []
     #: The survey key each citizen carries in the QR (status_url ends in "#k=<key>").
@@ -57,8 +58,13 @@ def work_day(office: LiveServer, tickets: int, seed: int) -> None:
                 assert c.post(f"/api/v1/tickets/{ticket}/no-show", headers=clerk).is_success
                 continue
             assert c.post(f"/api/v1/tickets/{ticket}/start", headers=clerk).is_success
+            if i == 3:
+                r = c.post(f"/api/v1/tickets/{ticket}/transfer", json={"service": "C"},
+                           headers=clerk)
+                assert r.status_code == 200, r.text
+                continue
             assert c.post(f"/api/v1/tickets/{ticket}/finish", headers=clerk).is_success
-            if i % 2 == 0:
+            if i % 2 == 0 and ticket in keys:  # not a ticket left waiting from a former call
                 r = c.post(f"/api/v1/tickets/{ticket}/survey", json={"rating": 1 + i % 5,
                                                                       "key": keys[ticket]})
                 assert r.status_code == 201, r.text
@@ -123,6 +129,10 @@ def test_two_offices_send_and_the_centre_shows_their_own_figures(
     assert rows[0][2:] == own_rows[0]
     assert "¿En qué rango de edad está?" in rows[0]
     assert sorted(r[2:] for r in rows[1:]) == sorted(own_rows[1:])
+    moved = [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[rows[0].index(
+        "Traslados")] == "1"]
+    assert [(m["Servicio"], m["Ventanilla antes del traslado"]) for m in moved] == [
+        ("Pagos e impuestos", "Ventanilla 1")]
     assert all(r[:2] == ["ALC-NORTE", "Alcaldía de Norte"] for r in rows[1:])
 
 

@@ -148,6 +148,7 @@ BAD_BATCHES: list[tuple[str, Any, str]] = [
     ("repeated", batch("OF-A", [record(1), record(1)]), "repetido"),
     ("too many", batch("OF-A", [record(i) for i in range(1001)]), "máximo"),
     ("answers", batch("OF-A", [record(1, characterization={"edad": 3})]), "characterization"),
+    ("bad first counter", batch("OF-A", [record(1, first_counter="uno")]), "first_counter"),
 ]
 
 
@@ -258,8 +259,14 @@ def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
     import openpyxl
 
     client, tokens = centre
-    rows = [record(i, day="2025-11-05") for i in range(7)]
-    client.post("/api/v1/central/records", json=batch("OF-A", rows), headers=auth(tokens["A"]))
+    # Six records as an office from before transfers were recorded sends them (no
+    # first_* fields), one transferred ticket as a current office sends it.
+    rows = [record(i, day="2025-11-05") for i in range(6)]
+    rows.append(record(6, day="2025-11-05", service="B", transfers=1, first_service="A",
+                       first_counter=1, first_clerk="ana"))
+    r = client.post("/api/v1/central/records", json=batch("OF-A", rows),
+                    headers=auth(tokens["A"]))
+    assert r.status_code == 200, r.text
     params = {"from": "2025-11-01", "to": "2025-11-30"}
     r = client.get("/api/v1/central/export", params={**params, "sep": "semicolon"},
                    headers=auth(tokens["user"]))
@@ -268,6 +275,12 @@ def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
     assert table[0][:4] == ["Código de la oficina", "Oficina", "Turno", "Fecha"]
     assert len(table) == 8 and {row[6] for row in table[1:]} == {"Pagos", "Certificados"}
     assert {row[10] for row in table[1:]} == {"Ana"}  # the clerk's name from the catalog
+    before = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    moved = next(row for row in before if row["Turno"] == "A-006")
+    assert (moved["Servicio antes del traslado"], moved["Ventanilla antes del traslado"],
+            moved["Funcionario antes del traslado"]) == ("Pagos", "Ventanilla 1", "Ana")
+    assert all(row["Servicio antes del traslado"] == row["Ventanilla antes del traslado"] ==
+               row["Funcionario antes del traslado"] == "" for row in before if row is not moved)
     r = client.get("/api/v1/central/export", params={**params, "format": "xlsx",
                                                      "office": "OF-A"},
                    headers=auth(tokens["user"]))
