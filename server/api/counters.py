@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
+from server.api.deps import (
+    AccountsDep,
+    AnyRole,
+    AtCounter,
+    DeskDep,
+    Manager,
+    ReadingDep,
+    Staff,
+    TicketingDep,
+)
 from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -15,13 +24,26 @@ router = APIRouter(prefix="/counters", tags=["counters"])
 
 class CallOne(BaseModel):
     ticket: str = Field(min_length=1, max_length=64)
+    previous: Literal["no_show", "served"] | None = None
 
 
 class NextCall(BaseModel):
     in_hand: str | None = Field(
+        default=None,
         description="Id of the ticket the caller believes is in hand (null: none). If the "
                     "counter holds another one, it is returned with `repeated: true` and "
                     "nothing is called: double clicks never call two tickets.")
+    previous: Literal["no_show", "served"] | None = Field(
+        default=None,
+        description="How to close a ticket in hand that was called but not started. Without "
+                    "it such a ticket is never closed: 409 names it (`ticket`).")
+
+
+class IssueAtCounter(BaseModel):
+    service: str = Field(min_length=1, max_length=8, examples=["A"])
+    group: str | None = Field(default=None, max_length=12, examples=[None, "AM"])
+    request_id: str | None = Field(default=None, min_length=8, max_length=64,
+                                   pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class Pause(BaseModel):
@@ -51,18 +73,39 @@ def _call_response(result: CallResult, response: Response) -> Any:
 @router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
 async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
-    """Call the next ticket by the priority policy. A ticket still in hand is closed first:
-    served if attention started, otherwise no-show (see `closed_previous`). Send
+    """Call the next ticket by the priority policy. A ticket in attention closes first as
+    served (see `closed_previous`); one called but not started is closed only as `previous`
+    says, else 409 names it. 409 too while the counter is paused. Send
     `{"in_hand": <id or null>}` to make a repeated request harmless."""
-    expected = body.in_hand if body is not None else UNGUARDED
-    return _call_response(await desk.call_next(number, who, expected), response)
+    sent = body.model_fields_set if body is not None else set()
+    expected = body.in_hand if body is not None and "in_hand" in sent else UNGUARDED
+    previous = body.previous if body is not None else None
+    return _call_response(await desk.call_next(number, who, expected, previous), response)
 
 
 @router.post("/{number}/call")
 async def call_specific(number: int, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
-    return _call_response(await desk.call_specific(number, body.ticket, who), response)
+    return _call_response(await desk.call_specific(number, body.ticket, who, body.previous),
+                          response)
+
+
+@router.post("/{number}/free")
+async def free_counter(number: int, desk: DeskDep, accounts: AccountsDep, who: Manager
+                       ) -> dict[str, Any]:
+    """A supervisor frees a counter: its clerk is signed out there, its ticket in hand
+    returns to the line in its place, and the counter closes (audit log)."""
+    return await accounts.free_counter(number, who)
+
+
+@router.post("/{number}/issue", status_code=201)
+async def issue_at_counter(number: int, body: IssueAtCounter, ticketing: TicketingDep,
+                           who: Staff) -> dict[str, Any]:
+    """Issue a ticket for a citizen who does not use the kiosk, recorded as issued at this
+    counter; it waits in line like any other."""
+    return await ticketing.issue_at_counter(number, body.service, body.group, who,
+                                            body.request_id)
 
 
 @router.post("/{number}/pause")

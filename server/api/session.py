@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -18,6 +18,16 @@ class Login(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     counter: int | None = Field(default=None, description="Counter number (clerks)")
     force: bool = Field(default=False, description="Take over a counter held by someone else")
+    reason: str | None = Field(default=None, max_length=200,
+                               description="Why the counter is taken over (shown to the clerk "
+                                           "who held it)")
+
+
+class Logout(BaseModel):
+    in_hand: Literal["finish", "return", "no_show"] | None = Field(
+        default=None, description="What to do with a ticket still in hand at the clerk's "
+                                  "counter: finish it, return it to the line keeping its "
+                                  "place, or mark it no-show. Without it, 409 names the ticket.")
 
 
 def _me(p: Principal) -> dict[str, Any]:
@@ -29,7 +39,8 @@ def _me(p: Principal) -> dict[str, Any]:
 async def login(body: Login, request: Request, response: Response, accounts: AccountsDep
                 ) -> dict[str, Any]:
     address = request.client.host if request.client else "?"
-    s = await accounts.sign_in(body.username, body.password, body.counter, address, body.force)
+    s = await accounts.sign_in(body.username, body.password, body.counter, address, body.force,
+                               body.reason)
     secure = request.url.scheme == "https"
     max_age = SESSION_HOURS * 3600
     response.set_cookie(SESSION_COOKIE, s.token, max_age=max_age, httponly=True,
@@ -40,13 +51,23 @@ async def login(body: Login, request: Request, response: Response, accounts: Acc
 
 
 @router.post("/logout")
-async def logout(response: Response, accounts: AccountsDep, who: AnyRole) -> dict[str, Any]:
+async def logout(response: Response, accounts: AccountsDep, who: AnyRole,
+                 body: Logout | None = None) -> dict[str, Any]:
     if who.is_device:
         return {"ok": False, "detail": "Los dispositivos no cierran sesión; revoque el token."}
-    await accounts.sign_out(who)
+    await accounts.sign_out(who, body.in_hand if body else None)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return {"ok": True}
+
+
+@router.get("/ended")
+async def ended(request: Request, accounts: AccountsDep) -> dict[str, Any]:
+    """Why this browser's session ended, when another person took over or freed its
+    counter: only the holder of that session's cookie learns it (no sign-in needed)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    detail = await accounts.why_session_ended(token) if token else None
+    return {"taken": detail is not None, "detail": detail}
 
 
 @router.get("/me")

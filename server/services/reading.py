@@ -56,6 +56,8 @@ class Reading:
             "boards": data["boards"],
             "opening": self.office.opening_state(),
             "characterization": cfg.characterization.public(),
+            "no_show_rule": {"min_calls_before_no_show": cfg.no_show.min_calls_before_no_show,
+                             "no_show_after_s": cfg.no_show.no_show_after_s},
         }
 
     # ------------------------------------------------------------------ tickets
