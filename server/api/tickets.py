@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
+from server.web.qr import qr_svg
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -47,6 +48,16 @@ async def get_ticket(ticket_id: str, reading: ReadingDep) -> dict[str, Any]:
     """Public by design: the unguessable id printed in the QR code is the capability; the
     answer shows only this ticket's public fields, nothing about other citizens or staff."""
     return await reading.public_ticket(ticket_id)
+
+
+@router.get("/{ticket_id}/qr.svg", response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {}}}})
+async def ticket_qr(ticket_id: str, reading: ReadingDep) -> Response:
+    """The QR code of the ticket's status page (public like the ticket: the id is the
+    capability); the clerk panel shows and prints it for a ticket given at the counter."""
+    ticket = await reading.public_ticket(ticket_id)
+    return Response(qr_svg(ticket["status_url"]), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/{ticket_id}/history")

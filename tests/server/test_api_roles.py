@@ -26,6 +26,7 @@ BOGUS = "no-such-ticket"
 TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/tickets", {"kiosk", "supervisor", "admin"}),
     ("GET", "/api/v1/tickets/{ticket_id}", PUBLIC),
+    ("GET", "/api/v1/tickets/{ticket_id}/qr.svg", PUBLIC),
     ("GET", "/api/v1/tickets/{ticket_id}/history", STAFF),
     *[("POST", f"/api/v1/tickets/{{ticket_id}}/{a}", AT_COUNTER)
       for a in ("recall", "start", "finish", "no-show")],
