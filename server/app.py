@@ -21,6 +21,7 @@ from server import bootstrap
 from server.api import (
     admin,
     announcements,
+    audit,
     catalog,
     counters,
     errors,
@@ -103,7 +104,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, hardware, labels):
+                   ticket_live, hardware, labels, audit):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))

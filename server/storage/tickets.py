@@ -25,6 +25,11 @@ class TicketReads(Queries):
         row = self._one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return ticket_from_row(row) if row else None
 
+    def ticket_by_number(self, day: str, number: str) -> Ticket | None:
+        """The ticket a citizen holds, by the number printed on it and its day."""
+        row = self._one("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number))
+        return ticket_from_row(row) if row else None
+
     def tickets_with_status(self, *statuses: Status) -> list[Ticket]:
         marks = ", ".join("?" for _ in statuses)
         rows = self._all(

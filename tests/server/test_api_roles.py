@@ -77,6 +77,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     # hardware bridges
     ("POST", "/api/v1/hardware/status", {"hardware"}),
     ("GET", "/api/v1/hardware/bridges", MANAGERS),
+    # the supervisor's audit view
+    ("GET", "/api/v1/audit/tickets", MANAGERS),
 ]
 
 BODIES = {
@@ -102,6 +104,8 @@ def concrete(path: str) -> str:
         path = path.replace("{number}", "6")
     path = (path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
             .replace("{user_id}", "999999").replace("{token_id}", "999999"))
+    if path.endswith("/audit/tickets"):
+        path += "?number=A-001"
     if "/stats/" in path:
         path += "?from=2026-11-01&to=2026-11-30&by=service&format=csv&kind=summary"
     return path
