@@ -207,3 +207,18 @@ def test_a_clerk_issues_a_ticket_at_the_counter_for_a_citizen(live_server: LiveS
         assert next_at(c).json()["id"] == t["id"]
     assert history[0]["type"] == "ticket.issued" and history[0]["counter"] == 1
     assert history[0]["detail"]["issued_at_counter"] == 1 and history[0]["actor"] == "clerk1"
+
+
+def test_signing_in_at_another_counter_returns_the_ticket_in_hand_to_the_line(
+        live_server: LiveServer) -> None:
+    a = live_server.issue("A")
+    with live_server.client(live_server.login("clerk1", counter=1)) as c:
+        next_at(c)
+        c.post(f"/api/v1/tickets/{a['id']}/start")
+    live_server.login("clerk1", counter=2)  # the same clerk moves to counter 2
+    with live_server.client(live_server.login("super")) as s:
+        assert s.get("/api/v1/counters/1").json()["state"] == "closed"
+        assert status_of(s, a["id"]) == "waiting"
+        returned = s.get(f"/api/v1/tickets/{a['id']}/history").json()[-1]
+    assert returned["type"] == "ticket.returned"
+    assert returned["detail"]["why"] == "ingreso en la ventanilla 2"
