@@ -21,14 +21,16 @@ def _who(actor: str | None, role: str | None, names: Mapping[str, str]) -> str:
 
 def describe(kind: str, counter: int | None, actor: str | None, role: str | None,
              detail: Mapping[str, Any], names: Mapping[str, str],
-             service_name: Callable[[str], str]) -> str:
-    """One sentence for one audit record."""
+             service_name: Callable[[str], str], group_name: Callable[[str], str] = str
+             ) -> str:
+    """One sentence for one audit record (``names``: user → "Name (user)")."""
     who = _who(actor, role, names)
     at = f" en la ventanilla {counter}" if counter is not None else ""
     if kind == "ticket.issued":
         where = (f" en la ventanilla {detail['issued_at_counter']}"
                  if detail.get("issued_at_counter") else "")
-        pref = f", preferencial ({detail['group']})" if detail.get("group") else ""
+        pref = f", preferencial ({group_name(str(detail['group']))})" if detail.get("group") \
+            else ""
         return f"Emitido por {who}{where} para {service_name(str(detail.get('service')))}{pref}."
     if kind == "ticket.called":
         reason = detail.get("reason")

@@ -118,9 +118,13 @@ class Reading:
                 svc = cfg.service(code)
                 return f"{code} · {svc.name}" if svc else code
 
+            def group_name(code: str) -> str:
+                group = cfg.group(code)
+                return group.name if group else code
+
             story = [{"at": iso(a.at, cfg.tz), "type": a.kind,
                       "text": describe(a.kind, a.counter, a.actor, a.actor_role, a.detail,
-                                       names, service_name)} for a in records]
+                                       names, service_name, group_name)} for a in records]
             return {"ticket": office.waiting_view(r, t), "history": story}
 
         return await self.reads.run(read)

@@ -8,23 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
 from tests.server.test_calls_api import grace_office
-from tests.web.conftest import DESKTOP, in_hand, sign_in, waiting_row
+from tests.web.conftest import DESKTOP, in_hand, sign_in, status, waiting_row
 
 
 def desk(browser: Browser) -> Page:
     page: Page = browser.new_context(viewport=DESKTOP).new_page()
     return page
-
-
-def status(server: LiveServer, ticket_id: str) -> str:
-    r = httpx.get(f"{server.base_url}/api/v1/tickets/{ticket_id}", timeout=10)
-    value: str = r.json()["status"]
-    return value
 
 
 def test_calling_over_a_called_ticket_asks_and_cancel_changes_nothing(

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
-from tests.web.conftest import DESKTOP, serious_violations, sign_in
+from tests.web.conftest import DESKTOP, serious_violations, sign_in, status
 
 
 def supervisor(browser: Browser, server: LiveServer, **kw: Any) -> Page:
@@ -18,12 +17,6 @@ def supervisor(browser: Browser, server: LiveServer, **kw: Any) -> Page:
     sign_in(page, server, "super", path="/supervisor")
     expect(page.locator("#live-status-text")).to_contain_text("En vivo")
     return page
-
-
-def status(server: LiveServer, ticket_id: str) -> str:
-    r = httpx.get(f"{server.base_url}/api/v1/tickets/{ticket_id}", timeout=10)
-    value: str = r.json()["status"]
-    return value
 
 
 def test_ahora_says_the_office_is_open_and_raises_a_line_nobody_can_call(
