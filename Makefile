@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium espeak-ng socat xvfb xauth libusb-1.0-0 libgl1 libegl1 \
 	libgles2 libgl1-mesa-dri fonts-dejavu-core sox \
-	openssl systemd nginx-light caddy desktop-file-utils shellcheck
+	openssl systemd nginx-light caddy desktop-file-utils shellcheck postgresql
 
 .PHONY: demo test venv system-packages bench lint lint-js
 

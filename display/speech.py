@@ -100,7 +100,7 @@ class SpeechCache:
 
 def check_voice(voice: str, speed: int) -> None:
     if voice not in VOICES:
-        raise ValueError(f"Voz desconocida {voice!r}; use una de: {', '.join(VOICES)}.")
+        raise ValueError(f"Voz desconocida; use una de: {', '.join(VOICES)}.")
     if not MIN_SPEED <= speed <= MAX_SPEED:
         raise ValueError(f"La velocidad debe estar entre {MIN_SPEED} y {MAX_SPEED} "
                          "palabras por minuto.")

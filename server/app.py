@@ -23,6 +23,7 @@ from server.api import (
     announcements,
     audit,
     catalog,
+    central_status,
     counters,
     errors,
     events,
@@ -35,6 +36,8 @@ from server.api import (
     ticket_live,
     tickets,
 )
+from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from server.api.strict_json import StrictJSON
 from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.services.office import OfficeSettings
@@ -59,6 +62,10 @@ class Settings:
     port: int = 8000
     open_all_hours: bool = False
     public_url: str | None = None
+    #: Largest request body accepted (413 beyond it), counted while it arrives.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    central_url: str | None = None
+    central_token: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -84,9 +91,12 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
         tasks = [asyncio.create_task(_sweep(services.ticketing)),
                  asyncio.create_task(services.live.run())]
+        app.state.central_sender = _central_sender(settings, seed, services)
         try:
             yield
         finally:
+            if app.state.central_sender is not None:
+                await asyncio.to_thread(app.state.central_sender.stop)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -104,15 +114,31 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, hardware, labels, audit):
+                   ticket_live, hardware, labels, central_status, audit):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))
     app.include_router(api)
     pages.install(app)
     _add_health(app)
+    app.add_middleware(StrictJSON)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _central_sender(settings: Settings, seed: OfficeConfig, services: bootstrap.Services
+                    ) -> object | None:
+    """The background sender to the central server, when the office has one."""
+    from central.sender import CentralSender, link_for
+
+    link = link_for(settings.central_url, settings.central_token, seed.central)
+    if link is None:
+        return None
+    sender = CentralSender(link, settings.db_path, services.store,
+                           lambda: services.office.config)
+    sender.start()
+    return sender
 
 
 async def _sweep(ticketing: Ticketing) -> None:

@@ -17,6 +17,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open-all-hours", action="store_true",
                        help="ignore opening hours (demos, tests)")
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
+    serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
+                       help="largest request body accepted, in KB (larger: 413; default 64)")
     serve_options.add_serve_options(serve)
+    serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
+    serve.add_argument("--central-token", help="this office's token at the central server")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="demo office with users, tokens and sample tickets")
@@ -106,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_printer(sub)
     register_kiosk(sub)
     register_hardware(sub)
+    from central.cli import register as register_central  # the central reporting server
+
+    register_central(sub)
     return parser
 
 
@@ -178,7 +186,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
-                    serve_options.public_url(args, options), **options)
+                    serve_options.public_url(args, options),
+                    max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
+                    central_token=args.central_token, **options)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -186,7 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
-                public_url: str | None, **uvicorn_options: Any) -> None:
+                public_url: str | None, max_body_bytes: int | None = None, *,
+                central_url: str | None = None, central_token: str | None = None,
+                **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
@@ -195,7 +207,10 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     prepare(db)  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
-                        open_all_hours=open_all_hours, public_url=public_url)
+                        open_all_hours=open_all_hours, public_url=public_url,
+                        central_url=central_url, central_token=central_token)
+    if max_body_bytes is not None:
+        settings = replace(settings, max_body_bytes=max_body_bytes)
     app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. The sans-I/O websocket protocol

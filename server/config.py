@@ -22,6 +22,8 @@ from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Servi
 from server.queue.no_show import NoShowRule
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
+#: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
+MAX_COUNTER_NUMBER = 9999
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ class Board:
     name: str
     services: tuple[str, ...] = ()
     counters: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CentralLink:
+    """Where the office sends its records (``[central]``): the centre's address and this
+    office's token there. Read from the file at every start, never stored in the database."""
+
+    url: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
+    central: CentralLink | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -201,7 +213,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization"}
+                 "characterization", "central"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -225,6 +237,7 @@ class _Validator:
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
+        central = self._central(data.get("central", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
         if not counters:
@@ -238,8 +251,30 @@ class _Validator:
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             no_show=no_show,
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization,
+            characterization=characterization, central=central,
         )
+
+    def _central(self, c: Any) -> CentralLink | None:
+        """Optional central reporting server: both keys or none."""
+        if not isinstance(c, dict):
+            self.error("central", "use [central] con url y token", "central")
+            return None
+        for k in c:
+            if k not in {"url", "token"}:
+                self.error(f"central.{k}", "dato desconocido (use url, token)", "central", None,
+                           k)
+        url = self.get(c, "url", str, "", "central.url", "central")
+        token = self.get(c, "token", str, "", "central.token", "central")
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            self.error("central.url", f"{url!r} no es una dirección http:// o https://",
+                       "central", None, "url")
+            return None
+        if bool(url) != bool(token):
+            missing = "token" if url else "url"
+            self.error(f"central.{missing}", "falta este dato: la central necesita url y token",
+                       "central", None, "url" if url else "token")
+            return None
+        return CentralLink(url.rstrip("/"), token) if url else None
 
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
@@ -356,9 +391,9 @@ class _Validator:
             where = f"counters[{i}]"
             number = self.get(c, "number", int, 0, f"{where}.number", "counters", i,
                               required=True)
-            if number <= 0:
-                self.error(f"{where}.number", "debe ser un número mayor que 0", "counters", i,
-                           "number")
+            if not 0 < number <= MAX_COUNTER_NUMBER:
+                self.error(f"{where}.number", f"debe ser un número de 1 a {MAX_COUNTER_NUMBER}",
+                           "counters", i, "number")
             if any(o.number == number for o in out):
                 self.error(f"{where}.number", f"la ventanilla {number} está repetida",
                            "counters", i, "number")

@@ -107,6 +107,40 @@ def _password_hash() -> str:
     return Passwords.cheap().hash(PASSWORD)
 
 
+def start_server_process(cmd: list[str], log_path: Path, health_url: str, timeout: float,
+                         verify: Any = True) -> subprocess.Popen[bytes]:
+    """Start a server subprocess (output appended to ``log_path``) and return once
+    ``health_url`` answers 200; RuntimeError with the log if it exits or never answers."""
+    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(),
+                               cwd=ROOT)
+    log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(health_url, timeout=0.5, verify=verify).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"server did not start: {log_path.read_text(errors='replace')}")
+
+
+def stop_server_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """SIGTERM (or SIGKILL) and wait; killed if it has not ended after 15 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class LiveServer:
     db: Path
@@ -143,33 +177,13 @@ class LiveServer:
         if self.open_all_hours:
             cmd.append("--open-all-hours")
         self.log_path = self.db.with_suffix(f".{self.port}.log")
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                        env=subprocess_env(), cwd=ROOT)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log()}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=0.5,
-                             verify=self.verify).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not start: {self.log()}")
+        self.process = start_server_process(cmd, self.log_path, f"{self.base_url}/healthz",
+                                            timeout, verify=self.verify)
 
     def stop(self, kill: bool = False) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server_process(self.process, kill)
         self.process = None
 
     def log(self) -> str:

@@ -12,39 +12,52 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from server.api.deps import AccountsDep, Admin, AdminDep
+from server.api.schemas import (
+    DeviceRole,
+    DeviceToken,
+    DeviceTokenCreated,
+    OfficeConfigDoc,
+    RowId,
+    TokenRevoked,
+    User,
+    UserRole,
+    error_responses,
+)
 
 router = APIRouter(prefix="/admin", tags=["admin"])
+_READ = error_responses(401, 403)
+_WRITE = error_responses(401, 403, 409, 413, 422)
 
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    role: str = Field(examples=["clerk", "supervisor", "admin"])
+    role: UserRole = Field(examples=["clerk", "supervisor", "admin"])
     display_name: str | None = Field(default=None, max_length=120)
 
 
 class UserChange(BaseModel):
-    role: str | None = None
+    role: UserRole | None = None
     active: bool | None = None
     display_name: str | None = Field(default=None, max_length=120)
     password: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class TokenCreate(BaseModel):
-    role: str = Field(examples=["kiosk", "display"])
+    role: DeviceRole = Field(examples=["kiosk", "display"])
     name: str = Field(min_length=1, max_length=80)
     counters: list[int] | None = Field(
         default=None, max_length=100, description="Only for role hardware: the counters the "
                                                   "bridge may act for.")
 
 
-@router.get("/config")
+@router.get("/config", response_model=OfficeConfigDoc, responses=_READ)
 async def get_config(admin: AdminDep, who: Admin) -> dict[str, Any]:
     """The office configuration in the TOML shape (as JSON)."""
     return admin.config()
 
 
-@router.put("/config")
+@router.put("/config", response_model=OfficeConfigDoc, responses=_WRITE)
 async def put_config(admin: AdminDep, who: Admin,
                      data: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     """Replace the whole configuration. 422 with `problems` (one readable line each) when it
@@ -53,19 +66,20 @@ async def put_config(admin: AdminDep, who: Admin,
     return await admin.save_config(data, who)
 
 
-@router.get("/users")
+@router.get("/users", response_model=list[User], responses=_READ)
 async def list_users(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]:
     return await accounts.list_users()
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, response_model=User, responses=_WRITE)
 async def create_user(body: UserCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
     return await accounts.create_user(body.username, body.password, body.role,
                                       body.display_name or None)
 
 
-@router.patch("/users/{user_id}")
-async def change_user(user_id: int, body: UserChange, admin: AdminDep, who: Admin
+@router.patch("/users/{user_id}", response_model=User,
+               responses=error_responses(401, 403, 404, 409, 413, 422))
+async def change_user(user_id: RowId, body: UserChange, admin: AdminDep, who: Admin
                       ) -> dict[str, Any]:
     """Change role, name or password, or disable/enable. A role or password change and a
     disable close the user's open sessions."""
@@ -73,18 +87,20 @@ async def change_user(user_id: int, body: UserChange, admin: AdminDep, who: Admi
                                    display_name=body.display_name, password=body.password)
 
 
-@router.get("/tokens")
+@router.get("/tokens", response_model=list[DeviceToken], responses=_READ)
 async def list_tokens(accounts: AccountsDep, who: Admin) -> list[dict[str, Any]]:
     return await accounts.list_device_tokens()
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, response_model=DeviceTokenCreated,
+             responses=_WRITE)
 async def create_token(body: TokenCreate, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
     """Create a kiosk or display token. The answer carries `token` once; only its hash is
     kept, so it cannot be shown again."""
     return await accounts.create_device_token(body.role, body.name, body.counters)
 
 
-@router.post("/tokens/{token_id}/revoke")
-async def revoke_token(token_id: int, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
+@router.post("/tokens/{token_id}/revoke", response_model=TokenRevoked,
+             responses=error_responses(401, 403, 404, 422))
+async def revoke_token(token_id: RowId, accounts: AccountsDep, who: Admin) -> dict[str, Any]:
     return await accounts.revoke_device_token(token_id)

@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from server.api.deps import Manager, ReadingDep
+from server.api.schemas import TicketStory, error_responses
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
-@router.get("/tickets")
+@router.get("/tickets", response_model=TicketStory,
+            responses=error_responses(401, 403, 404, 422))
 async def ticket_audit(
     reading: ReadingDep,
     who: Manager,

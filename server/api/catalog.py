@@ -7,33 +7,35 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyRole, Manager, ReadingDep, TicketingDep
+from server.api.schemas import DayClosed, Group, Office, QueueOverview, Service, error_responses
 
 router = APIRouter(tags=["office"])
+_READ_ERRORS = error_responses(401, 403)
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[Service], responses=_READ_ERRORS)
 async def services(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
     return reading.services()
 
 
-@router.get("/groups")
+@router.get("/groups", response_model=list[Group], responses=_READ_ERRORS)
 async def groups(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
     return reading.groups()
 
 
-@router.get("/office")
+@router.get("/office", response_model=Office, responses=_READ_ERRORS)
 async def office(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     """Name, opening state, hours and ticket footer (what a kiosk needs to show and print)."""
     return reading.office_facts()
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOverview, responses=_READ_ERRORS)
 async def queue(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     """Waiting per service and class, longest current wait, counter states."""
     return await reading.queue_overview()
 
 
-@router.post("/queue/close-day")
+@router.post("/queue/close-day", response_model=DayClosed, responses=_READ_ERRORS)
 async def close_day(ticketing: TicketingDep, who: Manager) -> dict[str, Any]:
     """End the day now: every waiting ticket ends as 'not attended'."""
     return {"closed": await ticketing.close_day_now(who)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import (
     AccountsDep,
@@ -16,6 +16,15 @@ from server.api.deps import (
     ReadingDep,
     Staff,
     TicketingDep,
+)
+from server.api.schemas import (
+    CalledTicket,
+    CounterLine,
+    CounterNumber,
+    CounterState,
+    PauseReason,
+    TicketIssued,
+    error_responses,
 )
 from server.services.desk import UNGUARDED, CallResult
 
@@ -28,6 +37,8 @@ class CallOne(BaseModel):
 
 
 class NextCall(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"in_hand": None}]})
+
     in_hand: str | None = Field(
         default=None,
         description="Id of the ticket the caller believes is in hand (null: none). If the "
@@ -47,16 +58,19 @@ class IssueAtCounter(BaseModel):
 
 
 class Pause(BaseModel):
-    reason: str = Field(examples=["break", "lunch", "other_task"])
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "lunch"}]})
+
+    reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("")
+@router.get("", response_model=list[CounterLine], responses=error_responses(401, 403))
 async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
     return await reading.counters()
 
 
-@router.get("/{number}")
-async def get_counter(number: int, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
+@router.get("/{number}", response_model=CounterState,
+            responses=error_responses(401, 403, 404, 422))
+async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
     return await desk.counter_state(number)
 
 
@@ -70,8 +84,10 @@ def _call_response(result: CallResult, response: Response) -> Any:
             "call_reason": result.reason, "repeated": result.repeated}
 
 
-@router.post("/{number}/next", responses={204: {"description": "Nobody is waiting"}})
-async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Response,
+@router.post("/{number}/next", response_model=CalledTicket,
+             responses={204: {"description": "Nobody is waiting"},
+                        **error_responses(401, 403, 404, 409, 413, 422)})
+async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
     """Call the next ticket by the priority policy. A ticket in attention closes first as
     served (see `closed_previous`); one called but not started is closed only as `previous`
@@ -83,36 +99,42 @@ async def call_next(number: int, desk: DeskDep, who: AtCounter, response: Respon
     return _call_response(await desk.call_next(number, who, expected, previous), response)
 
 
-@router.post("/{number}/call")
-async def call_specific(number: int, body: CallOne, desk: DeskDep, who: Staff,
+@router.post("/{number}/call", response_model=CalledTicket,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
     return _call_response(await desk.call_specific(number, body.ticket, who, body.previous),
                           response)
 
 
-@router.post("/{number}/free")
-async def free_counter(number: int, desk: DeskDep, accounts: AccountsDep, who: Manager
+@router.post("/{number}/free", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409))
+async def free_counter(number: CounterNumber, accounts: AccountsDep, who: Manager
                        ) -> dict[str, Any]:
     """A supervisor frees a counter: its clerk is signed out there, its ticket in hand
     returns to the line in its place, and the counter closes (audit log)."""
     return await accounts.free_counter(number, who)
 
 
-@router.post("/{number}/issue", status_code=201)
-async def issue_at_counter(number: int, body: IssueAtCounter, ticketing: TicketingDep,
-                           who: Staff) -> dict[str, Any]:
+@router.post("/{number}/issue", status_code=201, response_model=TicketIssued,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def issue_at_counter(number: CounterNumber, body: IssueAtCounter,
+                           ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
     """Issue a ticket for a citizen who does not use the kiosk, recorded as issued at this
     counter; it waits in line like any other."""
     return await ticketing.issue_at_counter(number, body.service, body.group, who,
                                             body.request_id)
 
 
-@router.post("/{number}/pause")
-async def pause(number: int, body: Pause, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{number}/pause", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def pause(number: CounterNumber, body: Pause, desk: DeskDep, who: AtCounter
+                ) -> dict[str, Any]:
     return await desk.pause(number, body.reason, who)
 
 
-@router.post("/{number}/resume")
-async def resume(number: int, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{number}/resume", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def resume(number: CounterNumber, desk: DeskDep, who: AtCounter) -> dict[str, Any]:
     return await desk.resume(number, who)

@@ -1,12 +1,19 @@
-"""Domain refusals → HTTP statuses, in one place. Every error body is {"detail": "..."}."""
+"""Every error answer is rendered here: domain refusals → HTTP statuses, the framework's own
+refusals (422 validation, 404, 405, 413) in plain Spanish. Every error body is
+``{"detail": "..."}`` (schema ``ErrorBody`` in server/api/schemas.py)."""
 
 from __future__ import annotations
 
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
+from server.api import messages
 from server.errors import (
     AccessDenied,
     BadCredentials,
@@ -63,8 +70,47 @@ def install(app: FastAPI) -> None:
         body, headers = body_and_headers(exc)
         return JSONResponse(body, status_code=status_for(exc), headers=headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail, fields = messages.validation_detail(exc.errors())
+        return error_response(422, detail, fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(request.app, request.scope)
+            headers["Allow"] = ", ".join(allowed)
+            return error_response(405, messages.method_not_allowed(request.method, allowed),
+                                  headers=headers)
+        return error_response(exc.status_code,
+                              messages.http_detail(exc.status_code, exc.detail),
+                              headers=headers)
+
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
         return JSONResponse({"detail": "Error interno del servidor. Intente de nuevo."},
                             status_code=500)
+
+
+def error_response(status: int, detail: str, headers: dict[str, str] | None = None,
+                   **extra: object) -> JSONResponse:
+    """The one shape of every error answer (also used by the ASGI middlewares)."""
+    return JSONResponse({"detail": detail, **extra}, status_code=status, headers=headers)
+
+
+#: Methods tried when telling a client which ones a path admits (405 ``Allow``).
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: object, scope: Scope) -> list[str]:
+    """Every method some route admits for this path: Starlette's 405 only names the methods
+    of the first route that matched the path, not of all of them."""
+    routes = getattr(app, "routes", [])
+    allowed = []
+    for method in _METHODS:
+        probe = {**scope, "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in routes):
+            allowed.append(method)
+    return allowed

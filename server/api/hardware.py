@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.api.deps import HardwareDep, HardwareDevice, Manager
+from server.api.schemas import Bridge, StatusReceived, error_responses
 
 router = APIRouter(prefix="/hardware", tags=["hardware"])
 
@@ -26,7 +27,8 @@ class BridgeStatus(BaseModel):
     buttons: list[PortStatus] = Field(default_factory=list, max_length=64)
 
 
-@router.post("/status")
+@router.post("/status", response_model=StatusReceived,
+             responses=error_responses(401, 403, 413, 422))
 async def report_status(body: BridgeStatus, hardware: HardwareDep, who: HardwareDevice
                         ) -> dict[str, Any]:
     """A bridge says which displays and button ports answer (at start, on every change, and
@@ -34,7 +36,7 @@ async def report_status(body: BridgeStatus, hardware: HardwareDep, who: Hardware
     return await hardware.report_status(who, body.model_dump())
 
 
-@router.get("/bridges")
+@router.get("/bridges", response_model=list[Bridge], responses=error_responses(401, 403))
 async def bridges(hardware: HardwareDep, who: Manager) -> list[dict[str, Any]]:
     """Every bridge: last seen, `silent` when it stopped reporting, and each port's state."""
     return await hardware.bridges_view()

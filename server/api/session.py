@@ -8,6 +8,14 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
+from server.api.schemas import (
+    MAX_COUNTER,
+    Me,
+    SessionEnded,
+    SignedIn,
+    SignedOut,
+    error_responses,
+)
 from server.auth import SESSION_HOURS, Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -16,7 +24,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 class Login(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    counter: int | None = Field(default=None, description="Counter number (clerks)")
+    counter: int | None = Field(default=None, ge=0, le=MAX_COUNTER,
+                                description="Counter number (clerks)")
     force: bool = Field(default=False, description="Take over a counter held by someone else")
     reason: str | None = Field(default=None, max_length=200,
                                description="Why the counter is taken over (shown to the clerk "
@@ -35,7 +44,8 @@ def _me(p: Principal) -> dict[str, Any]:
             "counter": p.counter}
 
 
-@router.post("/login")
+@router.post("/login", response_model=SignedIn,
+             responses=error_responses(401, 404, 409, 413, 422, 429))
 async def login(body: Login, request: Request, response: Response, accounts: AccountsDep
                 ) -> dict[str, Any]:
     address = request.client.host if request.client else "?"
@@ -50,7 +60,8 @@ async def login(body: Login, request: Request, response: Response, accounts: Acc
     return {"token": s.token, "csrf": s.csrf, "expires_at": s.expires_at, **_me(s.principal)}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=SignedOut, response_model_exclude_none=True,
+             responses=error_responses(401, 403, 409, 422))
 async def logout(response: Response, accounts: AccountsDep, who: AnyRole,
                  body: Logout | None = None) -> dict[str, Any]:
     if who.is_device:
@@ -61,7 +72,7 @@ async def logout(response: Response, accounts: AccountsDep, who: AnyRole,
     return {"ok": True}
 
 
-@router.get("/ended")
+@router.get("/ended", response_model=SessionEnded)
 async def ended(request: Request, accounts: AccountsDep) -> dict[str, Any]:
     """Why this browser's session ended, when another person took over or freed its
     counter: only the holder of that session's cookie learns it (no sign-in needed)."""
@@ -70,6 +81,6 @@ async def ended(request: Request, accounts: AccountsDep) -> dict[str, Any]:
     return {"taken": detail is not None, "detail": detail}
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me, responses=error_responses(401))
 async def me(who: AnyRole) -> dict[str, Any]:
     return _me(who)

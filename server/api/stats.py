@@ -5,23 +5,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from server.api.deps import Manager, StatsDep
+from server.api.schemas import (
+    ExportFormat,
+    ExportKind,
+    ExportSeparator,
+    StatsOptions,
+    StatsSummary,
+    StatsToday,
+    error_responses,
+)
 from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
+from server.services.export import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
+_QUERY_ERRORS = error_responses(401, 403, 422)
 
 
 def stats_query(
-    from_: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
-    to: Annotated[str | None, Query(description="Last day (inclusive), YYYY-MM-DD")] = None,
+    from_: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD (required)",
+                                examples=["2026-11-01"])],
+    to: Annotated[str, Query(description="Last day (inclusive), YYYY-MM-DD (required)",
+                             examples=["2026-11-30"])],
     by: Annotated[str | None, Query(description="service|counter|clerk|group|hour|day|weekday"
                                                 " or char:<question>")] = None,
     service: str | None = None,
-    counter: str | None = None,
+    counter: Annotated[str | None, Query(description="counter number (empty: every counter)")
+                       ] = None,
     clerk: str | None = None,
     group: Annotated[str | None, Query(description="group code, general or preferential")
                      ] = None,
@@ -36,33 +50,37 @@ def stats_query(
 QueryDep = Annotated[StatsQuery, Depends(stats_query)]
 
 
-@router.get("/summary")
+@router.get("/summary", response_model=StatsSummary, responses=_QUERY_ERRORS)
 async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, Any]:
     """Indicators for tickets issued from `from` to `to` (local days, inclusive): totals,
     preferential vs general, and one row per value of `by`. Durations in minutes."""
     return await stats.summary(query)
 
 
-@router.get("/today")
+@router.get("/today", response_model=StatsToday, responses=error_responses(401, 403))
 async def today(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
     return await stats.today()
 
 
-@router.get("/options")
+@router.get("/options", response_model=StatsOptions, responses=error_responses(401, 403))
 async def options(who: Manager, stats: StatsDep) -> dict[str, Any]:
     """Choices for the history filters: services, counters, groups, clerks, questions."""
     return await stats.options()
 
 
-@router.get("/export", response_model=None)
+@router.get("/export", response_model=None, response_class=Response,
+            responses={200: {"description": "The file (CSV streamed, or XLSX)",
+                             "content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
+                       **_QUERY_ERRORS})
 async def export_file(
     who: Manager, query: QueryDep, stats: StatsDep,
-    format: Annotated[str, Query(description="csv or xlsx")] = "csv",  # noqa: A002
-    kind: Annotated[str, Query(description="tickets (one row per ticket) or summary")
-                    ] = "tickets",
-    sep: Annotated[str | None, Query(description="semicolon: ';' and decimal comma, for "
-                                                 "Excel in Spanish")] = None,
+    format: Annotated[ExportFormat, Query(description="csv or xlsx")  # noqa: A002
+                      ] = ExportFormat.CSV,
+    kind: Annotated[ExportKind, Query(description="tickets (one row per ticket) or summary")
+                    ] = ExportKind.TICKETS,
+    sep: Annotated[ExportSeparator | None, Query(description="semicolon: ';' and decimal "
+                                                 "comma, for Excel in Spanish")] = None,
 ) -> StreamingResponse | FileResponse:
     """Download the tickets or the indicators of a range as CSV (UTF-8 with BOM) or XLSX,
     streamed: a year of tickets does not fill the server's memory."""

@@ -9,6 +9,13 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import Issuer, SurveyDep
+from server.api.schemas import (
+    CounterNumber,
+    SurveyAnswered,
+    SurveyStatus,
+    TicketId,
+    error_responses,
+)
 
 router = APIRouter(tags=["survey"])
 
@@ -24,22 +31,26 @@ class Answer(BaseModel):
                                description="Optional reason code from GET …/survey `reasons`")
 
 
-@router.get("/tickets/{ticket_id}/survey")
-async def survey_state(ticket_id: str, surveys: SurveyDep) -> dict[str, Any]:
+@router.get("/tickets/{ticket_id}/survey", response_model=SurveyStatus,
+            responses=error_responses(404, 422))
+async def survey_state(ticket_id: TicketId, surveys: SurveyDep) -> dict[str, Any]:
     """`state`: open (may answer), answered, not_ready (attention not finished) or closed;
     plus the rating labels and reason codes to show."""
     return await surveys.status(ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/survey", status_code=201)
-async def answer_survey(ticket_id: str, body: Answer, surveys: SurveyDep) -> dict[str, Any]:
+@router.post("/tickets/{ticket_id}/survey", status_code=201, response_model=SurveyAnswered,
+             responses=error_responses(404, 409, 413, 422))
+async def answer_survey(ticket_id: TicketId, body: Answer, surveys: SurveyDep) -> dict[str, Any]:
     """Store the anonymous answer: one per ticket (409 the second time), only after the
     ticket was served (409 before)."""
     return await surveys.answer(ticket_id, body.rating, body.reason)
 
 
-@router.get("/counters/{number}/survey-ticket", response_model=None)
-async def counter_survey(number: int, surveys: SurveyDep, who: Tablet
+@router.get("/counters/{number}/survey-ticket", response_model=SurveyStatus,
+            responses={204: {"description": "Nothing to ask now"},
+                       **error_responses(401, 403, 404, 422)})
+async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet
                          ) -> dict[str, Any] | Response:
     """The survey the counter tablet shows now: the ticket finished last at this counter, if
     served within the last few minutes and not yet rated; 204 when there is none."""

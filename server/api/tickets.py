@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
+from server.api.schemas import (
+    HistoryEntry,
+    PrintStatus,
+    TicketId,
+    TicketIssued,
+    TicketPublic,
+    TicketStaff,
+    error_responses,
+)
 from server.web.qr import qr_svg
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
+_ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 class TicketCreate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"service": "A"}, {"service": "B", "group": "AM", "request_id": "quiosco-1-000123"}]})
+
     service: str = Field(min_length=1, max_length=8, examples=["A"])
     group: str | None = Field(default=None, max_length=12, examples=[None, "AM"])
     characterization: dict[str, str | None] | None = Field(
@@ -27,6 +40,8 @@ class TicketCreate(BaseModel):
 
 
 class Transfer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"service": "B"}]})
+
     service: str = Field(min_length=1, max_length=8)
 
 
@@ -35,7 +50,8 @@ class PrintReport(BaseModel):
     message: str = Field(default="", max_length=200)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=TicketIssued,
+             responses=error_responses(401, 403, 409, 413, 422))
 async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
                        ) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
@@ -43,16 +59,17 @@ async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
                                      body.request_id)
 
 
-@router.get("/{ticket_id}")
-async def get_ticket(ticket_id: str, reading: ReadingDep) -> dict[str, Any]:
+@router.get("/{ticket_id}", response_model=TicketPublic, responses=error_responses(404, 422))
+async def get_ticket(ticket_id: TicketId, reading: ReadingDep) -> dict[str, Any]:
     """Public by design: the unguessable id printed in the QR code is the capability; the
     answer shows only this ticket's public fields, nothing about other citizens or staff."""
     return await reading.public_ticket(ticket_id)
 
 
 @router.get("/{ticket_id}/qr.svg", response_class=Response,
-            responses={200: {"content": {"image/svg+xml": {}}}})
-async def ticket_qr(ticket_id: str, reading: ReadingDep) -> Response:
+            responses={200: {"content": {"image/svg+xml": {}}},
+                       **error_responses(404, 422)})
+async def ticket_qr(ticket_id: TicketId, reading: ReadingDep) -> Response:
     """The QR code of the ticket's status page (public like the ticket: the id is the
     capability); the clerk panel shows and prints it for a ticket given at the counter."""
     ticket = await reading.public_ticket(ticket_id)
@@ -60,52 +77,55 @@ async def ticket_qr(ticket_id: str, reading: ReadingDep) -> Response:
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.get("/{ticket_id}/history")
-async def ticket_history(ticket_id: str, reading: ReadingDep, who: Staff
+@router.get("/{ticket_id}/history", response_model=list[HistoryEntry],
+            responses=error_responses(401, 403, 404, 422))
+async def ticket_history(ticket_id: TicketId, reading: ReadingDep, who: Staff
                          ) -> list[dict[str, Any]]:
     """Every recorded moment of the ticket, with who acted and why each call chose it."""
     return await reading.ticket_history(ticket_id)
 
 
-@router.post("/{ticket_id}/recall")
-async def recall(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{ticket_id}/recall", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def recall(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.recall(ticket_id, who)
 
 
-@router.post("/{ticket_id}/start")
-async def start(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{ticket_id}/start", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def start(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.start(ticket_id, who)
 
 
-@router.post("/{ticket_id}/finish")
-async def finish(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{ticket_id}/finish", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def finish(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.finish(ticket_id, who)
 
 
-@router.post("/{ticket_id}/no-show")
-async def no_show(ticket_id: str, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
+@router.post("/{ticket_id}/no-show", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def no_show(ticket_id: TicketId, ticketing: TicketingDep, who: AtCounter) -> dict[str, Any]:
     return await ticketing.no_show(ticket_id, who)
 
 
-@router.post("/{ticket_id}/reactivate")
-async def reactivate(ticket_id: str, ticketing: TicketingDep, who: Staff
+@router.post("/{ticket_id}/reactivate", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def reactivate(ticket_id: TicketId, ticketing: TicketingDep, who: Staff
                      ) -> dict[str, Any]:
     return await ticketing.reactivate(ticket_id, who)
 
 
-@router.post("/{ticket_id}/cancel")
-async def cancel(ticket_id: str, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+@router.post("/{ticket_id}/cancel", response_model=TicketStaff, responses=_ACTION_ERRORS)
+async def cancel(ticket_id: TicketId, ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
     return await ticketing.cancel(ticket_id, who)
 
 
-@router.post("/{ticket_id}/transfer")
-async def transfer(ticket_id: str, body: Transfer, ticketing: TicketingDep, who: Staff
+@router.post("/{ticket_id}/transfer", response_model=TicketStaff,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def transfer(ticket_id: TicketId, body: Transfer, ticketing: TicketingDep, who: Staff
                    ) -> dict[str, Any]:
     return await ticketing.transfer(ticket_id, body.service, who)
 
 
-@router.post("/{ticket_id}/print-status")
-async def print_status(ticket_id: str, body: PrintReport, ticketing: TicketingDep,
+@router.post("/{ticket_id}/print-status", response_model=PrintStatus,
+             responses=error_responses(401, 403, 404, 413, 422))
+async def print_status(ticket_id: TicketId, body: PrintReport, ticketing: TicketingDep,
                        who: Kiosk
                        ) -> dict[str, Any]:
     """The kiosk reports whether the ticket printed; a failure is a supervisor alert."""

@@ -80,12 +80,12 @@ class Characterization:
         for code, answer in answers.items():
             q = self.question(code)
             if q is None:
-                raise Invalid(f"Pregunta de caracterización desconocida: {code!r}.")
+                raise Invalid("Pregunta de caracterización desconocida.")
             if answer is None:
                 continue  # skipped: nothing stored
             if not isinstance(answer, str) or all(o.code != answer for o in q.choices):
                 options = ", ".join(o.code for o in q.choices)
-                raise Invalid(f"Respuesta {answer!r} no válida para «{q.text}»; "
+                raise Invalid(f"Respuesta no válida para «{q.text}»; "
                               f"use una de: {options}.")
             out[code] = answer
         return out

@@ -25,8 +25,13 @@ DIMENSION_NAMES = {
     "weekday": "Día de la semana",
 }
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_COUNTER_RE = re.compile(r"^[0-9]{1,4}$")
+#: Days a statistics request may name: a range past these would overflow the local-time
+#: arithmetic (9999-12-31 has no next day) and names no day Turnero can have recorded.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 _CODE_RE = re.compile(r"^[A-Za-z0-9_+.\-]{1,32}$")
 
 
@@ -66,11 +71,19 @@ def parse_day(value: str | None, name: str) -> date:
     if not value:
         raise Invalid(f"Falta la fecha «{name}» (use AAAA-MM-DD).")
     if not _DATE_RE.match(value):
-        raise Invalid(f"La fecha «{name}» no es válida: {value!r} (use AAAA-MM-DD).")
+        raise Invalid(f"La fecha «{name}» no es válida (use AAAA-MM-DD).")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"La fecha «{name}» no existe: {value!r}.") from None
+        raise Invalid(f"La fecha «{name}» no existe en el calendario.") from None
+    _check_window(day, name)
+    return day
+
+
+def _check_window(day: date, name: str) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(f"La fecha «{name}» está fuera del rango admitido "
+                      f"({FIRST_DAY.isoformat()} a {LAST_DAY.isoformat()}).")
 
 
 def parse_range(start: str | None, end: str | None) -> tuple[date, date]:
@@ -84,7 +97,9 @@ def parse_month(value: str | None) -> tuple[date, date]:
     """'2026-11' → (2026-11-01, 2026-11-30)."""
     m = _MONTH_RE.match(value or "")
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise Invalid(f"Mes no válido: {value!r} (use AAAA-MM, p. ej. 2026-11).")
+        raise Invalid("Mes no válido (use AAAA-MM, p. ej. 2026-11).")
+    if not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year:
+        raise Invalid(f"Mes fuera del rango admitido ({FIRST_DAY.year} a {LAST_DAY.year}).")
     first = date(int(m.group(1)), int(m.group(2)), 1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, following - timedelta(days=1)
@@ -96,7 +111,7 @@ def parse_by(value: str | None) -> str:
         return by
     if by.startswith(CHAR_PREFIX) and _CODE_RE.match(by[len(CHAR_PREFIX):]):
         return by
-    raise Invalid(f"Agrupación «{by}» desconocida; use una de: {', '.join(DIMENSIONS)} "
+    raise Invalid(f"Agrupación desconocida; use una de: {', '.join(DIMENSIONS)} "
                   "o char:<pregunta>.")
 
 
@@ -105,24 +120,23 @@ def parse_filters(service: str | None = None, counter: str | int | None = None,
                   characterization: Sequence[str] = ()) -> Filters:
     """Empty strings mean "no filter" (what an HTML form sends for "Todos")."""
     if service and not re.match(r"^[A-Z]$", service):
-        raise Invalid(f"Servicio {service!r} no válido (una letra mayúscula).")
+        raise Invalid("Servicio no válido (una letra mayúscula).")
     number: int | None = None
     if counter not in (None, ""):
-        try:
-            number = int(counter)  # type: ignore[arg-type]
-        except ValueError:
-            raise Invalid(f"Ventanilla {counter!r} no válida (un número).") from None
+        if not _COUNTER_RE.match(str(counter)):
+            raise Invalid("Ventanilla no válida (un número de hasta 4 cifras).")
+        number = int(str(counter))
     if clerk and len(clerk) > 64:
         raise Invalid("El usuario del funcionario es demasiado largo.")
     if group and not _CODE_RE.match(group):
-        raise Invalid(f"Grupo {group!r} no válido.")
+        raise Invalid("Grupo no válido (un código de letras y números).")
     pairs: list[tuple[str, str]] = []
     for item in characterization:
         if not item:
             continue
         question, sep, answer = item.partition(":")
         if not sep or not _CODE_RE.match(question) or not _CODE_RE.match(answer):
-            raise Invalid(f"Filtro de caracterización {item!r} no válido; use pregunta:respuesta.")
+            raise Invalid("Filtro de caracterización no válido; use pregunta:respuesta.")
         pairs.append((question, answer))
     return Filters(service or None, number, clerk or None, group or None, tuple(pairs))
 

@@ -37,11 +37,12 @@ def _cell(value: Any, decimal_comma: bool) -> Any:
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
                spanish_excel: bool = False) -> Iterator[bytes]:
-    """The CSV file as UTF-8 byte chunks, BOM first."""
+    """The CSV file as UTF-8 byte chunks, BOM first. Header cells are escaped like data
+    cells: characterization question texts, written by an admin, become column names."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if spanish_excel else ",", lineterminator="\r\n")
     buf.write(BOM)
-    writer.writerow(header)
+    writer.writerow([_cell(name, spanish_excel) for name in header])
     for row in rows:
         writer.writerow([_cell(v, spanish_excel) for v in row])
         if buf.tell() >= CHUNK_CHARS:

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from server.errors import SchemaTooNew
+from server.storage.central_outbox import m_central_outbox
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -181,6 +182,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_hot_path_indexes", _m004_hot_path_indexes),
     ("005_request_ids", _m005_request_ids),
     ("007_hardware_devices", _m007_hardware_devices),
+    ("008_central_outbox", m_central_outbox),
 ]
 
 

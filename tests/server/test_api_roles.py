@@ -68,6 +68,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/admin/tokens/{token_id}/revoke", {"admin"}),
     # statistics and the satisfaction survey
     ("GET", "/api/v1/stats/summary", MANAGERS),
+    ("GET", "/api/v1/central/status", MANAGERS),
     ("GET", "/api/v1/stats/export", MANAGERS),
     ("GET", "/api/v1/stats/today", MANAGERS),
     ("GET", "/api/v1/stats/options", MANAGERS),

@@ -142,7 +142,7 @@ def test_characterization_filter_and_breakdown(stats_server: LiveServer) -> None
     ({"from": "2026-13-01", "to": "2026-12-31"}, "no existe"),
     ({"from": "01/03/2026", "to": "2026-03-31"}, "use AAAA-MM-DD"),
     ({"from": "2026-03-31", "to": "2026-03-01"}, "posterior"),
-    ({"to": "2026-03-01"}, "Falta la fecha"),
+    ({"to": "2026-03-01"}, "Falta «from»"),
     ({"from": "2026-03-01", "to": "2026-03-31", "by": "color"}, "Agrupación"),
     ({"from": "2026-03-01", "to": "2026-03-31", "counter": "dos"}, "Ventanilla"),
     ({"from": "2026-03-01", "to": "2026-03-31", "char": "edad"}, "caracterización"),

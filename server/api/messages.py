@@ -1,0 +1,167 @@
+"""Plain-Spanish sentences for what the HTTP layer itself refuses: validation errors (422),
+unknown addresses (404), wrong methods (405), bodies too large (413).
+
+Pure functions of pydantic's error records. A sentence names the field and says what is
+expected; it never repeats what was sent (a 10 MB value, or a password, must not come back
+in the answer), so ``input`` is never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+#: At most this many sentences in one answer (the rest are counted).
+MAX_SENTENCES = 5
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+_WHERE = {"body": "", "query": "", "path": "", "header": "la cabecera ", "cookie": "la cookie "}
+
+_TEXT_ISH = {"string_type", "string_sub_type", "str_type"}
+_INTEGER = {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}
+_NUMBER = {"float_type", "float_parsing", "decimal_type", "decimal_parsing"}
+_BOOLEAN = {"bool_type", "bool_parsing"}
+_OBJECT = {"dict_type", "model_type", "model_attributes_type", "dataclass_type"}
+_LIST = {"list_type", "tuple_type", "set_type", "iterable_type"}
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """('body', 'characterization', 'edad') → 'characterization.edad'. Parts that are not
+    plain names (a key the caller made up) are not repeated."""
+    parts = list(loc)
+    prefix = ""
+    if parts and parts[0] in _WHERE:
+        prefix = _WHERE[str(parts[0])]
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and _SAFE_NAME.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += ".…" if out else "…"
+    return prefix + (out or "cuerpo de la solicitud")
+
+
+def _choices(expected: Any) -> str:
+    """pydantic's "'a', 'b' or 'c'" → "a, b, c"."""
+    text = str(expected).replace("'", "")
+    return re.sub(r",? or ", ", ", text)
+
+
+def sentence(error: Mapping[str, Any]) -> str:
+    """One readable sentence for one pydantic error record."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    loc = error.get("loc") or ()
+    name = f"«{field_name(loc)}»"
+    if kind == "missing":
+        return f"Falta {name}."
+    if kind == "json_invalid":
+        return "El cuerpo de la solicitud no es JSON válido."
+    if kind in _TEXT_ISH:
+        return f"{name} debe ser un texto."
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return f"{name} no puede estar vacío." if n == 1 else \
+            f"{name} debe tener al menos {n} caracteres."
+    if kind == "string_too_long":
+        return f"{name} admite como máximo {ctx.get('max_length')} caracteres."
+    if kind == "string_pattern_mismatch":
+        return f"{name} tiene caracteres no permitidos."
+    if kind in _INTEGER:
+        return f"{name} debe ser un número entero."
+    if kind in _NUMBER:
+        return f"{name} debe ser un número."
+    if kind == "finite_number":
+        return f"{name} debe ser un número finito."
+    if kind in _BOOLEAN:
+        return f"{name} debe ser verdadero o falso (true o false)."
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return _bound(name, kind, ctx)
+    if kind in ("enum", "literal_error"):
+        return f"{name} debe ser uno de: {_choices(ctx.get('expected', ''))}."
+    if kind in _OBJECT:
+        return f"{name} debe ser un objeto JSON."
+    if kind in _LIST:
+        return f"{name} debe ser una lista."
+    if kind == "too_long":
+        return f"{name} tiene demasiados elementos (máximo {ctx.get('max_length')})."
+    if kind == "too_short":
+        return f"{name} tiene muy pocos elementos (mínimo {ctx.get('min_length')})."
+    if kind == "extra_forbidden":
+        return f"{name} no es un campo admitido."
+    if kind.startswith(("date", "datetime", "time")):
+        return f"{name} no es una fecha u hora válida."
+    return f"{name} no es válido."
+
+
+def _bound(name: str, kind: str, ctx: Mapping[str, Any]) -> str:
+    if kind == "greater_than_equal":
+        return f"{name} debe ser mayor o igual a {ctx.get('ge')}."
+    if kind == "greater_than":
+        return f"{name} debe ser mayor que {ctx.get('gt')}."
+    if kind == "less_than_equal":
+        return f"{name} debe ser menor o igual a {ctx.get('le')}."
+    return f"{name} debe ser menor que {ctx.get('lt')}."
+
+
+def validation_detail(errors: Iterable[Mapping[str, Any]]) -> tuple[str, list[str]]:
+    """The ``detail`` sentence(s) and the field names of a validation failure."""
+    records = list(errors)
+    sentences: list[str] = []
+    fields: list[str] = []
+    for e in records:
+        text = sentence(e)
+        if text not in sentences:
+            sentences.append(text)
+        name = field_name(e.get("loc") or ())
+        if name not in fields:
+            fields.append(name)
+    shown = sentences[:MAX_SENTENCES]
+    if len(sentences) > MAX_SENTENCES:
+        shown.append(f"Y {len(sentences) - MAX_SENTENCES} problema(s) más.")
+    return "Datos no válidos. " + " ".join(shown), fields
+
+
+#: What the framework says in English, said in Spanish.
+HTTP_TEXT = {
+    400: "Solicitud no válida.",
+    401: "Inicie sesión o use un token válido.",
+    403: "No tiene permiso para esta acción.",
+    404: "No encontramos esa dirección.",
+    405: "Esa dirección no admite este método.",
+    406: "No podemos responder en el formato pedido.",
+    413: "La solicitud es demasiado grande.",
+    415: "Tipo de contenido no admitido; envíe JSON.",
+    422: "Datos no válidos.",
+    429: "Demasiadas solicitudes; espere un momento.",
+    500: "Error interno del servidor. Intente de nuevo.",
+    503: "Servicio no disponible por ahora. Intente de nuevo.",
+}
+
+
+#: Details the framework writes in English besides the standard reason phrases.
+_FRAMEWORK_DETAILS = {"Not authenticated", "There was an error parsing the body",
+                      "Content Too Large"}
+
+
+def http_detail(status: int, detail: Any) -> str:
+    """Keep our own (Spanish) details; replace the framework's English ones."""
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    if isinstance(detail, str) and detail and detail != phrase \
+            and detail not in _FRAMEWORK_DETAILS:
+        return detail
+    return HTTP_TEXT.get(status, f"La solicitud no se pudo atender (código {status}).")
+
+
+def method_not_allowed(method: str, allowed: Sequence[str]) -> str:
+    return (f"Esta dirección no admite {method}; use {', '.join(allowed)}."
+            if allowed else HTTP_TEXT[405])
+
+
+def too_large(limit_bytes: int) -> str:
+    size = f"{limit_bytes // 1024} KB" if limit_bytes >= 1024 else f"{limit_bytes} bytes"
+    return f"La solicitud es demasiado grande: el máximo es {size}."

@@ -1,0 +1,37 @@
+// "Envío a la central": when the office sends its records to a central reporting server,
+// a line under the live view says when the last batch was acknowledged and how many records
+// wait. Asked only while the dashboard is shown (a signed-in supervisor), every 30 s.
+import { api } from "/static/common/api.js";
+
+const REFRESH_MS = 30000;
+const line = document.getElementById("central-status");
+const dashboard = document.getElementById("dashboard");
+
+function describe(s) {
+  const last = s.last_success_at
+    ? `último envío ${new Date(s.last_success_at).toLocaleString("es-CO")}`
+    : "todavía sin envíos confirmados";
+  const waiting = s.pending === 1 ? "1 registro en espera" : `${s.pending} registros en espera`;
+  const problem = s.last_error ? ` · ${s.last_error}` : "";
+  return `Envío a la central: ${last} · ${waiting}${problem}`;
+}
+
+async function refresh() {
+  if (!line || !dashboard || dashboard.hidden) return;
+  try {
+    const s = await api("GET", "/api/v1/central/status");
+    line.hidden = !s.configured;
+    if (s.configured) {
+      line.textContent = describe(s);
+      line.classList.toggle("warn", Boolean(s.last_error));
+    }
+  } catch {
+    line.hidden = true;
+  }
+}
+
+if (line && dashboard) {
+  new MutationObserver(refresh).observe(dashboard, { attributes: true, attributeFilter: ["hidden"] });
+  setInterval(refresh, REFRESH_MS);
+  refresh();
+}
