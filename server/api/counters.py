@@ -109,7 +109,7 @@ async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who
 
 
 @router.post("/{number}/free", response_model=CounterState,
-             responses=error_responses(401, 403, 404, 409))
+             responses=error_responses(401, 403, 404, 409, 422))
 async def free_counter(number: CounterNumber, accounts: AccountsDep, who: Manager
                        ) -> dict[str, Any]:
     """A supervisor frees a counter: its clerk is signed out there, its ticket in hand

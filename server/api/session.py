@@ -61,7 +61,7 @@ async def login(body: Login, request: Request, response: Response, accounts: Acc
 
 
 @router.post("/logout", response_model=SignedOut, response_model_exclude_none=True,
-             responses=error_responses(401, 403, 409, 422))
+             responses=error_responses(401, 403, 409, 413, 422))
 async def logout(response: Response, accounts: AccountsDep, who: AnyRole,
                  body: Logout | None = None) -> dict[str, Any]:
     if who.is_device:
