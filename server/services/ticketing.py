@@ -202,7 +202,11 @@ class Ticketing:
         """A supervisor ends the day: every waiting ticket of today ends as 'not attended'."""
 
         def close(tx: Tx) -> int:
-            return self._end_not_attended(tx, tx.tickets_with_status(Status.WAITING), actor.name,
-                                          str(actor.role), "cierre del día por supervisor")
+            closed = self._end_not_attended(tx, tx.tickets_with_status(Status.WAITING),
+                                            actor.name, str(actor.role),
+                                            "cierre del día por supervisor")
+            tx.record("day.closed", self.office.clock(), {"closed": closed}, actor=actor.name,
+                      actor_role=str(actor.role), detail={"closed": closed})
+            return closed
 
         return await self.store.run(close)

@@ -1,7 +1,14 @@
 """What the supervisor's "Ahora" and audit view read, over real HTTP against a real server:
-alerts for a line nobody can call, and a ticket's history found by its printed number."""
+alerts for a line nobody can call, a ticket's history found by its printed number, and the
+close of the day recorded."""
 
 from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import websockets
 
 from tests.conftest import LiveServer
 
@@ -43,3 +50,22 @@ def test_a_tickets_history_is_found_by_number_and_told_in_spanish(
         assert missing.json()["detail"] == "No hay un turno A-099 el 2026-01-05."
         bad = s.get("/api/v1/audit/tickets", params={"number": "¿quién?"})
         assert bad.status_code == 422 and "A-006" in bad.json()["detail"]
+
+
+def test_closing_the_day_is_recorded_even_with_nobody_waiting(live_server: LiveServer) -> None:
+    supervisor = live_server.login("super")
+
+    async def scenario() -> dict[str, Any]:
+        url = f"{live_server.ws_url}/api/v1/events?token={supervisor}"
+        async with websockets.connect(url) as ws:
+            assert json.loads(await ws.recv())["type"] == "snapshot"
+            with live_server.client(supervisor) as s:
+                answer = await asyncio.to_thread(s.post, "/api/v1/queue/close-day")
+            assert answer.json() == {"closed": 0}
+            while True:
+                m: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                if m["type"] != "heartbeat":
+                    return m
+
+    event = asyncio.run(scenario())
+    assert (event["type"], event["closed"]) == ("day.closed", 0)
