@@ -76,20 +76,10 @@ class Desk:
                 f"{held.number} fue llamado y no ha iniciado atención. Diga si se presentó "
                 "(previous: served) o no (previous: no_show) antes de llamar otro turno.",
                 {"id": held.id, "number": held.number, "status": str(held.status)})
-        if held.status == Status.CALLED and previous == PREVIOUS_NO_SHOW:
-            why_not = no_show_refusal(held, self.office.config.no_show, now)
-            if why_not:
-                raise Conflict(why_not)
-            closed = lifecycle.no_show(held, now)
-        else:
-            closed = lifecycle.finish(held, now)
-        tx.save_ticket(closed)
-        kind = "ticket.finished" if closed.status == Status.DONE else "ticket.no_show"
-        view = self.office.view(closed)
-        tx.record(kind, now, {"ticket": view, "counter": None}, ticket_id=closed.id,
-                  counter=number, actor=actor.name, actor_role=str(actor.role),
-                  detail={"why": "llamar siguiente con un turno en mano",
-                          "previous": previous})
+        choice = SETTLE_NO_SHOW if held.status == Status.CALLED and \
+            previous == PREVIOUS_NO_SHOW else SETTLE_FINISH
+        closed = self._settle(tx, held, number, actor, choice, now,
+                              "llamar siguiente con un turno en mano")
         return {"id": closed.id, "number": closed.number, "outcome": str(closed.outcome)}
 
     @staticmethod
@@ -223,7 +213,6 @@ class Desk:
         held = tx.in_hand(number)
         if held is None:
             return
-        now = self.office.clock()
         if choice is None:
             raise TicketInHand(
                 f"Tiene el turno {held.number} en mano: finalícelo, devuélvalo a la fila o "
@@ -231,6 +220,12 @@ class Desk:
                 {"id": held.id, "number": held.number, "status": str(held.status)})
         if choice not in SETTLE_CHOICES:
             raise Invalid("in_hand debe ser «finish», «return» o «no_show».")
+        self._settle(tx, held, number, actor, choice, self.office.clock(), why)
+
+    def _settle(self, tx: Tx, held: Ticket, number: int, actor: Principal, choice: str,
+                now: float, why: str) -> Ticket:
+        """Finish, return to the line or mark absent the ticket in hand (the grace rule
+        applies to a no-show), with its audit record."""
         if choice == SETTLE_NO_SHOW:
             why_not = no_show_refusal(held, self.office.config.no_show, now)
             if why_not:
@@ -245,6 +240,7 @@ class Desk:
         tx.record(kind, now, {"ticket": self.office.waiting_view(tx, after), "counter": None},
                   ticket_id=after.id, counter=number, actor=actor.name,
                   actor_role=str(actor.role), detail={"why": why})
+        return after
 
     def close_counter(self, tx: Tx, number: int, actor: Principal,
                       in_hand: str | None = SETTLE_RETURN, why: str = "cierre de sesión"
