@@ -47,8 +47,10 @@ const SIGNED_OUT_KEY = "turnero-signed-out";
  * @param {Record<string, unknown> | undefined} [body]
  */
 export async function signOut(body) {
+  // Used directly as a click listener too: the event is not a body.
+  const payload = body instanceof Event ? undefined : body;
   try {
-    await api("POST", "/api/v1/auth/logout", body);
+    await api("POST", "/api/v1/auth/logout", payload);
   } catch (e) {
     if (e instanceof ApiError && e.status === 409) throw e;
     // Already signed out, or the server is away: the reloaded page tells which.
