@@ -30,6 +30,8 @@ def test_ahora_says_the_office_is_open_and_raises_a_line_nobody_can_call(
                                "abierta que atienda este servicio.")
     live_server.login("clerk3", counter=3)  # a counter for C opens: the alert goes away
     expect(alert).to_have_count(0)
+    page.get_by_role("button", name="Cerrar sesión").click()  # a sign-out asked for
+    expect(page.locator(".notice")).to_have_text("Sesión cerrada.")
     page.context.close()
 
 
