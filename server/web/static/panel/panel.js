@@ -312,6 +312,7 @@ const isPaused = () => Boolean(state.counterView && state.counterView.state === 
  * does): calls to make, or a countdown in seconds from the first call.
  */
 function noShowWait(t) {
+  if (t.call_count === undefined) return "";
   const rule = state.noShowRule;
   const missing = rule.min_calls_before_no_show - t.call_count;
   if (missing > 0) return missing === 1 ? "llame 1 vez más" : `llame ${missing} veces más`;
@@ -474,7 +475,7 @@ async function sendCall(path, body) {
     return await api("POST", path, body);
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 409 || !e.body.ticket) throw e;
-    const held = { call_count: 99, first_called_at: null, ...e.body.ticket };
+    const held = e.body.ticket; // only id, number, status: the server applies the grace rule
     const previous = await askPrevious(held);
     if (!previous) return undefined;
     return api("POST", path, { ...body, in_hand: held.id, previous });
