@@ -28,6 +28,7 @@ from server.api import (
     errors,
     events,
     hardware,
+    health,
     labels,
     panel,
     session,
@@ -37,8 +38,10 @@ from server.api import (
     tickets,
 )
 from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from server.api.health import install_storage_errors
 from server.api.strict_json import StrictJSON
 from server.auth import Passwords
+from server.backup import BackupScheduler
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.services.office import OfficeSettings
 from server.services.ticketing import Ticketing
@@ -91,6 +94,9 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
         tasks = [asyncio.create_task(_sweep(services.ticketing)),
                  asyncio.create_task(services.live.run())]
+        if seed.backup is not None:  # the daily backup of the office file's [backup]
+            tasks.append(BackupScheduler(settings.db_path, seed.backup,
+                                         services.office.config.tz).start())
         app.state.central_sender = _central_sender(settings, seed, services)
         try:
             yield
@@ -112,9 +118,11 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
         openapi_url="/api/v1/openapi.json",
     )
     errors.install(app)
+    install_storage_errors(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, hardware, labels, central_status, audit):
+                   ticket_live, hardware, labels, central_status, health,
+                   audit):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))

@@ -13,12 +13,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from server.auth import Passwords
 from server.config import OfficeConfig
 from server.events import EventHub
+from server.health import (
+    DeviceSightings,
+    HealthService,
+    StorageWatch,
+    bridge_rows,
+    disk_check,
+)
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
+from server.services.analytics import Analytics
 from server.services.desk import Desk
 from server.services.hardware import HardwareBridges
 from server.services.office import Office, OfficeSettings, load_config, store_config
@@ -27,6 +36,7 @@ from server.services.statistics import Statistics
 from server.services.survey import Surveys
 from server.services.ticketing import Ticketing
 from server.storage import CommittedEvent, ReadPool, Store, prepare
+from server.storage.health_queries import write_probe
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,15 @@ class Services:
     admin: OfficeAdmin
     statistics: Statistics
     surveys: Surveys
+    health: HealthService
     hardware: HardwareBridges
 
     def close(self) -> None:
         """Stop the writer (after its queue drains) and close the read connections."""
+        self.health.storage.stop()
         self.hub.close_all()
+        if self.statistics.analytics is not None:
+            self.statistics.analytics.close()
         self.store.close()
         self.reads.close()
 
@@ -84,12 +98,25 @@ def build(
     store.run_sync(lambda tx: store_config(tx, config, clock(), only_if_missing=True))
     passwords = passwords or Passwords()
     desk = Desk(store, reads, office)
-    accounts = Accounts(store, reads, desk, passwords, clock, on_revoke=hub.disconnect_token)
+    sightings = DeviceSightings()
+    accounts = Accounts(store, reads, desk, passwords, clock, on_revoke=hub.disconnect_token,
+                        on_resolve=sightings.seen)
+    watch = StorageWatch(lambda: store.run(write_probe),
+                         room=lambda: bool(disk_check(db_path)["ok"]))
+    hardware = HardwareBridges(store, reads, office)
+
+    async def bridges() -> list[dict[str, Any]]:
+        return bridge_rows(await hardware.bridges_view())
+
+    health = HealthService(db_path, config.tz, watch, sightings, schedule=seed.backup,
+                           connected=hub.connected_tokens, sources={"bridges": bridges})
     return Services(
         store=store, reads=reads, hub=hub, passwords=passwords, office=office,
         ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
-        statistics=Statistics(reads, office), surveys=Surveys(store, reads, office),
-        hardware=HardwareBridges(store, reads, office),
+        statistics=Statistics(reads, office, Analytics(db_path)),
+        surveys=Surveys(store, reads, office),
+        health=health,
+        hardware=hardware,
     )

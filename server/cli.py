@@ -25,6 +25,7 @@ from server import serve_options
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
 from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
+from server.instance_lock import InstanceBusy
 from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
 
 if TYPE_CHECKING:
@@ -107,9 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     from hardware.cli import register as register_hardware
     from kiosk.cli import register as register_kiosk
     from printer.cli import register as register_printer
+    from server.operations_cli import register as register_operations
 
     register_printer(sub)
     register_kiosk(sub)
+    register_operations(sub)
     register_hardware(sub)
     from central.cli import register as register_central  # the central reporting server
 
@@ -149,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except DomainError as e:
+    except (DomainError, InstanceBusy) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     return code
@@ -202,8 +205,11 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     import uvicorn
 
     from server.app import Settings, create_app
+    from server.instance_lock import InstanceLock
     from server.storage import prepare
 
+    # Held for the life of the process (released by the kernel, even on kill -9).
+    InstanceLock(db).acquire()
     prepare(db)  # migrate, or refuse a newer schema, before the server starts
 
     settings = Settings(db_path=db, config_path=config, host=host, port=port,
@@ -288,6 +294,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not (folder / DEMO_MARKER).exists():
             print(f"{folder} existe y no es una carpeta de demo; use --dir con otra carpeta.",
                   file=sys.stderr)
+            return 2
+        from server.instance_lock import holder_pid
+
+        running = holder_pid(folder / "turnero.db")
+        if running:
+            print(f"La demo de {folder} está en ejecución (proceso {running}); deténgala "
+                  "primero.", file=sys.stderr)
             return 2
         shutil.rmtree(folder)
     folder.mkdir(parents=True)

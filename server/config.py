@@ -37,6 +37,18 @@ class Board:
 
 
 @dataclass(frozen=True)
+class BackupSchedule:
+    """``[backup]``: a daily copy of the database at ``at`` (office time) into ``folder``
+    (relative to the database's folder unless absolute), keeping the newest ``keep``. Read
+    from the TOML file at each start, never stored in the database: the folder belongs to the
+    machine, not to the office."""
+
+    at: time
+    folder: Path
+    keep: int = 7
+
+
+@dataclass(frozen=True)
 class CentralLink:
     """Where the office sends its records (``[central]``): the centre's address and this
     office's token there. Read from the file at every start, never stored in the database."""
@@ -59,6 +71,7 @@ class OfficeConfig:
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
     characterization: Characterization = field(default_factory=Characterization)
+    backup: BackupSchedule | None = field(default=None, compare=False, repr=False)
     central: CentralLink | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -153,6 +166,7 @@ _CODE_RE = re.compile(r"^[A-Z]$")
 _GROUP_RE = re.compile(r"^[A-Z0-9_]{1,12}$")
 _QUESTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _OPTION_RE = re.compile(r"^[A-Za-z0-9+_.\-]{1,24}$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _PERIOD_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -213,7 +227,7 @@ class _Validator:
     # -- sections ---------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> OfficeConfig | None:
         known = {"office", "hours", "priority", "services", "counters", "groups", "boards",
-                 "characterization", "central"}
+                 "characterization", "backup", "central"}
         for k in data:
             if k not in known:
                 self.error(k, f"sección desconocida (se admiten: {', '.join(sorted(known))})", k)
@@ -237,6 +251,7 @@ class _Validator:
         groups = self._groups(data.get("groups", []))
         boards = self._boards(data.get("boards", []), codes, {c.number for c in counters})
         characterization = self._characterization(data.get("characterization", {}))
+        backup = self._backup(data["backup"]) if "backup" in data else None
         central = self._central(data.get("central", {}))
         if not services:
             self.error("services", "defina al menos un servicio ([[services]])", "services")
@@ -251,8 +266,40 @@ class _Validator:
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
             no_show=no_show,
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
-            characterization=characterization, central=central,
+            characterization=characterization, backup=backup, central=central,
         )
+
+    def _backup(self, b: Any) -> BackupSchedule | None:
+        """``[backup] time = "19:30"``, ``folder = "copias"``, ``keep = 14``."""
+        if not isinstance(b, dict):
+            self.error("backup", "use [backup]", "backup")
+            return None
+        for k in b:
+            if k not in {"time", "folder", "keep"}:
+                self.error(f"backup.{k}", "dato desconocido (use time, folder, keep)", "backup",
+                           None, k)
+        raw = self.get(b, "time", str, "", "backup.time", "backup", required=True)
+        m = _TIME_RE.match(raw)
+        at = None
+        if raw and not m:
+            self.error("backup.time", f"hora {raw!r} inválida; use \"HH:MM\" (24 horas)",
+                       "backup", None, "time")
+        elif m:
+            try:
+                at = time(int(m[1]), int(m[2]))
+            except ValueError:
+                self.error("backup.time", f"hora imposible: {raw!r}", "backup", None, "time")
+        folder = self.get(b, "folder", str, "", "backup.folder", "backup", required=True)
+        if "folder" in b and not folder.strip():
+            self.error("backup.folder", "la carpeta no puede estar vacía", "backup", None,
+                       "folder")
+        keep = self.get(b, "keep", int, 7, "backup.keep", "backup")
+        if keep < 1:
+            self.error("backup.keep", "debe ser 1 o más (cuántas copias se guardan)", "backup",
+                       None, "keep")
+        if at is None or not folder.strip() or keep < 1:
+            return None
+        return BackupSchedule(at, Path(folder), keep)
 
     def _central(self, c: Any) -> CentralLink | None:
         """Optional central reporting server: both keys or none."""

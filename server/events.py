@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,13 +24,92 @@ class Revoked:
 REVOKED = Revoked()
 
 
+Item = tuple[int, str] | Revoked | None
+
+
+class Buffer:
+    """A client's bounded FIFO: the ``asyncio.Queue`` calls the hub and the sockets use
+    (``put_nowait``, ``get_nowait``, ``get``, ``empty``), plus ``wait`` for the sender.
+
+    Why not ``asyncio.Queue`` and ``asyncio.wait``: fan-out runs once per client per event on
+    the event loop, and waiting on a queue with a heartbeat timeout built a task, a wait set
+    and a timer for every message. Here a message to a waiting client costs one future, and
+    the heartbeat is one timer per client that fires at most once per idle period."""
+
+    def __init__(self, maxsize: int = CLIENT_BUFFER) -> None:
+        self._items: deque[Item] = deque()
+        self._maxsize = maxsize
+        self._waiter: asyncio.Future[None] | None = None
+        self._deadline = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._watched: asyncio.Future[None] | None = None
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def put_nowait(self, item: Item) -> None:
+        if len(self._items) >= self._maxsize:
+            raise asyncio.QueueFull
+        self._items.append(item)
+        self._wake()
+
+    def get_nowait(self) -> Item:
+        if not self._items:
+            raise asyncio.QueueEmpty
+        return self._items.popleft()
+
+    async def get(self) -> Item:
+        while not self._items:
+            await self._sleep()
+        return self._items.popleft()
+
+    async def wait(self, timeout: float, also: asyncio.Future[None]) -> None:
+        """Return when an item is buffered, ``also`` is done (the client left), or after
+        ``timeout`` seconds without either (time for a heartbeat)."""
+        if self._items or also.done():
+            return
+        loop = asyncio.get_running_loop()
+        if self._watched is not also:
+            self._watched = also
+            also.add_done_callback(lambda _f: self._wake())
+        self._deadline = loop.time() + timeout
+        if self._timer is None:
+            self._timer = loop.call_at(self._deadline, self._on_timer)
+        await self._sleep()
+
+    async def _sleep(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            if self._waiter is waiter:
+                self._waiter = None
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self._waiter is None:
+            return  # busy sending: the next wait arms a new timer
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._deadline:
+            self._wake()
+        else:  # the deadline moved on since this timer was armed
+            self._timer = loop.call_at(self._deadline, self._on_timer)
+
+
 @dataclass(eq=False)
 class Subscriber:
     """One connected client's buffer of serialized messages."""
 
-    queue: asyncio.Queue[tuple[int, str] | Revoked | None] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=CLIENT_BUFFER)
-    )
+    queue: Buffer = field(default_factory=Buffer)
     accepts: Callable[[dict[str, Any]], bool] = lambda _m: True
     overflowed: bool = False
     #: The token the client connected with (None for public feeds).
@@ -47,6 +127,14 @@ class EventHub:
     @property
     def client_count(self) -> int:
         return len(self._subscribers)
+
+    def connected_tokens(self) -> dict[int, int]:
+        """How many live sockets each token has open now (boards, panels)."""
+        counts: dict[int, int] = {}
+        for sub in self._subscribers:
+            if sub.token_id is not None:
+                counts[sub.token_id] = counts.get(sub.token_id, 0) + 1
+        return counts
 
     def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None,
                   token_id: int | None = None) -> Subscriber:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from server.api.deps import Manager, StatsDep
+from server.api.deps import Manager, StatsDep, services_of
 from server.api.schemas import (
     ExportFormat,
     ExportKind,
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 _QUERY_ERRORS = error_responses(401, 403, 422)
 
 
-def stats_query(
+async def stats_query(
     from_: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD (required)",
                                 examples=["2026-11-01"])],
     to: Annotated[str, Query(description="Last day (inclusive), YYYY-MM-DD (required)",
@@ -58,9 +58,15 @@ async def summary(who: Manager, query: QueryDep, stats: StatsDep) -> dict[str, A
 
 
 @router.get("/today", response_model=StatsToday, responses=error_responses(401, 403))
-async def today(who: Manager, stats: StatsDep) -> dict[str, Any]:
-    """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first."""
-    return await stats.today()
+async def today(who: Manager, stats: StatsDep, request: Request) -> dict[str, Any]:
+    """Today's totals (issued, served, …) and today's printer/kiosk alerts, newest first
+    (with the server's own: a full disk or a read-only database)."""
+    result = await stats.today()
+    services = services_of(request)
+    now = services.office.clock()
+    result["alerts"] = [*services.health.storage.alerts(services.office.config.tz, now),
+                        *result["alerts"]]
+    return result
 
 
 @router.get("/options", response_model=StatsOptions, responses=error_responses(401, 403))

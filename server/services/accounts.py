@@ -68,9 +68,11 @@ class Accounts:
     def __init__(self, store: Store, reads: ReadPool, desk: Desk, passwords: Passwords,
                  clock: Callable[[], float] = time.time,
                  throttle: LoginThrottle | None = None,
-                 on_revoke: Callable[[int], None] | None = None) -> None:
+                 on_revoke: Callable[[int], None] | None = None,
+                 on_resolve: Callable[[Principal], None] | None = None) -> None:
         """``on_revoke`` is told the id of every token revoked here (the app closes the live
-        sockets opened with it)."""
+        sockets opened with it); ``on_resolve`` every principal a token resolved to (the
+        health check's "last seen")."""
         self.store = store
         self.reads = reads
         self.desk = desk
@@ -78,6 +80,7 @@ class Accounts:
         self.clock = clock
         self.throttle = throttle or LoginThrottle()
         self._on_revoke = on_revoke
+        self.on_resolve = on_resolve
         self._cache: dict[str, tuple[Principal, float]] = {}
 
     # ------------------------------------------------------------------ users
@@ -284,6 +287,8 @@ class Accounts:
         now = time.monotonic()
         hit = self._cache.get(digest)
         if hit and now - hit[1] < CACHE_TTL_S:
+            if self.on_resolve is not None:
+                self.on_resolve(hit[0])
             return hit[0]
 
         def lookup(r: Reader) -> Principal | None:
@@ -306,6 +311,8 @@ class Accounts:
             self._cache.pop(digest, None)
         else:
             self._cache[digest] = (principal, now)
+            if self.on_resolve is not None:
+                self.on_resolve(principal)
         return principal
 
     def _forget(self, token_id: int) -> None:

@@ -7,6 +7,7 @@ streamed (CSV) or written to a temporary file (XLSX) so a year of tickets never 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -32,6 +33,7 @@ from server.queue.stats_tables import (
     ticket_records,
 )
 from server.services import export
+from server.services.analytics import MIN_DAYS, Analytics
 from server.services.office import Office
 from server.storage import Reader, ReadPool
 from server.storage.stats import PAIR_SEP, Selection
@@ -52,10 +54,43 @@ class ExportFile:
     path: Path | None = None
 
 
+def labels_of(cfg: OfficeConfig, r: Reader) -> Labels:
+    return Labels(
+        services={s.code: s.name for s in cfg.services},
+        service_order=tuple(s.code for s in cfg.services),
+        targets_min={s.code: s.target_wait_min for s in cfg.services},
+        counters={c.number: c.name for c in cfg.counters},
+        groups={g.code: g.name for g in cfg.groups},
+        group_order=tuple(g.code for g in cfg.groups),
+        users={u: name for u, name, _role in r.user_names()},
+        characterization=cfg.characterization,
+    )
+
+
+def selection_of(cfg: OfficeConfig, query: StatsQuery) -> Selection:
+    return Selection(query, {s.code: s.target_wait_min * 60.0 for s in cfg.services})
+
+
+def summarize_selection(r: Reader, sel: Selection, by: str) -> Summary:
+    return summarize(
+        ((k, p, values) for k, p, *values in r.group_counts(sel, by)),
+        r.wait_seconds(sel, by),
+        r.service_seconds(sel, by),
+    )
+
+
+def summary_of(cfg: OfficeConfig, query: StatsQuery, r: Reader) -> dict[str, Any]:
+    """The summary answer (module level: the analytics process runs it too)."""
+    result = summarize_selection(r, selection_of(cfg, query), query.by)
+    return summary_json(result, query, labels_of(cfg, r))
+
+
 class Statistics:
-    def __init__(self, reads: ReadPool, office: Office) -> None:
+    def __init__(self, reads: ReadPool, office: Office,
+                 analytics: Analytics | None = None) -> None:
         self.reads = reads
         self.office = office
+        self.analytics = analytics
 
     @property
     def config(self) -> OfficeConfig:
@@ -64,29 +99,14 @@ class Statistics:
     # ------------------------------------------------------------------ helpers
 
     def labels(self, r: Reader) -> Labels:
-        cfg = self.config
-        return Labels(
-            services={s.code: s.name for s in cfg.services},
-            service_order=tuple(s.code for s in cfg.services),
-            targets_min={s.code: s.target_wait_min for s in cfg.services},
-            counters={c.number: c.name for c in cfg.counters},
-            groups={g.code: g.name for g in cfg.groups},
-            group_order=tuple(g.code for g in cfg.groups),
-            users={u: name for u, name, _role in r.user_names()},
-            characterization=cfg.characterization,
-        )
+        return labels_of(self.config, r)
 
     def _selection(self, query: StatsQuery) -> Selection:
-        return Selection(query, {s.code: s.target_wait_min * 60.0
-                                    for s in self.config.services})
+        return selection_of(self.config, query)
 
     @staticmethod
     def _summarize(r: Reader, sel: Selection, by: str) -> Summary:
-        return summarize(
-            ((k, p, values) for k, p, *values in r.group_counts(sel, by)),
-            r.wait_seconds(sel, by),
-            r.service_seconds(sel, by),
-        )
+        return summarize_selection(r, sel, by)
 
     def _bounds(self, start: date, end: date) -> tuple[float, float]:
         tz = self.config.tz
@@ -96,13 +116,12 @@ class Statistics:
     # ------------------------------------------------------------------ summaries
 
     async def summary(self, query: StatsQuery) -> dict[str, Any]:
-        """Indicators of a range, one row per value of ``query.by``."""
-
-        def summary(r: Reader) -> dict[str, Any]:
-            result = self._summarize(r, self._selection(query), query.by)
-            return summary_json(result, query, self.labels(r))
-
-        return await self.reads.run(summary)
+        """Indicators of a range, one row per value of ``query.by``. Long ranges run in the
+        analytics process (see ``server.services.analytics``), with the same code."""
+        compute = functools.partial(summary_of, self.config, query)
+        if self.analytics is not None and (query.end - query.start).days + 1 >= MIN_DAYS:
+            return await self.analytics.run(compute)
+        return await self.reads.run(compute)
 
     async def today(self) -> dict[str, Any]:
         """Today's totals and printer/kiosk alerts for the live view."""

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from server.errors import SchemaTooNew
 from server.storage.central_outbox import m_central_outbox
+from server.storage.line_counts import m_line_counts
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -183,6 +184,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_request_ids", _m005_request_ids),
     ("007_hardware_devices", _m007_hardware_devices),
     ("008_central_outbox", m_central_outbox),
+    ("009_line_counts", m_line_counts),
 ]
 
 

@@ -42,6 +42,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 SESSION_ENDING = {("POST", "/api/v1/auth/logout")}
 RUN_LAST = {("PATCH", "/api/v1/admin/users/{user_id}"),
             ("POST", "/api/v1/admin/tokens/{token_id}/revoke")}
+#: The health check's 503 is its documented answer when a part fails (here: the test bridge
+#: never reports), not a server error; its body is still checked against the schema.
+HEALTH = ("GET", "/api/v1/health")
 
 
 def closed(openapi: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +112,8 @@ def _run(operation: Any, base_url: str, token: str | None, mode: GenerationMode,
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case: Any) -> None:
-        case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=10)
+        checks = CHECKS[1:] if (operation.method.upper(), operation.path) == HEALTH else CHECKS
+        case.call_and_validate(base_url=base_url, headers=headers, checks=checks, timeout=10)
 
     try:
         check()

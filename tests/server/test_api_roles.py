@@ -80,6 +80,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/hardware/bridges", MANAGERS),
     # the supervisor's audit view
     ("GET", "/api/v1/audit/tickets", MANAGERS),
+    # operations: the health check is public (no personal data)
+    ("GET", "/api/v1/health", PUBLIC),
 ]
 
 BODIES = {

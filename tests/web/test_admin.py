@@ -11,7 +11,7 @@ from tests.conftest import LiveServer
 from tests.web.conftest import DESKTOP, serious_violations, sign_in
 
 SECTIONS = ["servicios", "ventanillas", "grupos", "horario", "prioridad", "pantalla", "usuarios",
-            "dispositivos"]
+            "dispositivos", "estado"]
 
 
 def admin_page(browser: Browser, server: LiveServer, bypass_csp: bool = False) -> Page:

@@ -13,6 +13,7 @@ import { failed, page, say, state } from "./context.js";
 import { renderCounters } from "./counters.js";
 import { renderTokens } from "./devices.js";
 import { renderGroups } from "./groups.js";
+import { renderHealth } from "./health.js";
 import { renderHours } from "./hours.js";
 import { renderPriority } from "./priority.js";
 import { renderServices } from "./services.js";
@@ -28,6 +29,7 @@ const SECTIONS = [
   ["pantalla", "Mensaje de pantalla", renderBoardMessage],
   ["usuarios", "Usuarios", renderUsers],
   ["dispositivos", "Dispositivos", renderTokens],
+  ["estado", "Estado del servidor", renderHealth],
 ];
 const SIGN_IN = { title: "Administración", subtitle: "Ingrese con un usuario administrador." };
 

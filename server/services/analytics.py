@@ -1,0 +1,61 @@
+"""Long statistics in a process of their own, so they never hold the server's GIL.
+
+A year summary is ~1 s of Python over a few hundred thousand rows (the percentiles need every
+duration). On a read-pool thread it still holds the interpreter lock: while it runs the event
+loop, and so every kiosk and board, waits. In a separate process it competes only for a core.
+The process reads the same SQLite file through its own read-only connection (WAL: a
+consistent snapshot beside the writer) and computes with the same code, so the figures are
+identical. The pool starts its process on first use and keeps it for the next report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from server.storage import Reader
+from server.storage.reader import open_reader
+
+T = TypeVar("T")
+
+#: Ranges at least this long go to the analytics process; shorter ones (a day, a week, a
+#: month: tens of milliseconds) are cheaper on the read pool than a trip to another process.
+MIN_DAYS = 62
+
+
+def read_in_process(path: str, fn: Callable[[Reader], T]) -> T:
+    """Run ``fn`` in one read transaction on a connection of this process."""
+    conn = open_reader(path)
+    try:
+        conn.execute("BEGIN")
+        try:
+            return fn(Reader(conn))
+        finally:
+            conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+class Analytics:
+    """One worker process for the long reports of one database."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def run(self, fn: Callable[[Reader], T]) -> T:
+        """``fn`` must be picklable (a module-level function or a ``functools.partial``)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, read_in_process, self.path, fn)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

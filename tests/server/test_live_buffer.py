@@ -1,0 +1,59 @@
+"""A live client's buffer: the sender wakes for a message, for a client that left, and for a
+heartbeat after a silence, and a full buffer refuses (the hub then drops the slow client)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from server.events import Buffer
+
+
+def test_a_message_wakes_the_waiting_sender_at_once() -> None:
+    async def go() -> object:
+        buffer, left = Buffer(), asyncio.get_running_loop().create_future()
+        waiting = asyncio.create_task(buffer.wait(30.0, left))
+        await asyncio.sleep(0)  # the sender is now waiting
+        buffer.put_nowait((7, "{}"))
+        await asyncio.wait_for(waiting, 5)
+        return buffer.get_nowait()
+
+    assert asyncio.run(go()) == (7, "{}")
+
+
+def test_a_client_that_left_wakes_the_sender() -> None:
+    async def go() -> bool:
+        buffer, left = Buffer(), asyncio.get_running_loop().create_future()
+        waiting = asyncio.create_task(buffer.wait(30.0, left))
+        await asyncio.sleep(0)
+        left.set_result(None)
+        await asyncio.wait_for(waiting, 5)
+        return buffer.empty()
+
+    assert asyncio.run(go())
+
+
+def test_silence_wakes_the_sender_for_a_heartbeat_after_each_wait() -> None:
+    async def go() -> float:
+        loop = asyncio.get_running_loop()
+        buffer, left = Buffer(), loop.create_future()
+        t0 = loop.time()
+        for n in range(3):  # a message, then silence: the heartbeat timer re-arms each time
+            buffer.put_nowait((n, "{}"))
+            await buffer.wait(0.05, left)
+            buffer.get_nowait()
+            await asyncio.wait_for(buffer.wait(0.05, left), 5)
+            assert buffer.empty()
+        return loop.time() - t0
+
+    assert asyncio.run(go()) >= 3 * 0.05
+
+
+def test_a_full_buffer_refuses_more() -> None:
+    buffer = Buffer(maxsize=2)
+    buffer.put_nowait(None)
+    buffer.put_nowait(None)
+    with pytest.raises(asyncio.QueueFull):
+        buffer.put_nowait(None)
+    assert buffer.qsize() == 2

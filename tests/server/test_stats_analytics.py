@@ -1,0 +1,36 @@
+"""A long range is computed in the analytics process (its own interpreter, so the server's
+event loop never waits for it) and gives exactly the hand-checked figures of the short one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from server.services.analytics import MIN_DAYS
+from tests.conftest import LiveServer
+from tests.server import stats_history as h
+
+
+@pytest.fixture(scope="module")
+def stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from h.run_stats_server(tmp_path_factory)
+
+
+def summary(server: LiveServer, start: str, end: str, by: str) -> dict[str, Any]:
+    with server.client(server.tokens["super"]) as c:
+        r = c.get("/api/v1/stats/summary", params={"from": start, "to": end, "by": by})
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+@pytest.mark.parametrize("by", ["service", "clerk", "char:age_band"])
+def test_a_year_gives_the_figures_of_its_two_days(stats_server: LiveServer, by: str) -> None:
+    days = summary(stats_server, h.DAY1, h.DAY2, by)
+    year = summary(stats_server, "2026-01-01", "2026-12-31", by)
+    assert MIN_DAYS <= 365  # the year goes to the analytics process
+    assert year["total"] == days["total"]
+    assert year["total"]["issued"] == 10 and year["total"]["wait_min"]["median"] == 7.5
+    assert year["rows"] == days["rows"]
