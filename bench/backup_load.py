@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.serverkit import summary_ms  # noqa: E402
 from server.config import DEMO_CONFIG, load_config  # noqa: E402
+from server.harness import LiveServer, prepare_database, subprocess_env  # noqa: E402
 from server.services.demo_history import HistoryPlan, generate  # noqa: E402
 from server.storage.bulk import insert_history  # noqa: E402
-from tests.conftest import LiveServer, prepare_database, subprocess_env  # noqa: E402
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from bench.serverkit import ROOT, percentile, running_server
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from server.harness import CHROMIUM, CHROMIUM_ARGS
 
 WARMUP = 10
 #: Installed through the devtools protocol (the page's CSP stays strict): mirrors the board's

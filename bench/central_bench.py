@@ -129,7 +129,7 @@ def ingest_through_api(dsn: str, store: CentralStore, service: CentralService,
     """records/s through POST /api/v1/central/records, ``senders`` offices in parallel."""
     import httpx
 
-    from tests.conftest import free_port, start_server_process
+    from server.harness import free_port, start_server_process
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

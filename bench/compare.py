@@ -37,7 +37,7 @@ import httpx
 import websockets
 
 from bench.serverkit import ROOT, cpu_seconds, percentile
-from tests.conftest import free_port
+from server.harness import free_port
 
 PREPARE = ("import json, sys; from pathlib import Path; "
            "from tests.conftest import prepare_database; "

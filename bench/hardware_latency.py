@@ -26,7 +26,7 @@ import httpx
 from websockets.sync.client import ClientConnection, connect
 
 from bench.serverkit import running_server, summary_ms
-from tests.conftest import LiveServer
+from server.harness import LiveServer
 from tests.hardware.conftest import BridgeProcess, Pty
 
 CONFIG = """

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import LiveServer, prepare_database, subprocess_env  # noqa: E402
+from server.harness import LiveServer, prepare_database, subprocess_env  # noqa: E402
 
 
 def steps(rounds: int) -> list[dict[str, object]]:

@@ -22,7 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import LiveServer, prepare_database  # noqa: E402
+from server.harness import LiveServer, prepare_database  # noqa: E402
 
 
 def timed(samples: dict[str, list[float]], name: str, fn: Callable[[], httpx.Response]

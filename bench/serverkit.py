@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import LiveServer, prepare_database  # noqa: E402
+from server.harness import LiveServer, prepare_database  # noqa: E402
 
 
 @contextmanager

@@ -52,7 +52,7 @@ import httpx  # noqa: E402
 import websockets  # noqa: E402
 
 from bench.serverkit import percentile  # noqa: E402
-from tests.conftest import DEMO_CONFIG, PASSWORD, LiveServer, _password_hash  # noqa: E402
+from server.harness import DEMO_CONFIG, PASSWORD, LiveServer, password_hash  # noqa: E402
 
 OPEN_H, CLOSE_H = 8.0, 17.5
 #: Arrivals per hour by the hour of the day: a peak at opening and another after lunch.
@@ -92,7 +92,7 @@ def prepare(db: Path, config: Path) -> dict[str, list[str]]:
     services = bootstrap.build(db, load_config(config), passwords=Passwords.cheap())
     try:
         store, accounts = services.store, services.accounts
-        pw = _password_hash()
+        pw = password_hash()
 
         def users(tx: Any) -> None:
             for n in COUNTERS:

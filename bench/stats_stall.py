@@ -21,10 +21,10 @@ import httpx
 
 from bench.serverkit import percentile
 from server.config import DEMO_CONFIG, load_config
+from server.harness import LiveServer, prepare_database
 from server.services.demo_history import HistoryPlan, generate
 from server.storage import Store
 from server.storage.bulk import insert_history
-from tests.conftest import LiveServer, prepare_database
 
 RATE = 10.0
 

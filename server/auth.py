@@ -1,4 +1,4 @@
-"""Who is asking: roles, password hashing, tokens and sign-in throttling.
+"""Who is asking: roles, password hashing and tokens (sign-in throttling: server/security).
 
 Passwords are hashed with argon2 (pwdlib). Tokens are 256-bit random strings; only their
 SHA-256 is stored, so a copy of the database does not hand out working tokens.
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pwdlib import PasswordHash
@@ -99,37 +97,3 @@ class Principal:
     @property
     def is_device(self) -> bool:
         return self.role in DEVICE_ROLES
-
-
-@dataclass
-class LoginThrottle:
-    """Slows down password guessing: after ``max_failures`` failed sign-ins for a user name or
-    from an address within ``window_s``, further attempts are refused for ``lockout_s``."""
-
-    max_failures: int = 5
-    window_s: float = 15 * 60
-    lockout_s: float = 5 * 60
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _locked_until: dict[str, float] = field(default_factory=dict)
-
-    def retry_after(self, *keys: str) -> float:
-        """Seconds the caller must wait (0 if allowed)."""
-        now = self.clock()
-        return max((self._locked_until.get(k, 0.0) - now for k in keys), default=0.0) if keys \
-            else 0.0
-
-    def failed(self, *keys: str) -> None:
-        now = self.clock()
-        for k in keys:
-            recent = [t for t in self._failures.get(k, []) if now - t < self.window_s]
-            recent.append(now)
-            self._failures[k] = recent
-            if len(recent) >= self.max_failures:
-                self._locked_until[k] = now + self.lockout_s
-                self._failures[k] = []
-
-    def succeeded(self, *keys: str) -> None:
-        for k in keys:
-            self._failures.pop(k, None)
-            self._locked_until.pop(k, None)

@@ -25,6 +25,8 @@ from server.health import (
     bridge_rows,
     disk_check,
 )
+from server.security.live_limits import LiveLimits
+from server.security.survey_keys import SECRET_SETTING, SurveyKeys
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.analytics import Analytics
@@ -58,6 +60,9 @@ class Services:
     surveys: Surveys
     health: HealthService
     hardware: HardwareBridges
+    #: The survey capability (docs/security.md) and the live-socket limits.
+    survey_keys: SurveyKeys
+    live_limits: LiveLimits
 
     def close(self) -> None:
         """Stop the writer (after its queue drains) and close the read connections."""
@@ -119,4 +124,6 @@ def build(
         surveys=Surveys(store, reads, office),
         health=health,
         hardware=hardware,
+        survey_keys=SurveyKeys(reads.run_sync(lambda r: r.setting(SECRET_SETTING))),
+        live_limits=LiveLimits(),
     )

@@ -1,9 +1,9 @@
 """`turnero`: run the server or the demo, and set up an office from scripts.
 
 Every subcommand that touches data takes --config and --db (or TURNERO_CONFIG / TURNERO_DB).
-The printer, kiosk and hardware commands come from their own packages, listed in
-``build_parser`` and imported only when the parser is built (the server itself never imports
-the kiosk).
+The printer, kiosk, hardware and central commands come from their own packages, listed in
+``DEVICE_COMMANDS`` and imported only to run (or document) their own command: the office
+server never loads them.
 Data commands build the services through ``server.bootstrap``, like the server does.
 """
 
@@ -44,7 +44,9 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                    help="SQLite database file [env TURNERO_DB]")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (``command``) one whose device commands other than ``command``
+    are listed but not loaded."""
     parser = argparse.ArgumentParser(prog="turnero", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -57,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
     serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
                        help="largest request body accepted, in KB (larger: 413; default 64)")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
+                            "default: none, or TURNERO_TRUSTED_PROXIES)")
     serve_options.add_serve_options(serve)
     serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
     serve.add_argument("--central-token", help="this office's token at the central server")
@@ -102,22 +108,51 @@ def build_parser() -> argparse.ArgumentParser:
     from server.setup import register as register_setup  # new office: server/setup.py
 
     register_setup(sub)
-    # Commands of the device packages (same distribution, separate parts). Their modules
-    # import neither Kivy, a printer library nor pyserial, so every command parses without
-    # them.
-    from hardware.cli import register as register_hardware
-    from kiosk.cli import register as register_kiosk
-    from printer.cli import register as register_printer
-    from server.operations_cli import register as register_operations
+    from server.operations_cli import register as register_operations  # backup, health
 
-    register_printer(sub)
-    register_kiosk(sub)
     register_operations(sub)
-    register_hardware(sub)
-    from central.cli import register as register_central  # the central reporting server
-
-    register_central(sub)
+    for name, (register, summary) in DEVICE_COMMANDS.items():
+        if command in (None, name):
+            register(sub)
+        else:  # listed in --help without importing the device package
+            sub.add_parser(name, help=summary)
     return parser
+
+
+def _register_printer(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from printer.cli import register
+
+    register(sub)
+
+
+def _register_kiosk(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from kiosk.cli import register  # imports no Kivy: the kiosk command parses without it
+
+    register(sub)
+
+
+def _register_hardware(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from hardware.cli import register  # imports no pyserial until the bridge runs
+
+    register(sub)
+
+
+def _register_central(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from central.cli import register  # the central reporting server
+
+    register(sub)
+
+
+#: Commands of the device packages and of the central server (same distribution, separate
+#: parts), with their one-line help. A package is imported only to parse its own command (or
+#: to build the full parser for the docs): `turnero serve` never loads the printer or kiosk.
+DEVICE_COMMANDS = {
+    "printer": (_register_printer, "probar la impresora de tiquetes"),
+    "kiosk": (_register_kiosk, "run the touchscreen kiosk (Kivy)"),
+    "hardware": (_register_hardware, "serial LED displays and call buttons bridged to the "
+                                     "server"),
+    "central": (_register_central, "central reporting server (PostgreSQL)"),
+}
 
 
 def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -144,7 +179,9 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = next((w for w in words if not w.startswith("-")), "")
+    args = build_parser(first).parse_args(words)
     try:
         code: int = args.func(args)
     except ConfigError as e:
@@ -185,13 +222,21 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
+
     load_config(args.config)  # fail early with readable messages
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
+    try:
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
     try:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
                     serve_options.public_url(args, options),
                     max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
-                    central_token=args.central_token, **options)
+                    central_token=args.central_token, **options,
+                    **uvicorn_proxy_options(trusted))
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2

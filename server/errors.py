@@ -66,9 +66,10 @@ class TooManyAttempts(DomainError):
     """Sign-in throttled; ``retry_after`` is in seconds."""
 
     def __init__(self, retry_after: float) -> None:
-        minutes = max(1, round(retry_after / 60))
+        seconds = max(1, round(retry_after))
+        wait = f"{seconds} s" if seconds < 90 else f"{round(seconds / 60)} min"
         super().__init__(
-            f"Demasiados intentos fallidos. Espere {minutes} min antes de intentar de nuevo."
+            f"Demasiados intentos fallidos. Espere {wait} antes de intentar de nuevo."
         )
         self.retry_after = retry_after
 

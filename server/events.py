@@ -114,6 +114,8 @@ class Subscriber:
     overflowed: bool = False
     #: The token the client connected with (None for public feeds).
     token_id: int | None = None
+    #: What this client may see of a message (None: all of it), e.g. a board's device view.
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 class EventHub:
@@ -137,8 +139,9 @@ class EventHub:
         return counts
 
     def subscribe(self, accepts: Callable[[dict[str, Any]], bool] | None = None,
-                  token_id: int | None = None) -> Subscriber:
-        sub = Subscriber(accepts=accepts or (lambda _m: True), token_id=token_id)
+                  token_id: int | None = None,
+                  view: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Subscriber:
+        sub = Subscriber(accepts=accepts or (lambda _m: True), token_id=token_id, view=view)
         self._subscribers.add(sub)
         return sub
 
@@ -146,12 +149,17 @@ class EventHub:
         self._subscribers.discard(sub)
 
     def publish(self, message: dict[str, Any]) -> None:
-        """Deliver to every subscriber; must run on the event loop."""
-        text = json.dumps(message, ensure_ascii=False)
-        item = (int(message.get("seq", 0)), text)
+        """Deliver to every subscriber; must run on the event loop. Serialized once per kind
+        of view, not once per client."""
+        seq = int(message.get("seq", 0))
+        items: dict[object, tuple[int, str]] = {}
         for sub in list(self._subscribers):
             if not sub.accepts(message):
                 continue
+            item = items.get(sub.view)
+            if item is None:
+                shown = sub.view(message) if sub.view is not None else message
+                item = items[sub.view] = (seq, json.dumps(shown, ensure_ascii=False))
             try:
                 sub.queue.put_nowait(item)
             except asyncio.QueueFull:

@@ -83,7 +83,7 @@ export class CallBoard {
 
   // A recall moves the ticket back to the top instead of listing it twice.
   push(call) {
-    this.calls = this.calls.filter((c) => c.ticket.id !== call.ticket.id);
+    this.calls = this.calls.filter((c) => c.ticket.number !== call.ticket.number);
     this.calls.unshift(call);
     if (this.calls.length > HISTORY_LIMIT) this.calls.length = HISTORY_LIMIT;
   }

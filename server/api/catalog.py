@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyRole, Manager, ReadingDep, TicketingDep
-from server.api.schemas import DayClosed, Group, Office, QueueOverview, Service, error_responses
+from server.api.device_schemas import QueueAnswer
+from server.api.schemas import DayClosed, Group, Office, Service, error_responses
+from server.security.exposure import device_overview, numbers_only
 
 router = APIRouter(tags=["office"])
 _READ_ERRORS = error_responses(401, 403)
@@ -29,10 +31,13 @@ async def office(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
     return reading.office_facts()
 
 
-@router.get("/queue", response_model=QueueOverview, responses=_READ_ERRORS)
+@router.get("/queue", response_model=QueueAnswer,
+            responses=_READ_ERRORS)
 async def queue(reading: ReadingDep, who: AnyRole) -> dict[str, Any]:
-    """Waiting per service and class, longest current wait, counter states."""
-    return await reading.queue_overview()
+    """Waiting per service and class, longest current wait, counter states. Devices see
+    tickets by number only (no ids, no staff names: docs/security.md)."""
+    overview = await reading.queue_overview()
+    return device_overview(overview) if numbers_only(who.role) else overview
 
 
 @router.post("/queue/close-day", response_model=DayClosed, responses=_READ_ERRORS)

@@ -17,15 +17,16 @@ from server.api.deps import (
     Staff,
     TicketingDep,
 )
+from server.api.device_schemas import CounterAnswer, CountersAnswer
 from server.api.schemas import (
     CalledTicket,
-    CounterLine,
     CounterNumber,
     CounterState,
     PauseReason,
     TicketIssued,
     error_responses,
 )
+from server.security.exposure import device_counter, numbers_only
 from server.services.desk import UNGUARDED, CallResult
 
 router = APIRouter(prefix="/counters", tags=["counters"])
@@ -63,15 +64,19 @@ class Pause(BaseModel):
     reason: PauseReason = Field(examples=["break", "lunch", "other_task"])
 
 
-@router.get("", response_model=list[CounterLine], responses=error_responses(401, 403))
+@router.get("", response_model=CountersAnswer,
+            responses=error_responses(401, 403))
 async def list_counters(reading: ReadingDep, who: AnyRole) -> list[dict[str, Any]]:
-    return await reading.counters()
+    """Every counter with its line. Devices see tickets by number only (docs/security.md)."""
+    counters = await reading.counters()
+    return [device_counter(c) or {} for c in counters] if numbers_only(who.role) else counters
 
 
-@router.get("/{number}", response_model=CounterState,
+@router.get("/{number}", response_model=CounterAnswer,
             responses=error_responses(401, 403, 404, 422))
 async def get_counter(number: CounterNumber, desk: DeskDep, who: AnyRole) -> dict[str, Any]:
-    return await desk.counter_state(number)
+    counter = await desk.counter_state(number)
+    return (device_counter(counter) or {}) if numbers_only(who.role) else counter
 
 
 def _call_response(result: CallResult, response: Response) -> Any:

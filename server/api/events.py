@@ -15,8 +15,9 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import EVENT_ROLES, principal_from, services_of
-from server.auth import Role
 from server.events import Revoked, Subscriber
+from server.security.exposure import device_event, numbers_only
+from server.security.origin import FOREIGN_ORIGIN, same_origin
 from server.services.office import Office
 from server.views import iso
 
@@ -36,11 +37,18 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         await ws.close(code=4403, reason="rol sin acceso a eventos")
         return
     services = services_of(ws)
+    if principal.via_cookie and not same_origin(ws.headers.get("origin"),
+                                                ws.headers.get("host"),
+                                                services.office.settings.public_url):
+        await ws.close(code=FOREIGN_ORIGIN, reason="origen no permitido")
+        return
     hub = services.hub
-    sub = hub.subscribe(token_id=principal.token_id)
+    device = numbers_only(principal.role)
+    sub = hub.subscribe(token_id=principal.token_id, view=device_event if device else None)
     try:
-        snapshot = await services.reading.snapshot(
-            include_waiting=principal.role != Role.DISPLAY)
+        snapshot = await services.reading.snapshot(include_waiting=not device)
+        if device:
+            snapshot = device_event(snapshot)
         await ws.send_text(json.dumps(snapshot, ensure_ascii=False))
         last_seq = int(snapshot["seq"])
         receiver = asyncio.create_task(drain_incoming(ws))

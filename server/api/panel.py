@@ -33,5 +33,6 @@ async def list_tickets(
     day: str = Query("today", description="'today' or YYYY-MM-DD"),
     counter: CounterFilter = None,
 ) -> list[dict[str, Any]]:
-    """Tickets of one day in one status, newest first (staff)."""
-    return await desk.tickets_on(status, day, counter)
+    """Tickets of one day in one status, newest first (staff). A clerk: today only, their
+    own counter only (403 otherwise)."""
+    return await desk.tickets_on(status, day, counter, who)

@@ -7,10 +7,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole
+from server.api.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsDep, AnyRole, Manager
 from server.api.schemas import (
     MAX_COUNTER,
     Me,
+    Schema,
     SessionEnded,
     SignedIn,
     SignedOut,
@@ -37,6 +38,10 @@ class Logout(BaseModel):
         default=None, description="What to do with a ticket still in hand at the clerk's "
                                   "counter: finish it, return it to the line keeping its "
                                   "place, or mark it no-show. Without it, 409 names the ticket.")
+
+
+class Unlock(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
 
 
 def _me(p: Principal) -> dict[str, Any]:
@@ -84,3 +89,16 @@ async def ended(request: Request, accounts: AccountsDep) -> dict[str, Any]:
 @router.get("/me", response_model=Me, responses=error_responses(401))
 async def me(who: AnyRole) -> dict[str, Any]:
     return _me(who)
+
+
+class Unlocked(Schema):
+    username: str
+    unlocked: bool = Field(description="Whether any address had delays to lift")
+    addresses: int
+
+
+@router.post("/unlock", response_model=Unlocked,
+             responses=error_responses(401, 403, 413, 422))
+async def unlock(body: Unlock, accounts: AccountsDep, who: Manager) -> dict[str, Any]:
+    """Lift the sign-in delays on a user (after wrong passwords typed from any address)."""
+    return await accounts.unlock(body.username, who)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import Issuer, SurveyDep
+from server.api.deps import Issuer, SurveyDep, SurveyKeysDep
 from server.api.schemas import (
     CounterNumber,
     SurveyAnswered,
@@ -16,8 +16,13 @@ from server.api.schemas import (
     TicketId,
     error_responses,
 )
+from server.auth import Role
+from server.errors import AccessDenied
 
 router = APIRouter(tags=["survey"])
+
+NO_KEY = ("Esta encuesta solo la puede responder el ciudadano, con el código QR de su turno, "
+          "o la tableta de la ventanilla al terminar la atención.")
 
 #: The counter tablet runs with a kiosk device token (a citizen-facing device, like the
 #: kiosk); supervisors and admins may open it too, e.g. to test it.
@@ -25,10 +30,19 @@ router = APIRouter(tags=["survey"])
 Tablet = Issuer
 
 
+class TabletSurvey(SurveyStatus):
+    key: str | None = Field(default=None, description="The survey key, only for the counter "
+                                                      "tablet (a kiosk token)")
+
+
 class Answer(BaseModel):
     rating: int = Field(description="1 (muy mala) … 5 (muy buena)", examples=[5])
     reason: str | None = Field(default=None, max_length=32,
                                description="Optional reason code from GET …/survey `reasons`")
+    key: str | None = Field(default=None, max_length=64,
+                            description="The survey key: the `k` in the fragment of the "
+                                        "ticket's status_url (QR code), or the counter "
+                                        "tablet's survey-ticket `key`")
 
 
 @router.get("/tickets/{ticket_id}/survey", response_model=SurveyStatus,
@@ -40,19 +54,28 @@ async def survey_state(ticket_id: TicketId, surveys: SurveyDep) -> dict[str, Any
 
 
 @router.post("/tickets/{ticket_id}/survey", status_code=201, response_model=SurveyAnswered,
-             responses=error_responses(404, 409, 413, 422))
-async def answer_survey(ticket_id: TicketId, body: Answer, surveys: SurveyDep) -> dict[str, Any]:
+             responses=error_responses(403, 404, 409, 413, 422))
+async def answer_survey(ticket_id: TicketId, body: Answer, surveys: SurveyDep,
+                        keys: SurveyKeysDep) -> dict[str, Any]:
     """Store the anonymous answer: one per ticket (409 the second time), only after the
-    ticket was served (409 before)."""
+    ticket was served (409 before), only with the ticket's survey key (403 without it)."""
+    if not keys.valid(ticket_id, body.key):
+        raise AccessDenied(NO_KEY)
     return await surveys.answer(ticket_id, body.rating, body.reason)
 
 
-@router.get("/counters/{number}/survey-ticket", response_model=SurveyStatus,
+@router.get("/counters/{number}/survey-ticket", response_model=TabletSurvey,
             responses={204: {"description": "Nothing to ask now"},
                        **error_responses(401, 403, 404, 422)})
-async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet
+async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet,
+                         keys: SurveyKeysDep
                          ) -> dict[str, Any] | Response:
     """The survey the counter tablet shows now: the ticket finished last at this counter, if
-    served within the last few minutes and not yet rated; 204 when there is none."""
+    served within the last few minutes and not yet rated; 204 when there is none. A kiosk
+    token (the tablet) also gets the survey `key` to answer it."""
     found = await surveys.for_counter(number)
-    return found if found is not None else Response(status_code=204)
+    if found is None:
+        return Response(status_code=204)
+    if who.role == Role.KIOSK:  # the tablet itself; a supervisor testing it cannot answer
+        found["key"] = keys.key_for(found["ticket"])
+    return found

@@ -20,6 +20,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import services_of
 from server.api.events import HEARTBEAT_S, drain_incoming, heartbeat
+from server.bootstrap import Services
 from server.errors import NotFound
 from server.services.office import Office
 from server.services.reading import Follower
@@ -39,11 +40,25 @@ async def ticket_live(ws: WebSocket, ticket_id: str) -> None:
     if services.hub.client_count + live.count >= MAX_LIVE_TICKETS:
         await ws.close(code=1013, reason="servidor ocupado; se actualizará cada pocos segundos")
         return
-    try:
-        follower = await live.follow(ticket_id[:64])
-    except NotFound:
-        await ws.close(code=4404, reason="No encontramos este turno")
+    ticket_id = ticket_id[:64]
+    address = ws.client.host if ws.client else "?"
+    refusal = services.live_limits.acquire(ticket_id, address)  # before any read
+    if refusal is not None:
+        await ws.close(code=refusal.code, reason=refusal.reason)
         return
+    try:
+        try:
+            follower = await live.follow(ticket_id)
+        except NotFound:
+            await ws.close(code=4404, reason="No encontramos este turno")
+            return
+        await _serve(ws, follower, services)
+    finally:
+        services.live_limits.release(ticket_id, address)
+
+
+async def _serve(ws: WebSocket, follower: Follower, services: Services) -> None:
+    live = services.live
     try:
         await ws.send_text(json.dumps({"type": "snapshot", "seq": 0,
                                        "office": {"name": services.office.config.name},

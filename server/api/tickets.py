@@ -7,7 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import AtCounter, Issuer, Kiosk, ReadingDep, Staff, TicketingDep
+from server.api.deps import (
+    AtCounter,
+    Issuer,
+    Kiosk,
+    ReadingDep,
+    Staff,
+    SurveyKeysDep,
+    TicketingDep,
+)
 from server.api.schemas import (
     HistoryEntry,
     PrintStatus,
@@ -52,11 +60,14 @@ class PrintReport(BaseModel):
 
 @router.post("", status_code=201, response_model=TicketIssued,
              responses=error_responses(401, 403, 409, 413, 422))
-async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
-                       ) -> dict[str, Any]:
-    """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`."""
-    return await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
-                                     body.request_id)
+async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer,
+                       keys: SurveyKeysDep) -> dict[str, Any]:
+    """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`.
+    `status_url` (the QR code) carries the survey key in its fragment: only this answer, the
+    printed ticket and the counter's tablet have it (docs/security.md)."""
+    ticket = await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
+                                          body.request_id)
+    return {**ticket, "status_url": keys.capability_url(ticket["status_url"], ticket["id"])}
 
 
 @router.get("/{ticket_id}", response_model=TicketPublic, responses=error_responses(404, 422))
@@ -81,8 +92,9 @@ async def ticket_qr(ticket_id: TicketId, reading: ReadingDep) -> Response:
             responses=error_responses(401, 403, 404, 422))
 async def ticket_history(ticket_id: TicketId, reading: ReadingDep, who: Staff
                          ) -> list[dict[str, Any]]:
-    """Every recorded moment of the ticket, with who acted and why each call chose it."""
-    return await reading.ticket_history(ticket_id)
+    """Every recorded moment of the ticket, with who acted and why each call chose it. A
+    clerk: only today's tickets of their counter, or that they transferred (403 otherwise)."""
+    return await reading.ticket_history(ticket_id, who)
 
 
 @router.post("/{ticket_id}/recall", response_model=TicketStaff, responses=_ACTION_ERRORS)

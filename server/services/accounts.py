@@ -20,7 +20,6 @@ from server.auth import (
     DEVICE_ROLES,
     SESSION_HOURS,
     USER_ROLES,
-    LoginThrottle,
     Passwords,
     Principal,
     Role,
@@ -29,10 +28,14 @@ from server.auth import (
     token_digest,
 )
 from server.errors import BadCredentials, Conflict, Invalid, NotFound, TooManyAttempts
+from server.security.throttle import LoginThrottle
 from server.services.desk import Desk
 from server.storage import Reader, ReadPool, Store, TokenRow, Tx, UserRow
 
 CACHE_TTL_S = 30.0
+#: A board or tablet session lasts as long as a browser keeps its cookie (Chromium: 400 days);
+#: it ends earlier when its device token is revoked.
+DEVICE_SESSION_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -152,22 +155,20 @@ class Accounts:
 
     async def sign_in(self, username: str, password: str, counter: int | None,
                       address: str, force: bool = False, reason: str | None = None) -> SignIn:
-        keys = (f"user:{username.lower()}", f"addr:{address}")
-        wait = self.throttle.retry_after(*keys)
-        if wait > 0:
-            raise TooManyAttempts(wait)
+        admission = self.throttle.admit(username, address)  # counted before hashing
+        if not admission.admitted:
+            raise TooManyAttempts(admission.wait_s)
         user = await self.reads.run(lambda r: r.user_by_name(username))
         valid = await anyio.to_thread.run_sync(
             self.passwords.verify, password, user.password_hash if user else None)
         if not valid or user is None or not user.active:
-            self.throttle.failed(*keys)
             raise BadCredentials("Usuario o contraseña incorrectos.")
+        self.throttle.succeeded(username, address)
         role = Role(user.role)
         if role == Role.CLERK and counter is None:
             raise Invalid("Elija la ventanilla en la que va a atender.")
         if counter is not None:
             self.desk.office.counter_config(counter)
-        self.throttle.succeeded(*keys)
         token, csrf = new_token(), secrets.token_urlsafe(24)
         now = self.clock()
         expires = now + SESSION_HOURS * 3600
@@ -184,6 +185,21 @@ class Accounts:
         for token_id in ended:
             self._forget(token_id)
         return SignIn(token, csrf, principal, expires)
+
+    async def unlock(self, username: str, actor: Principal) -> dict[str, Any]:
+        """A supervisor lifts the sign-in delays on a user name (from every address); the act
+        is recorded in the audit log."""
+        name = username.strip()
+        if not name:
+            raise Invalid("Indique el usuario que quiere desbloquear.")
+        addresses = self.throttle.unlock(name)
+
+        def record(tx: Tx) -> None:
+            tx.record("user.unlocked", self.clock(), {"user": name}, actor=actor.name,
+                      actor_role=str(actor.role), detail={"user": name, "addresses": addresses})
+
+        await self.store.run(record)
+        return {"username": name, "unlocked": addresses > 0, "addresses": addresses}
 
     async def sign_out(self, p: Principal, in_hand: str | None = None) -> None:
         """End a session; a clerk's counter closes with it. A ticket still in hand there
@@ -250,6 +266,10 @@ class Accounts:
         token = new_token()
 
         def add(tx: Tx) -> dict[str, Any]:
+            if any(t.name.lower() == name.lower() and t.revoked_at is None
+                   for t in tx.tokens("device")):
+                raise Conflict(f"Ya hay un dispositivo activo llamado {name!r}; elija otro "
+                               "nombre o revoque primero el anterior.")
             tid = tx.insert_token(token_digest(token), "device", role, name, self.clock())
             if hardware:
                 tx.add_hardware_device(tid, list(counters or []))
@@ -271,14 +291,36 @@ class Accounts:
         return await self.reads.run(lambda r: [token_public(t) for t in r.tokens("device")])
 
     async def revoke_device_token(self, token_id: int) -> dict[str, Any]:
-        def revoke(tx: Tx) -> None:
+        def revoke(tx: Tx) -> list[int]:
             if not any(t.id == token_id for t in tx.tokens("device")):
                 raise NotFound("Ese token no existe.")
             tx.revoke_token(token_id, self.clock())
+            return tx.revoke_child_tokens(token_id, self.clock())
 
-        await self.store.run(revoke)
+        for session_id in await self.store.run(revoke):
+            self._forget(session_id)
         self._forget(token_id)
         return {"id": token_id, "revoked": True}
+
+    async def open_device_session(self, token: str, role: Role) -> str | None:
+        """Trade a device token (given once in a board's or tablet's link) for a session of
+        its own, kept in the device's HttpOnly cookie: the raw token does not sit in a cookie
+        for months, and revoking the device token ends every session opened with it.
+        Returns None when the token is not a valid device token of ``role``."""
+        digest = token_digest(token)
+        session = new_token()
+
+        def open_(tx: Tx) -> bool:
+            row = tx.token_by_hash(digest)
+            if row is None or row.kind != "device" or row.revoked_at is not None \
+                    or row.role != str(role):
+                return False
+            now = self.clock()
+            tx.insert_token(token_digest(session), "device_session", row.role, row.name, now,
+                            expires_at=now + DEVICE_SESSION_DAYS * 86400, parent_id=row.id)
+            return True
+
+        return session if await self.store.run(open_) else None
 
     # ------------------------------------------------------------------ resolving
 
@@ -297,6 +339,10 @@ class Accounts:
                 return None
             if row.expires_at is not None and row.expires_at < self.clock():
                 return None
+            if row.parent_id is not None:
+                parent = r.token_by_id(row.parent_id)
+                if parent is None or parent.revoked_at is not None:
+                    return None
             if row.user_id is not None:
                 user = r.user_by_id(row.user_id)
                 if user is None or not user.active:

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.auth import Principal, Role
-from server.errors import Conflict, Invalid, TicketInHand
+from server.errors import AccessDenied, Conflict, Invalid, TicketInHand
 from server.queue import lifecycle
 from server.queue.labels import PAUSE_REASONS
 from server.queue.model import Status, Ticket
 from server.queue.no_show import refusal as no_show_refusal
 from server.queue.policy import RULE_SPECIFIC, choose_next
 from server.queue.stats_query import parse_day
+from server.security import clerk_scope
 from server.services.office import Office
 from server.storage import CounterRow, ReadPool, Store, Tx
 
@@ -190,6 +191,11 @@ class Desk:
                 f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
                 "Elija otra o pida al supervisor que la libere."
             )
+        if held_by_other and actor.role == Role.CLERK:  # taking over is a supervisor's act
+            raise AccessDenied(
+                f"La ventanilla {number} está ocupada por {row.clerk_name or row.clerk}. "
+                "Solo un supervisor puede tomarla: pida al supervisor que la libere."
+            )
         displaced = row.clerk if held_by_other else None
         ended = tx.revoke_counter_sessions(number, now)
         for previous in tx.counters_held_by(actor.name):
@@ -341,15 +347,23 @@ class Desk:
         return out
 
     async def tickets_on(self, status: str, day: str = "today",
-                         counter: int | None = None) -> list[dict[str, Any]]:
+                         counter: int | None = None, actor: Principal | None = None
+                         ) -> list[dict[str, Any]]:
         """Tickets of one day in one status, newest first; with ``counter``, only of the
-        services that counter serves (what its clerk may act on)."""
+        services that counter serves (what its clerk may act on). A clerk lists only today's
+        tickets of their own counter (server/security/clerk_scope.py)."""
         try:
             wanted = Status(status)
         except ValueError:
             names = ", ".join(str(s) for s in Status)
             raise Invalid(f"Estado desconocido {status!r}; use uno de: {names}.") from None
         the_day = self.office.today() if day == "today" else parse_day(day, "day").isoformat()
+        if actor is not None and actor.role == Role.CLERK:
+            refusal = clerk_scope.listing_refusal(the_day, self.office.today(), counter,
+                                                  actor.counter)
+            if refusal:
+                raise AccessDenied(refusal)
+            counter = actor.counter
         services: tuple[str, ...] | None = None
         if counter is not None:
             services = self.office.counter_config(counter).services

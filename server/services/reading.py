@@ -14,17 +14,22 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from server.auth import Principal, Role
 from server.config import OfficeConfig
-from server.errors import Invalid, NotFound
+from server.errors import AccessDenied, Invalid, NotFound
 from server.events import EventHub
 from server.queue.alerts import LineNow, queue_alerts
 from server.queue.history_text import describe
-from server.queue.model import Status
+from server.queue.model import Status, Ticket
 from server.queue.stats_query import parse_day
+from server.security import clerk_scope
 from server.services.office import Office
-from server.storage import CounterRow, Reader, ReadPool
+from server.storage import AuditRecord, CounterRow, Reader, ReadPool
 from server.views import counter_view, iso, public_ticket
 
+#: Phones hear of a change within this long: a busy minute's events are coalesced into a
+#: few recomputations instead of one per ticket issued.
+LIVE_INTERVAL_S = 0.25
 #: How far back the snapshot looks for recent calls (the board's history).
 RECENT_CALLS_S = 12 * 3600
 RECENT_CALLS = 20
@@ -78,16 +83,21 @@ class Reading:
         or other citizens)."""
         return public_ticket(await self.get_ticket(ticket_id))
 
-    async def ticket_history(self, ticket_id: str) -> list[dict[str, Any]]:
-        """The ticket's audit trail, including why each call chose it."""
+    async def ticket_history(self, ticket_id: str, actor: Principal | None = None
+                             ) -> list[dict[str, Any]]:
+        """The ticket's audit trail, including why each call chose it. A clerk reads it only
+        for today's tickets of their counter (server/security/clerk_scope.py)."""
 
         def history(r: Reader) -> list[dict[str, Any]]:
-            self.office.ticket(r, ticket_id)
+            t = self.office.ticket(r, ticket_id)
+            records = r.audit_for_ticket(ticket_id)
+            if actor is not None and actor.role == Role.CLERK:
+                self._clerk_may_read(actor, t, records)
             tz = self.office.config.tz
             return [
                 {"seq": a.seq, "at": iso(a.at, tz), "type": a.kind, "counter": a.counter,
                  "actor": a.actor, "actor_role": a.actor_role, "detail": a.detail}
-                for a in r.audit_for_ticket(ticket_id)
+                for a in records
             ]
 
         return await self.reads.run(history)
@@ -128,6 +138,16 @@ class Reading:
             return {"ticket": office.waiting_view(r, t), "history": story}
 
         return await self.reads.run(read)
+
+    def _clerk_may_read(self, actor: Principal, t: Ticket, records: list[AuditRecord]) -> None:
+        cfg = self.office.config
+        counter = cfg.counter(actor.counter) if actor.counter is not None else None
+        if not clerk_scope.may_read_history(
+                ticket_day=t.day, ticket_service=t.service,
+                today=self.office.today(self.office.clock()), clerk=actor.name,
+                own_counter=actor.counter, counter_services=counter.services if counter else (),
+                touches=[clerk_scope.Touch(a.kind, a.actor, a.counter) for a in records]):
+            raise AccessDenied(clerk_scope.NOT_YOURS.format(number=t.number))
 
     # ------------------------------------------------------------------ the queue
 
@@ -213,10 +233,18 @@ class Reading:
 
 
 def may_change_a_ticket(message: dict[str, Any]) -> bool:
-    """Events after which a followed ticket's public view may differ (people ahead and the
-    estimate move with every ticket and counter change)."""
+    """Events after which a followed ticket's public view may differ: people ahead and the
+    estimate move with ticket and counter changes. A general ticket just issued is not one:
+    it joins the end of its line (nobody already waiting gets one more ahead) and changes no
+    estimate, so the most frequent event of a busy morning costs the phones nothing."""
     kind = str(message.get("type", ""))
+    if kind == "ticket.issued":
+        return bool((message.get("ticket") or {}).get("preferential", True))
     return kind.startswith("ticket.") or kind in ("counter.changed", "config.changed")
+
+
+#: Per ticket id: the inputs a public view was computed from, and the view.
+Computed = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
 
 
 class Follower:
@@ -247,23 +275,33 @@ class Follower:
 class LiveTickets:
     """The public views of every followed ticket, computed ONCE per change for all phones (in
     one read transaction: the line is read once, one estimate per service), never once per
-    connected socket. ``run`` is started by the app's lifespan."""
+    connected socket; changes closer together than ``interval`` s are coalesced. ``run`` is
+    started by the app's lifespan."""
 
-    def __init__(self, reads: ReadPool, office: Office, hub: EventHub) -> None:
+    def __init__(self, reads: ReadPool, office: Office, hub: EventHub,
+                 interval: float = LIVE_INTERVAL_S) -> None:
         self.reads = reads
         self.office = office
         self.hub = hub
+        self.interval = interval
         self._followers: set[Follower] = set()
+        #: The last views computed, with their inputs (only ever touched by ``run``).
+        self._views: Computed = {}
 
     @property
     def count(self) -> int:
         return len(self._followers)
 
-    def views(self, r: Reader, ticket_ids: set[str]) -> tuple[int, dict[str, dict[str, Any]]]:
-        """(audit seq, public view per existing ticket id) from one consistent read."""
+    def views(self, r: Reader, ticket_ids: set[str], previous: Computed | None = None
+              ) -> tuple[int, Computed]:
+        """(audit seq, (inputs, public view) per existing ticket id) from one consistent read.
+        A view whose inputs (the ticket, its place in line, its estimate, the configuration)
+        are those of ``previous`` is reused, not rebuilt."""
+        previous = previous or {}
         office = self.office
+        config = office.config
         seq = r.last_seq()
-        tickets = {tid: t for tid in ticket_ids if (t := r.ticket(tid)) is not None}
+        tickets = r.tickets_by_id(ticket_ids)
         ahead: dict[str, int] = {}
         if any(t.status == Status.WAITING for t in tickets.values()):
             lines: dict[str, list[Any]] = {}
@@ -273,17 +311,24 @@ class LiveTickets:
                 line.sort(key=lambda t: (not t.preferential, t.line_key()))
                 ahead.update((t.id, i) for i, t in enumerate(line))
         estimators: dict[tuple[str, str], Callable[[int], int]] = {}
-        out: dict[str, dict[str, Any]] = {}
+        out: Computed = {}
         for tid, t in tickets.items():
+            place: int | None = None
+            wait: int | None = None
             if t.status == Status.WAITING and tid in ahead:
                 key = (t.service, t.day)
                 if key not in estimators:
                     estimators[key] = office.estimator(r, t.service, t.day)
-                view = office.view(t, ahead=ahead[tid],
-                                   estimated_wait_min=estimators[key](ahead[tid]))
+                place = ahead[tid]
+                wait = estimators[key](place)
+            inputs = (t, place, wait, id(config))
+            known = previous.get(tid)
+            if known is not None and known[0] == inputs:
+                view = known[1]
             else:
-                view = office.view(t)
-            out[tid] = public_ticket(view)
+                view = public_ticket(office.view(t, ahead=place, estimated_wait_min=wait)
+                                     if place is not None else office.view(t))
+            out[tid] = (inputs, view)
         return seq, out
 
     async def follow(self, ticket_id: str) -> Follower:
@@ -298,7 +343,7 @@ class LiveTickets:
         except BaseException:
             self._followers.discard(follower)
             raise
-        follower.offer(seq, views[ticket_id])
+        follower.offer(seq, views[ticket_id][1])
         follower.changed.clear()
         return follower
 
@@ -319,10 +364,17 @@ class LiveTickets:
                 followers = list(self._followers)
                 if not followers:
                     continue
+                started = asyncio.get_running_loop().time()
                 ids = {f.ticket_id for f in followers}
-                seq, views = await self.reads.run(lambda r, ids=ids: self.views(r, ids))
+                seq, self._views = await self.reads.run(
+                    lambda r, ids=ids: self.views(r, ids, self._views))
                 for f in followers:
-                    f.offer(seq, views.get(f.ticket_id))
+                    known = self._views.get(f.ticket_id)
+                    f.offer(seq, known[1] if known else None)
+                # Events meanwhile wait in the buffer and are coalesced on the next turn.
+                rest = self.interval - (asyncio.get_running_loop().time() - started)
+                if rest > 0:
+                    await asyncio.sleep(rest)
         finally:
             self.hub.unsubscribe(sub)
             for f in list(self._followers):

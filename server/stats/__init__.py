@@ -1,6 +1,5 @@
-"""Statistics, exports, the satisfaction survey and the optional characterization questions.
-
-Pure rules (``indicators``, ``query``, ``survey``, ``characterization``, ``tables``) import
-nothing but the standard library and the queue model; SQL lives in ``server/storage``; the
-service layer (``service``, ``feedback``) joins them; routes in ``server/api``.
+"""The statistics pages (``pages.py``). The rest of statistics lives by layer: pure rules in
+``server/queue`` (``indicators``, ``stats_query``, ``stats_tables``, ``survey``,
+``characterization``), SQL in ``server/storage/stats.py``, use cases and file export in
+``server/services`` (``statistics``, ``export``, ``survey``), routes in ``server/api``.
 """

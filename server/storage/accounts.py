@@ -24,6 +24,10 @@ class AccountReads(Queries):
         row = self._one("SELECT * FROM tokens WHERE token_hash = ?", (token_hash,))
         return TokenRow(**dict(row)) if row else None
 
+    def token_by_id(self, token_id: int) -> TokenRow | None:
+        row = self._one("SELECT * FROM tokens WHERE id = ?", (token_id,))
+        return TokenRow(**dict(row)) if row else None
+
     def tokens(self, kind: str) -> list[TokenRow]:
         rows = self._all("SELECT * FROM tokens WHERE kind = ? ORDER BY id", (kind,))
         return [TokenRow(**dict(r)) for r in rows]
@@ -47,14 +51,23 @@ class AccountWrites(Queries):
 
     def insert_token(self, token_hash: str, kind: str, role: str, name: str, now: float, *,
                      user_id: int | None = None, counter: int | None = None,
-                     csrf: str | None = None, expires_at: float | None = None) -> int:
+                     csrf: str | None = None, expires_at: float | None = None,
+                     parent_id: int | None = None) -> int:
         cur = self.conn.execute(
             """INSERT INTO tokens (token_hash, kind, role, name, user_id, counter, csrf,
-                                   created_at, expires_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (token_hash, kind, role, name, user_id, counter, csrf, now, expires_at),
+                                   created_at, expires_at, parent_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (token_hash, kind, role, name, user_id, counter, csrf, now, expires_at, parent_id),
         )
         return int(cur.lastrowid or 0)
+
+    def revoke_child_tokens(self, parent_id: int, now: float) -> list[int]:
+        """End the sessions opened with a device token (its boards' and tablets' cookies)."""
+        ids = [r[0] for r in self._all(
+            "SELECT id FROM tokens WHERE parent_id = ? AND revoked_at IS NULL", (parent_id,))]
+        self.conn.execute("UPDATE tokens SET revoked_at = ? WHERE parent_id = ? "
+                          "AND revoked_at IS NULL", (now, parent_id))
+        return ids
 
     def revoke_token(self, token_id: int, now: float) -> None:
         self.conn.execute(

@@ -7,6 +7,8 @@ write a function below and APPEND it to ``MIGRATIONS``; never edit a released on
 
 from __future__ import annotations
 
+import json
+import secrets
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -175,6 +177,28 @@ def _m007_hardware_devices(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_security(db: sqlite_utils.Database) -> None:
+    """Security hardening (docs/security.md): the survey-key secret; device sessions (a
+    board's or tablet's cookie holds a session tied to its device token, revoked with it); one
+    active device token per name, since idempotency keys and print-status ownership go by
+    name. Active duplicates from before are renamed ``name-<id>`` (the oldest keeps it)."""
+    db.execute("ALTER TABLE tokens ADD COLUMN parent_id INTEGER REFERENCES tokens(id)")
+    db.execute(
+        """UPDATE tokens SET name = name || '-' || id
+           WHERE kind = 'device' AND revoked_at IS NULL AND id NOT IN (
+               SELECT MIN(id) FROM tokens WHERE kind = 'device' AND revoked_at IS NULL
+               GROUP BY name COLLATE NOCASE)"""
+    )
+    db.execute(
+        """CREATE UNIQUE INDEX tokens_active_device_name ON tokens(name COLLATE NOCASE)
+           WHERE kind = 'device' AND revoked_at IS NULL"""
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, NULL)",
+        ("survey_secret", json.dumps(secrets.token_urlsafe(32))),
+    )
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -185,6 +209,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("007_hardware_devices", _m007_hardware_devices),
     ("008_central_outbox", m_central_outbox),
     ("009_line_counts", m_line_counts),
+    ("006_security", _m006_security),
 ]
 
 

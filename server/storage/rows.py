@@ -70,6 +70,7 @@ class TokenRow:
     created_at: float
     expires_at: float | None
     revoked_at: float | None
+    parent_id: int | None = None
 
 
 #: A recorded event and the live message payload to publish after commit.

@@ -11,6 +11,7 @@ parameters: nothing from a request is pasted into SQL.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,12 @@ ALERT_KINDS = ("printer.failed", "hardware.display_lost", "hardware.buttons_lost
 class StatsReads(Queries):
     """Statistics queries; used on a read connection inside one read transaction."""
 
+    def _tuples(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """A cursor yielding plain tuples: a year's export builds no row objects."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, params)
+
     def group_counts(self, sel: Selection, by: str) -> Iterator[tuple[Any, ...]]:
         """Rows (key, preferential, issued, served, no_show, transferred, not_attended, cancelled,
         in_progress, called, within_target, rated 1, …, rated 5) per key and class."""
@@ -114,13 +121,13 @@ class StatsReads(Queries):
                    SUM(t.satisfaction = 1), SUM(t.satisfaction = 2), SUM(t.satisfaction = 3),
                    SUM(t.satisfaction = 4), SUM(t.satisfaction = 5)
             FROM tickets t WHERE {where} GROUP BY k, pref"""
-        yield from self.conn.execute(sql, [*key_params, *target_params, *params])
+        yield from self._tuples(sql, [*key_params, *target_params, *params])
 
     def _durations(self, sel: Selection, by: str, seconds: str,
                    condition: str) -> Iterator[tuple[Any, int, float]]:
         key, key_params = sel.key(by)
         where, params = sel.where()
-        yield from self.conn.execute(
+        yield from self._tuples(
             f"""SELECT {key}, t.group_code IS NOT NULL, {seconds}
                 FROM tickets t WHERE {where} AND {condition}""",
             [*key_params, *params])
@@ -129,14 +136,14 @@ class StatsReads(Queries):
                      ) -> Iterator[tuple[Any, int, float]]:
         """(key, preferential, first call − issue) for every ticket that was called."""
         return self._durations(sel, by, "t.first_called_at - t.issued_at",
-                          "t.first_called_at IS NOT NULL")
+                               "t.first_called_at IS NOT NULL")
 
     def service_seconds(self, sel: Selection, by: str
                         ) -> Iterator[tuple[Any, int, float]]:
         """(key, preferential, finish − start) for every served ticket."""
         return self._durations(sel, by, "t.finished_at - t.started_at",
-                          "t.outcome = 'served' AND t.started_at IS NOT NULL "
-                          "AND t.finished_at IS NOT NULL")
+                               "t.outcome = 'served' AND t.started_at IS NOT NULL "
+                               "AND t.finished_at IS NOT NULL")
 
     def ticket_rows(self, sel: Selection, issued_from: float,
                     issued_before: float) -> Iterator[tuple[Any, ...]]:
@@ -144,7 +151,7 @@ class StatsReads(Queries):
         ``issued_from``/``issued_before`` are the POSIX bounds of the local days, so SQLite walks
         the issued_at index in order instead of sorting a year of rows."""
         where, params = sel.where()
-        yield from self.conn.execute(
+        yield from self._tuples(
             f"""SELECT t.number, t.day, t.weekday, t.issued_at, t.service, t.group_code,
                        t.counter, t.clerk, t.first_called_at, t.started_at, t.finished_at,
                        t.status, t.outcome, t.transfers, t.call_count, t.satisfaction,
@@ -158,7 +165,7 @@ class StatsReads(Queries):
 
     def day_counts(self, day: str) -> dict[str, int]:
         """Today's totals for the live view."""
-        row = self.conn.execute(
+        row = self._tuples(
             """SELECT COUNT(*), SUM(outcome = 'served'), SUM(outcome = 'no_show'),
                       SUM(outcome = 'cancelled'), SUM(outcome = 'not_attended'),
                       SUM(status = 'waiting'), SUM(status IN ('called', 'serving')),
@@ -174,7 +181,7 @@ class StatsReads(Queries):
         first: printer failures, hardware-bridge ports that stopped answering, and any event a
         kiosk records under a ``kiosk.`` kind."""
         marks = ", ".join("?" for _ in ALERT_KINDS)
-        return list(self.conn.execute(
+        return list(self._tuples(
             f"""SELECT a.at, a.kind, a.actor, a.detail, t.number
                 FROM audit_log a LEFT JOIN tickets t ON t.id = a.ticket_id
                 WHERE a.at >= ? AND (a.kind IN ({marks}) OR a.kind BETWEEN 'kiosk.' AND 'kiosk.~')
@@ -183,5 +190,5 @@ class StatsReads(Queries):
 
     def user_names(self) -> list[tuple[str, str, str]]:
         """(username, display name, role) of every user, for labels and the clerk filter."""
-        return list(self.conn.execute(
+        return list(self._tuples(
             "SELECT username, display_name, role FROM users ORDER BY display_name"))

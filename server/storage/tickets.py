@@ -30,6 +30,17 @@ class TicketReads(Queries):
         row = self._one("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number))
         return ticket_from_row(row) if row else None
 
+    def tickets_by_id(self, ticket_ids: set[str] | list[str]) -> dict[str, Ticket]:
+        """The tickets that exist among ``ticket_ids``, by id (one query per 500 ids)."""
+        ids = list(ticket_ids)
+        found: dict[str, Ticket] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._all(f"SELECT * FROM tickets WHERE id IN ({marks})", chunk):
+                found[row["id"]] = ticket_from_row(row)
+        return found
+
     def tickets_with_status(self, *statuses: Status) -> list[Ticket]:
         marks = ", ".join("?" for _ in statuses)
         rows = self._all(

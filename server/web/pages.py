@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -25,14 +24,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 import display
 from display.speech import chime_wav
 from server.api.deps import (
-    DEVICE_COOKIE,
     WATCHER_ROLES,
-    AccountsDep,
     ReadingDep,
     principal_from,
 )
 from server.auth import Role
 from server.errors import NotFound
+from server.web.device_link import trade_device_token
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES = WEB_DIR / "templates"
@@ -46,13 +44,12 @@ STATIC_PAGES = {
     "/survey": "survey.html",
     "/docs": "docs.html",
 }
+#: Pages rendered at start-up but served by their own route (a device link to trade first).
+OWN_ROUTE = frozenset({"/survey"})
 #: Layouts and partials: extended by the pages, never served alone.
 LAYOUTS = frozenset({"layout.html", "staff.html", "manager.html"})
 NO_CACHE = {"Cache-Control": "no-cache"}
 NO_STORE = {"Cache-Control": "no-store"}
-#: Chromium keeps a cookie at most 400 days; the board re-validates on every connection.
-DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600
-MAX_TOKEN_LENGTH = 200
 MAX_TICKET_ID_LENGTH = 64
 
 
@@ -104,6 +101,8 @@ def router(pages: Pages) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     for path, name in STATIC_PAGES.items():
+        if path in OWN_ROUTE:
+            continue
         routes.add_api_route(path, _static_page(pages, name), methods=["GET"],
                              response_class=HTMLResponse, name=name.removesuffix(".html"))
 
@@ -125,27 +124,18 @@ def router(pages: Pages) -> APIRouter:
                             number=ticket["number"], service=ticket["service_name"] or "")
 
     @routes.get("/display")
-    async def board_page(request: Request, accounts: AccountsDep,
-                         token: str | None = None) -> Response:
-        """The TV board. ``/display?token=…`` keeps the display token in an HttpOnly cookie
-        and redirects to the same address without it, so the token never stays in the
-        address bar or the history; everything live then comes from the events websocket."""
+    async def board_page(request: Request, token: str | None = None) -> Response:
+        """The TV board. ``/display?token=…`` trades the display token for a device session
+        kept in an HttpOnly cookie and redirects to the same address without it
+        (server/web/device_link.py); everything live then comes from the events websocket."""
         if token is not None:
-            principal = (await accounts.resolve(token)
-                         if 0 < len(token) <= MAX_TOKEN_LENGTH else None)
-            if principal is None or principal.role != Role.DISPLAY:
+            traded = await trade_device_token(request, token, Role.DISPLAY)
+            if traded is None:
                 return _board_notice(
                     pages, "Enlace de pantalla no válido",
                     "El token de esta pantalla no es válido o fue revocado. Pida al "
                     "administrador un enlace nuevo de pantalla.")
-            rest = urlencode([(k, v) for k, v in request.query_params.multi_items()
-                              if k != "token"])
-            response = RedirectResponse("/display" + (f"?{rest}" if rest else ""),
-                                        status_code=303)
-            response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_COOKIE_MAX_AGE,
-                                httponly=True, samesite="strict",
-                                secure=request.url.scheme == "https", path="/")
-            return response
+            return traded
         principal = await principal_from(request)
         if principal is None or principal.role not in WATCHER_ROLES:
             return _board_notice(
@@ -153,6 +143,17 @@ def router(pages: Pages) -> APIRouter:
                 "Abra esta pantalla con su enlace de pantalla (/display?token=…). El "
                 "administrador lo crea con «turnero token create --role display».")
         return pages.render("board.html")
+
+    @routes.get("/survey")
+    async def survey_page(request: Request, token: str | None = None) -> Response:
+        """The counter tablet opens ``/survey?counter=N&token=…`` once: the kiosk token is
+        traded for a device session in an HttpOnly cookie (never kept in the page's
+        storage); ``/survey?ticket=<id>`` is one ticket's survey."""
+        if token is not None:
+            traded = await trade_device_token(request, token, Role.KIOSK)
+            if traded is not None:
+                return traded
+        return pages.page("survey.html")
 
     @routes.get("/display/chime.wav")
     async def chime() -> Response:

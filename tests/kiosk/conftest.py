@@ -40,15 +40,10 @@ def closed_office_config(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def office_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def office_server(shared_server: LiveServer) -> LiveServer:
     """One demo-office server shared by a test module (starting one costs seconds); for tests
     that only issue and read tickets. Tests that stop the server use ``live_server``."""
-    db = tmp_path_factory.mktemp("office") / "turnero.db"
-    server = LiveServer(db=db)
-    server.tokens = prepare_database(db)
-    server.start()
-    yield server
-    server.stop()
+    return shared_server
 
 
 @pytest.fixture(scope="module")

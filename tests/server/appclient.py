@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from server.app import Settings, create_app
+from server.auth import Passwords
 from server.config import DEMO_CONFIG, OfficeConfig
 from tests.conftest import PASSWORD, prepare_database
 
@@ -38,7 +39,8 @@ def running_app(tmp_path: Path, open_all_hours: bool = True,
     db = tmp_path / "api.db"
     tokens = prepare_database(db, seed=seed)
     app = create_app(Settings(db_path=db, config_path=DEMO_CONFIG,
-                              open_all_hours=open_all_hours), seed=seed)
+                              open_all_hours=open_all_hours), seed=seed,
+                     passwords=Passwords.cheap())
     with TestClient(app) as client:
         a = App(client, tokens)
         a.tokens["clerk"] = a.login("clerk1", counter=1)

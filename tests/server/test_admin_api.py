@@ -37,25 +37,25 @@ def config(c: httpx.Client) -> dict[str, Any]:
     return data
 
 
-def test_only_admins_reach_the_admin_api(live_server: LiveServer) -> None:
+def test_only_admins_reach_the_admin_api(shared_server: LiveServer) -> None:
     tokens = {
-        "clerk": live_server.login("clerk1", counter=1),
-        "supervisor": live_server.login("super"),
-        "kiosk": live_server.kiosk_token,
-        "display": live_server.display_token,
+        "clerk": shared_server.login("clerk1", counter=1),
+        "supervisor": shared_server.login("super"),
+        "kiosk": shared_server.kiosk_token,
+        "display": shared_server.display_token,
     }
     for method, path, body in ENDPOINTS:
-        with live_server.client() as anon:
+        with shared_server.client() as anon:
             assert anon.request(method, path, json=body).status_code == 401, path
         for role, token in tokens.items():
-            with live_server.client(token) as c:
+            with shared_server.client(token) as c:
                 r = c.request(method, path, json=body)
                 assert r.status_code == 403, (role, method, path, r.text)
 
 
 def test_an_invalid_configuration_is_refused_with_readable_problems(
-        live_server: LiveServer) -> None:
-    with admin(live_server) as c:
+        shared_server: LiveServer) -> None:
+    with admin(shared_server) as c:
         data = config(c)
         data["services"][1]["code"] = "A"            # duplicated letter
         del data["services"][2]["name"]              # missing name
@@ -202,8 +202,8 @@ def test_device_tokens_are_shown_once_and_revoked_at_once(live_server: LiveServe
 
 
 @pytest.mark.parametrize("path", ["/api/v1/admin/config"])
-def test_admin_cookie_sessions_need_the_csrf_header(live_server: LiveServer, path: str) -> None:
-    with httpx.Client(base_url=live_server.base_url, timeout=10) as c:
+def test_admin_cookie_sessions_need_the_csrf_header(shared_server: LiveServer, path: str) -> None:
+    with httpx.Client(base_url=shared_server.base_url, timeout=10) as c:
         assert c.post("/api/v1/auth/login", json={"username": "admin",
                                                   "password": PASSWORD}).status_code == 200
         data = c.get(path).json()

@@ -33,7 +33,7 @@ def test_issue_answers_the_contract_fields(app: App) -> None:
                   "estimated_wait_min", "status_url"):
         assert field in t
     assert t["number"] == "A-001" and t["preferential"] is True and t["ahead"] == 0
-    assert t["status_url"].endswith(f"/t/{t['id']}")
+    assert t["status_url"].split("#k=")[0].endswith(f"/t/{t['id']}")  # + survey key
     second = issue(app, "A")
     assert second["number"] == "A-002" and second["ahead"] == 1
     # 1 ahead × 8 min (demo default for A, no history yet) ÷ 1 open counter serving A
@@ -144,12 +144,13 @@ def test_pause_and_resume(app: App) -> None:
     assert app.client.post("/api/v1/counters/1/resume", headers=h).json()["state"] == "open"
 
 
-def test_counter_taken_by_another_clerk_needs_force(app: App) -> None:
+def test_counter_taken_by_another_clerk_needs_a_supervisor(app: App) -> None:
     body = {"username": "clerk2", "password": PASSWORD, "counter": 1}
     r = app.client.post("/api/v1/auth/login", json=body)
     assert r.status_code == 409 and "ocupada" in r.json()["detail"]
     r = app.client.post("/api/v1/auth/login", json={**body, "force": True})
-    assert r.status_code == 200
+    assert r.status_code == 403 and "pida al supervisor que la libere" in r.json()["detail"]
+    app.client.cookies.clear()
 
 
 def test_clerk_must_choose_a_real_counter(app: App) -> None:
@@ -227,21 +228,24 @@ def test_closed_office_message_names_the_next_opening(tmp_path: Path) -> None:
 
 def test_taking_over_a_counter_ends_the_previous_clerks_session(app: App) -> None:
     before = app.headers("clerk")  # clerk1 at counter 1
-    r = app.client.post("/api/v1/auth/login", json={"username": "clerk2", "password": PASSWORD,
+    r = app.client.post("/api/v1/auth/login", json={"username": "super", "password": PASSWORD,
                                                     "counter": 1, "force": True})
     app.client.cookies.clear()
     assert r.status_code == 200
     assert app.client.post("/api/v1/counters/1/next", headers=before).status_code == 401
-    counter = app.client.get("/api/v1/counters/1", headers=app.headers("kiosk")).json()
-    assert counter["clerk"] == "clerk2"
+    counter = app.client.get("/api/v1/counters/1", headers=app.headers("supervisor")).json()
+    assert counter["clerk"] == "super"
+    app.client.post("/api/v1/auth/logout",  # the supervisor leaves; clerk1 comes back
+                    headers={"Authorization": f"Bearer {r.json()['token']}"})
+    app.tokens["clerk"] = app.login("clerk1", counter=1)
 
 
 def test_one_counter_per_clerk(app: App) -> None:
     app.login("clerk3", counter=3)
     app.login("clerk3", counter=4)
-    kiosk = app.headers("kiosk")
-    assert app.client.get("/api/v1/counters/3", headers=kiosk).json()["state"] == "closed"
-    assert app.client.get("/api/v1/counters/4", headers=kiosk).json()["clerk"] == "clerk3"
+    staff = app.headers("supervisor")
+    assert app.client.get("/api/v1/counters/3", headers=staff).json()["state"] == "closed"
+    assert app.client.get("/api/v1/counters/4", headers=staff).json()["clerk"] == "clerk3"
 
 
 def test_a_retried_issue_with_the_same_request_id_gets_the_same_ticket(app: App) -> None:

@@ -50,6 +50,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/auth/logout", ANY),
     ("GET", "/api/v1/auth/me", ANY),
     ("GET", "/api/v1/auth/ended", PUBLIC),
+    ("POST", "/api/v1/auth/unlock", MANAGERS),
     ("WS", "/api/v1/events", {"display", "clerk", "supervisor", "admin", "hardware"}),
     ("GET", "/api/v1/announcements/{ticket_number}/{counter}.wav",
      {"display", "clerk", "supervisor", "admin"}),
@@ -92,6 +93,7 @@ BODIES = {
     "issue": {"service": "A"},
     "pause": {"reason": "break"},
     "login": {"username": "nadie", "password": "x"},
+    "unlock": {"username": "nadie"},
     "hardware/status": {"displays": [], "buttons": []},
 }
 

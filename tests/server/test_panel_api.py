@@ -68,9 +68,9 @@ def test_cookie_requests_without_the_right_csrf_token_are_refused(
         assert r.status_code == 200
 
 
-def test_public_counters_need_no_sign_in_and_name_no_people(live_server: LiveServer) -> None:
-    live_server.login("clerk1", counter=1)
-    r = httpx.get(f"{live_server.base_url}/api/v1/counters/public", timeout=10)
+def test_public_counters_need_no_sign_in_and_name_no_people(shared_server: LiveServer) -> None:
+    shared_server.login("clerk1", counter=1)
+    r = httpx.get(f"{shared_server.base_url}/api/v1/counters/public", timeout=10)
     assert r.status_code == 200
     counters = r.json()
     assert counters[0] == {"number": 1, "name": "Ventanilla 1", "services": [
@@ -79,17 +79,19 @@ def test_public_counters_need_no_sign_in_and_name_no_people(live_server: LiveSer
     assert "clerk1" not in r.text.lower()
 
 
-def test_day_ticket_lists_are_for_staff_only(live_server: LiveServer) -> None:
+def test_day_ticket_lists_are_for_staff_only(shared_server: LiveServer) -> None:
     url = "/api/v1/tickets?status=no_show&day=today"
-    with live_server.client() as anon:
+    with shared_server.client() as anon:
         assert anon.get(url).status_code == 401
-    for token in (live_server.kiosk_token, live_server.display_token):
-        with live_server.client(token) as c:
+    for token in (shared_server.kiosk_token, shared_server.display_token):
+        with shared_server.client(token) as c:
             assert c.get(url).status_code == 403
-    with live_server.client(live_server.login("clerk1", counter=1)) as c:
+    with shared_server.client(shared_server.login("clerk1", counter=1)) as c:
         assert c.get(url).json() == []
         assert c.get("/api/v1/tickets?status=perdido").status_code == 422
         assert c.get("/api/v1/tickets?status=no_show&day=ayer").status_code == 422
+        assert c.get("/api/v1/tickets?status=no_show&counter=99").status_code == 403
+    with live_server.client(live_server.login("super")) as c:
         assert c.get("/api/v1/tickets?status=no_show&counter=99").status_code == 404
 
 
@@ -158,9 +160,9 @@ def test_a_stale_screen_never_closes_a_ticket_it_has_not_seen(live_server: LiveS
         assert r.status_code == 409 and "A-002 fue llamado" in r.json()["detail"]
 
 
-def test_staff_pages_are_served_under_the_strict_csp(live_server: LiveServer) -> None:
+def test_staff_pages_are_served_under_the_strict_csp(shared_server: LiveServer) -> None:
     for path in ("/panel", "/admin"):
-        r = httpx.get(live_server.base_url + path, timeout=10)
+        r = httpx.get(shared_server.base_url + path, timeout=10)
         assert r.status_code == 200
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert r.headers["x-frame-options"] == "DENY"

@@ -30,8 +30,8 @@ def test_issue_call_and_websocket_event(live_server: LiveServer) -> None:
 
     snapshot, ticket, called = asyncio.run(scenario())
     assert snapshot["type"] == "snapshot"
-    assert called["ticket"]["id"] == ticket["id"]
-    assert called["ticket"]["number"] == "A-001"
+    assert called["ticket"]["number"] == ticket["number"] == "A-001"
+    assert "id" not in called["ticket"], "a board sees tickets by number (docs/security.md)"
     assert called["counter"]["number"] == 1
     assert called["seq"] > snapshot["seq"]
     assert called["at"]

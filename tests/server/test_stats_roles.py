@@ -22,25 +22,25 @@ def get(server: LiveServer, token: str | None, path: str, params: dict[str, str]
         return c.get(path, params=params)
 
 
-def test_roles(live_server: LiveServer) -> None:
-    refused = (live_server.kiosk_token, live_server.display_token,
-               live_server.login("clerk1", counter=1))
-    allowed = (live_server.login("super"), live_server.login("admin"))
+def test_roles(shared_server: LiveServer) -> None:
+    refused = (shared_server.kiosk_token, shared_server.display_token,
+               shared_server.login("clerk1", counter=1))
+    allowed = (shared_server.login("super"), shared_server.login("admin"))
     for path, params in ENDPOINTS:
-        assert get(live_server, None, path, params).status_code == 401, path
-        assert get(live_server, "not-a-token", path, params).status_code == 401, path
+        assert get(shared_server, None, path, params).status_code == 401, path
+        assert get(shared_server, "not-a-token", path, params).status_code == 401, path
         for token in refused:
-            r = get(live_server, token, path, params)
+            r = get(shared_server, token, path, params)
             assert r.status_code == 403, (path, r.text)
             assert r.json()["detail"] == "Su rol no permite esta acción."
         for token in allowed:
-            assert get(live_server, token, path, params).status_code == 200, path
+            assert get(shared_server, token, path, params).status_code == 200, path
 
 
-def test_pages_are_served_without_data(live_server: LiveServer) -> None:
+def test_pages_are_served_without_data(shared_server: LiveServer) -> None:
     """The HTML shells are public (they hold no data); the API behind them checks roles."""
     for page in ("/supervisor", "/supervisor/report", "/survey"):
-        r = httpx.get(live_server.base_url + page)
+        r = httpx.get(shared_server.base_url + page)
         assert r.status_code == 200 and "<script type=\"module\"" in r.text
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert "<style" not in r.text and "style=" not in r.text

@@ -20,7 +20,7 @@ from tests.conftest import (
     DEMO_CONFIG,
     PASSWORD,
     LiveServer,
-    _password_hash,
+    password_hash,
     prepare_database,
     serious_violations,
 )
@@ -43,7 +43,7 @@ def add_clerks(db: Path) -> None:
     try:
         def add(tx: Any) -> None:
             for n, name in CLERKS.items():
-                tx.insert_user(f"ventanilla{n}", name, "clerk", _password_hash(), time.time())
+                tx.insert_user(f"ventanilla{n}", name, "clerk", password_hash(), time.time())
 
         store.run_sync(add)
     finally:
@@ -259,6 +259,10 @@ def test_counter_tablet_survey(office: LiveServer, browser: Any, artifacts: Path
     page.goto(f"{office.base_url}/survey?counter=4&token={office.kiosk_token}")
     expect(page.locator("#idle")).to_contain_text("Gracias por su visita")
     assert "token=" not in page.url, "the device token does not stay on screen"
+    assert page.evaluate("JSON.stringify(localStorage)") == "{}", "nor in the page's storage"
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["turnero_device"]["httpOnly"]
+    assert cookies["turnero_device"]["value"] != office.kiosk_token, "a session, not the token"
     clerk = office.login("ventanilla4", counter=4)
     office.issue("D")
     with office.client(clerk) as c:  # whichever ticket counter 4 calls next

@@ -33,12 +33,18 @@ def post(server: LiveServer, path: str, body: dict[str, Any]) -> httpx.Response:
         return c.post(path, json=body)
 
 
+def key_of(ticket: dict[str, Any]) -> str:
+    """The survey key the printed QR code carries (fragment of status_url)."""
+    return str(ticket["status_url"].split("#k=", 1)[1])
+
+
 def test_one_answer_per_ticket_only_after_it_was_served(live_server: LiveServer) -> None:
     clerk = live_server.login("clerk1", counter=1)
     ticket = serve_one(live_server, clerk)
     url = f"/api/v1/tickets/{ticket['id']}/survey"
     assert get(live_server, None, url).json()["state"] == "not_ready"
-    early = post(live_server, url, {"rating": 5})
+    key = key_of(ticket)
+    early = post(live_server, url, {"rating": 5, "key": key})
     assert early.status_code == 409 and "aún no ha terminado" in early.json()["detail"]
     with live_server.client(clerk) as c:
         assert c.post(f"/api/v1/tickets/{ticket['id']}/finish").status_code == 200
@@ -46,19 +52,19 @@ def test_one_answer_per_ticket_only_after_it_was_served(live_server: LiveServer)
     assert state["state"] == "open" and state["number"] == ticket["number"]
     assert [r["value"] for r in state["ratings"]] == [1, 2, 3, 4, 5]
     assert "tiempo_espera" in [r["code"] for r in state["reasons"]]
-    assert post(live_server, url, {"rating": 6}).status_code == 422
-    assert post(live_server, url, {"rating": 0}).status_code == 422
-    bad_reason = post(live_server, url, {"rating": 4, "reason": "precio"})
+    assert post(live_server, url, {"rating": 6, "key": key}).status_code == 422
+    assert post(live_server, url, {"rating": 0, "key": key}).status_code == 422
+    bad_reason = post(live_server, url, {"rating": 4, "reason": "precio", "key": key})
     assert bad_reason.status_code == 422 and "Motivo" in bad_reason.json()["detail"]
-    ok = post(live_server, url, {"rating": 4, "reason": "amabilidad"})
+    ok = post(live_server, url, {"rating": 4, "reason": "amabilidad", "key": key})
     assert ok.status_code == 201, ok.text
     assert ok.json() == {"ticket": ticket["id"], "number": ticket["number"],
                          "state": "answered", "rating": 4, "reason": "amabilidad"}
-    again = post(live_server, url, {"rating": 1})
+    again = post(live_server, url, {"rating": 1, "key": key})
     assert again.status_code == 409 and "ya fue calificado" in again.json()["detail"]
     assert get(live_server, None, url).json()["state"] == "answered"
     assert post(live_server, "/api/v1/tickets/no-existe/survey", {"rating": 3}).status_code \
-        == 404
+        == 403  # no key, no answer (exists or not)
     # stored with the ticket: it shows in the statistics and the export
     with live_server.client(live_server.login("super")) as s:
         day = s.get("/api/v1/stats/today").json()["day"]
@@ -76,8 +82,8 @@ def test_no_show_cannot_be_rated(live_server: LiveServer) -> None:
     with live_server.client(clerk) as c:
         c.post("/api/v1/counters/1/next")
         assert c.post(f"/api/v1/tickets/{ticket['id']}/no-show").status_code == 200
-    assert post(live_server, f"/api/v1/tickets/{ticket['id']}/survey", {"rating": 1}) \
-        .status_code == 409
+    assert post(live_server, f"/api/v1/tickets/{ticket['id']}/survey",
+                {"rating": 1, "key": key_of(ticket)}).status_code == 409
 
 
 def test_counter_tablet_gets_the_ticket_just_finished_there(live_server: LiveServer) -> None:
@@ -91,10 +97,11 @@ def test_counter_tablet_gets_the_ticket_just_finished_there(live_server: LiveSer
         c.post(f"/api/v1/tickets/{ticket['id']}/finish")
     found = get(live_server, kiosk, "/api/v1/counters/1/survey-ticket")
     assert found.status_code == 200 and found.json()["ticket"] == ticket["id"]
-    assert found.json()["state"] == "open"
+    assert found.json()["state"] == "open" and found.json()["key"] == key_of(ticket)
     assert get(live_server, kiosk, "/api/v1/counters/2/survey-ticket").status_code == 204
     assert get(live_server, kiosk, "/api/v1/counters/99/survey-ticket").status_code == 404
-    post(live_server, f"/api/v1/tickets/{ticket['id']}/survey", {"rating": 5})
+    assert post(live_server, f"/api/v1/tickets/{ticket['id']}/survey",
+                {"rating": 5, "key": found.json()["key"]}).status_code == 201
     # answered: nothing more to ask
     assert get(live_server, kiosk, "/api/v1/counters/1/survey-ticket").status_code == 204
 

@@ -153,14 +153,21 @@ def test_shortcuts_do_not_fire_while_choosing_in_a_field(
     page.context.close()
 
 
-def test_a_supervisor_takes_over_a_counter_and_the_displaced_clerk_sees_who_and_why(
+def test_only_a_supervisor_takes_over_a_counter_and_the_displaced_clerk_sees_who_and_why(
         live_server: LiveServer, browser: Browser) -> None:
     displaced = desk(browser)
     sign_in(displaced, live_server, "clerk2", counter=1)
     page = desk(browser)
-    submit_sign_in(page, live_server, "super", counter=1)
+    submit_sign_in(page, live_server, "clerk1", counter=1)
     expect(page.get_by_role("alert")).to_contain_text("La ventanilla 1 está ocupada por Clerk2")
     expect(page.get_by_role("alert")).to_contain_text("pida al supervisor que la libere")
+    page.get_by_role("button", name="Tomar esta ventanilla").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Solo un supervisor puede tomarla: pida al supervisor que la libere")
+    expect(page.get_by_role("button", name="Tomar esta ventanilla")).to_be_hidden()
+    page.context.close()
+    page = desk(browser)
+    submit_sign_in(page, live_server, "super", counter=1)
     page.get_by_label("Motivo para tomarla").fill("la funcionaria tuvo una calamidad")
     page.get_by_role("button", name="Tomar esta ventanilla").click()
     expect(page.locator("#conn")).to_have_text("En línea")

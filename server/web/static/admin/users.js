@@ -47,6 +47,15 @@ function userRow(u) {
         actions.replaceChildren(form);
         input.focus();
       } }),
+    h("button", { type: "button", class: "btn btn-small", text: "Desbloquear",
+      "aria-label": `Desbloquear el ingreso de ${u.username}`, onClick: async () => {
+        try {
+          await api("POST", "/api/v1/auth/unlock", { username: u.username });
+          say(`${u.username} puede volver a ingresar sin esperas.`);
+        } catch (e) {
+          failed(e);
+        }
+      } }),
     self ? null : h("button", { type: "button", class: `btn btn-small ${u.active ? "btn-danger" : ""}`,
       text: u.active ? "Desactivar" : "Activar",
       "aria-label": `${u.active ? "Desactivar" : "Activar"} ${u.username}`,

@@ -4,7 +4,9 @@
 //
 //   import { mountSurvey } from "/static/survey/survey.js";
 //   const survey = mountSurvey(document.getElementById("survey"), {
-//     ticketId,                 // the ticket's id (the capability, as in the QR code)
+//     ticketId,                 // the ticket's id (opens the status page)
+//     key,                      // the survey key (QR code fragment #k=…, or the counter
+//                               // tablet's survey-ticket answer): only its holder may answer
 //     onDone(result) {},        // after a stored answer (or when it was already answered)
 //   });
 //   survey.refresh();           // call again when the ticket finishes (state not_ready → open)
@@ -51,9 +53,9 @@ function face(rating) {
 
 /**
  * @param {HTMLElement} container
- * @param {{ ticketId: string, onDone?: (result: unknown) => void }} options
+ * @param {{ ticketId: string, key?: string | null, onDone?: (result: unknown) => void }} options
  */
-export function mountSurvey(container, { ticketId, onDone = () => {} }) {
+export function mountSurvey(container, { ticketId, key = null, onDone = () => {} }) {
   ensureStylesheet();
   container.classList.add("survey");
   let info = null;
@@ -85,7 +87,7 @@ export function mountSurvey(container, { ticketId, onDone = () => {} }) {
     for (const b of container.querySelectorAll("button")) b.disabled = true;
     try {
       const result = await api("POST", `/api/v1/tickets/${encodeURIComponent(ticketId)}/survey`,
-        { rating, reason });
+        { rating, reason, key });
       message("¡Gracias por su respuesta!", "Su opinión nos ayuda a atenderle mejor.", "thanks");
       onDone(result);
     } catch (e) {

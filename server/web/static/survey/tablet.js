@@ -1,6 +1,7 @@
 // The survey page: /survey?counter=N on the tablet at a counter (device token of role kiosk,
-// given once as ?token=… and then kept on the tablet), or /survey?ticket=<id> for one ticket
-// (the same view as on the ticket's status page).
+// given once as ?token=…; the server trades it for a session in an HttpOnly cookie, so this
+// page never holds it), or /survey?ticket=<id>#k=<key> for one ticket (the same view as on
+// the ticket's status page; the key comes from the printed QR code).
 //
 // At a counter it asks the server every few seconds which ticket just finished there
 // (GET /api/v1/counters/N/survey-ticket): the tablet cannot listen to the event stream, which
@@ -12,8 +13,6 @@ import { mountSurvey } from "./survey.js";
 const POLL_MS = 3000;
 const THANKS_MS = 6000;
 const IDLE_AFTER_MS = 120000; // a survey nobody touches goes away: that person has left
-const TOKEN_KEY = "turnero.survey.token";
-
 const params = new URLSearchParams(location.search);
 const surveyBox = $("#survey");
 const idle = $("#idle");
@@ -30,21 +29,14 @@ function showIdle() {
   idle.hidden = false;
 }
 
-function deviceToken() {
-  const fromUrl = params.get("token");
-  if (fromUrl) {
-    localStorage.setItem(TOKEN_KEY, fromUrl);
-    params.delete("token");
-    history.replaceState(null, "", `${location.pathname}?${params}`); // keep it off the screen
-    return fromUrl;
-  }
-  return localStorage.getItem(TOKEN_KEY);
+function surveyKey() {
+  return new URLSearchParams(location.hash.slice(1)).get("k");
 }
 
 function singleTicket(ticketId) {
   $("#idle-text").textContent = "Su atención aún no ha terminado.";
   $("#idle-sub").textContent = "La encuesta aparecerá aquí cuando termine.";
-  const survey = mountSurvey(surveyBox, { ticketId });
+  const survey = mountSurvey(surveyBox, { ticketId, key: surveyKey() });
   const timer = setInterval(() => {
     const state = surveyBox.dataset.state;
     idle.hidden = Boolean(state && state !== "not_ready");
@@ -53,7 +45,7 @@ function singleTicket(ticketId) {
   }, 1000);
 }
 
-function counterTablet(counter, token) {
+function counterTablet(counter) {
   $("#heading").textContent = `Ventanilla ${counter}: califique su atención`;
   const asked = new Set();
   let current = null;
@@ -71,8 +63,8 @@ function counterTablet(counter, token) {
     if (current) return;
     let found;
     try {
-      found = await api("GET", `/api/v1/counters/${encodeURIComponent(counter)}/survey-ticket`,
-        undefined, { token });
+      // the device session cookie (HttpOnly) authenticates; the page holds no token
+      found = await api("GET", `/api/v1/counters/${encodeURIComponent(counter)}/survey-ticket`);
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 0;
       if (status === 0) showProblem("Sin conexión con el servidor. Reintentando…");
@@ -88,7 +80,7 @@ function counterTablet(counter, token) {
     asked.add(found.ticket);
     current = found.ticket;
     idle.hidden = true;
-    mountSurvey(surveyBox, { ticketId: found.ticket, onDone: finish });
+    mountSurvey(surveyBox, { ticketId: found.ticket, key: found.key, onDone: finish });
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       current = null;
@@ -102,7 +94,7 @@ function counterTablet(counter, token) {
 
 async function showOffice() {
   try {
-    $("#office").textContent = (await api("GET", "/api/v1/office", undefined, { token })).name;
+    $("#office").textContent = (await api("GET", "/api/v1/office")).name;
   } catch (e) {
     // the office name is a nicety
   }
@@ -110,14 +102,11 @@ async function showOffice() {
 
 const ticket = params.get("ticket");
 const counter = params.get("counter");
-const token = ticket ? null : deviceToken();
 if (ticket) {
   singleTicket(ticket);
 } else if (!counter || !/^\d+$/.test(counter)) {
   showProblem("Abra esta página con el número de la ventanilla: /survey?counter=1&token=…");
-} else if (!token) {
-  showProblem("Falta el token del dispositivo: abra /survey?counter=" + counter + "&token=… una vez.");
 } else {
   showOffice();
-  counterTablet(counter, token);
+  counterTablet(counter);
 }

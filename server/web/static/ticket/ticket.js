@@ -135,7 +135,9 @@ function finish() {
 function offerSurvey() {
   const section = $("#survey");
   section.hidden = false;
-  mountSurvey(section, { ticketId: id });
+  // The survey key travels in the QR code's fragment (#k=…), never sent to the server.
+  const key = new URLSearchParams(location.hash.slice(1)).get("k");
+  mountSurvey(section, { ticketId: id, key });
 }
 
 const live = new LiveEvents({
