@@ -91,7 +91,7 @@ def test_day_ticket_lists_are_for_staff_only(shared_server: LiveServer) -> None:
         assert c.get("/api/v1/tickets?status=perdido").status_code == 422
         assert c.get("/api/v1/tickets?status=no_show&day=ayer").status_code == 422
         assert c.get("/api/v1/tickets?status=no_show&counter=99").status_code == 403
-    with live_server.client(live_server.login("super")) as c:
+    with shared_server.client(shared_server.login("super")) as c:
         assert c.get("/api/v1/tickets?status=no_show&counter=99").status_code == 404
 
 
