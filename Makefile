@@ -44,8 +44,10 @@ system-packages:
 test: venv system-packages
 	$(BIN)/python -m pytest -q
 
+# ruff over every Python folder, then mypy (its files and strict modules are in pyproject.toml).
 lint: venv
-	$(BIN)/ruff check server kiosk printer display hardware tests bench
+	$(BIN)/ruff check server kiosk printer display hardware central tests bench
+	$(BIN)/mypy
 
 # The type check of the browser modules: TypeScript (pinned in package.json and
 # package-lock.json, installed by npm into node_modules/) checks the JavaScript and its JSDoc

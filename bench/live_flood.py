@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import httpx
 
@@ -32,13 +33,52 @@ from bench.serverkit import ROOT, percentile, running_server
 DONE = "ATTACKER-READY"
 
 
+async def _slot(url: str, address: str, end: float, retry_s: float, outcome: Counter[str],
+                held: list[object], tried: Callable[[], None]) -> None:
+    """One attacking socket from ``address``: hold what the server gives, reconnect every
+    ``retry_s`` until ``end``; ``tried`` is called once, after its first attempt."""
+    import websockets
+    from websockets.exceptions import ConnectionClosed
+
+    first = True
+    while time.monotonic() < end:
+        try:
+            ws = await websockets.connect(url, local_addr=(address, 0), open_timeout=10)
+        except (OSError, TimeoutError, websockets.InvalidHandshake):
+            outcome["connect failed"] += 1
+            if first:
+                first = False
+                tried()
+            if retry_s <= 0:
+                return
+            await asyncio.sleep(retry_s)
+            continue
+        try:
+            await asyncio.wait_for(ws.recv(), 10)
+            held.append(ws)
+            outcome["held"] += 1
+            if first:
+                first = False
+                tried()
+            await ws.wait_closed()  # hold it until the server drops it
+        except ConnectionClosed as e:
+            outcome[f"closed {e.rcvd.code if e.rcvd else '?'}"] += 1
+        except TimeoutError:
+            outcome["no answer"] += 1
+        finally:
+            await ws.close()
+        if first:
+            first = False
+            tried()
+        if retry_s <= 0:
+            return  # hold what it got
+        await asyncio.sleep(retry_s)  # reconnect, as a hostile script would
+
+
 async def attack(ws_url: str, ticket_id: str, sockets: int, duration: float,
                  retry_s: float) -> None:
     """Keep trying to hold ``sockets`` sockets on one id until ``duration`` ends; print what
     happened as one JSON line."""
-    import websockets
-    from websockets.exceptions import ConnectionClosed
-
     url = f"{ws_url}/api/v1/tickets/{ticket_id}/live"
     outcome: Counter[str] = Counter()
     held: list[object] = []
@@ -53,43 +93,10 @@ async def attack(ws_url: str, ticket_id: str, sockets: int, duration: float,
         if first_tries == sockets:
             all_tried.set()
 
-    async def slot(i: int) -> None:
-        first = True
-        address = f"127.{1 + i // 60000}.{(i // 250) % 240 + 1}.{i % 250 + 2}"
-        while time.monotonic() < end:
-            try:
-                ws = await websockets.connect(url, local_addr=(address, 0), open_timeout=10)
-            except (OSError, TimeoutError, websockets.InvalidHandshake):
-                outcome["connect failed"] += 1
-                if first:
-                    first = False
-                    tried()
-                if retry_s <= 0:
-                    return
-                await asyncio.sleep(retry_s)
-                continue
-            try:
-                await asyncio.wait_for(ws.recv(), 10)
-                held.append(ws)
-                outcome["held"] += 1
-                if first:
-                    first = False
-                    tried()
-                await ws.wait_closed()  # hold it until the server drops it
-            except ConnectionClosed as e:
-                outcome[f"closed {e.rcvd.code if e.rcvd else '?'}"] += 1
-            except TimeoutError:
-                outcome["no answer"] += 1
-            finally:
-                await ws.close()
-            if first:
-                first = False
-                tried()
-            if retry_s <= 0:
-                return  # hold what it got
-            await asyncio.sleep(retry_s)  # reconnect, as a hostile script would
-
-    tasks = [asyncio.create_task(slot(i)) for i in range(sockets)]
+    tasks = [asyncio.create_task(_slot(
+                 url, f"127.{1 + i // 60000}.{(i // 250) % 240 + 1}.{i % 250 + 2}", end,
+                 retry_s, outcome, held, tried))
+             for i in range(sockets)]
     await all_tried.wait()  # every socket was tried once: the flood is at full strength
     print(DONE, flush=True)
     await asyncio.sleep(max(0.0, end - time.monotonic()))

@@ -17,6 +17,7 @@ QUICK = [
     ["bench/printer_bytes.py"],
     ["bench/panel_actions.py", "--rounds", "50"],
     ["-m", "bench.hardware_latency", "--calls", "30"],
+    ["bench/estimate_accuracy.py"],
 ]
 
 

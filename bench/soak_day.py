@@ -494,8 +494,14 @@ def reconcile(db: Path, day: Day) -> list[str]:
     dupes = conn.execute("SELECT COUNT(*) FROM (SELECT day, letter, seq FROM tickets "
                          "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1)").fetchone()[0]
     conn.close()
+    return (_ticket_problems(day, rows, dupes) + _call_problems(led, rows, audit)
+            + _board_problems(led, rows, audit))
+
+
+def _ticket_problems(day: Day, rows: dict[str, sqlite3.Row], dupes: int) -> list[str]:
+    """Acknowledged tickets lost or numbered twice, and counts that do not add up."""
     problems: list[str] = []
-    acked = list(led.tickets.values())
+    acked = list(day.ledger.tickets.values())
     lost = [t["number"] for t in acked if t["id"] not in rows
             or rows[t["id"]]["number"] != t["number"]]
     if lost:
@@ -505,6 +511,13 @@ def reconcile(db: Path, day: Day) -> list[str]:
     if len(rows) != len(day.plan) or len(acked) != len(day.plan):
         problems.append(f"{len(day.plan)} arrivals, {len(acked)} acknowledged, "
                         f"{len(rows)} tickets stored")
+    return problems
+
+
+def _call_problems(led: Ledger, rows: dict[str, sqlite3.Row], audit: list[sqlite3.Row]
+                   ) -> list[str]:
+    """Acknowledged calls, finishes and no-shows the database lacks; tickets left open."""
+    problems: list[str] = []
     called = defaultdict(list)
     for r in audit:
         if r["kind"] == "ticket.called":
@@ -522,6 +535,13 @@ def reconcile(db: Path, day: Day) -> list[str]:
     open_left = [r["number"] for r in rows.values() if r["status"] not in END]
     if open_left:
         problems.append(f"{len(open_left)} tickets never ended: {open_left[:10]}")
+    return problems
+
+
+def _board_problems(led: Ledger, rows: dict[str, sqlite3.Row], audit: list[sqlite3.Row]
+                    ) -> list[str]:
+    """Calls a board missed, announced twice or showed wrong; phones told a wrong end."""
+    problems: list[str] = []
     calls_by_seq = {r["seq"]: (r["ticket_id"], r["counter"]) for r in audit
                     if r["kind"] in ("ticket.called", "ticket.recalled")}
     for s in led.board_sessions:
@@ -564,8 +584,7 @@ def report(day: Day, elapsed: float, problems: list[str]) -> str:
         by_hour[int(h)] = max(by_hour.get(int(h), 0), kb)
     lines.append("server RSS by simulated hour (max MB): " + ", ".join(
         f"{h:02d}h {kb / 1024:.0f}" for h, kb in sorted(by_hour.items())))
-    for f in led.faults:
-        lines.append(f"  fault: {f}")
+    lines.extend(f"  fault: {f}" for f in led.faults)
     lines.append("reconciliation: " + ("OK — 0 acknowledged tickets lost, 0 duplicated "
                                        "numbers, 0 calls lost or announced twice"
                                        if not problems else "; ".join(problems)))

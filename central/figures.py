@@ -148,7 +148,7 @@ def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | 
     for key in sorted(summary.rows, key=lambda k: _sort_key(by, k)):
         row: dict[str, Any] = {"key": key, "label": names.label(by, key, office)}
         if by == "service":
-            row["target_wait_min"] = names.target(office, key)
+            row["target_wait_min"] = names.target(office, str(key))
         elif by == "office_service":
             code, service = str(key).split("/", 1)
             row["office"], row["service"] = code, service

@@ -84,21 +84,33 @@ def _check(index: int, name: str, kind: str, value: Any) -> Any:
         return None
     if value is None:
         raise _bad(index, name, "es obligatorio")
-    if kind in ("time",):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value) or not 0 <= value < 1e11:
-            raise _bad(index, name, "debe ser una hora POSIX en segundos")
-        return float(value)
+    if kind == "time":
+        return _check_time(index, name, value)
     if kind in ("int", "weekday", "rating"):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
-            raise _bad(index, name, "debe ser un número entero no negativo")
-        if kind == "weekday" and value > 6:
-            raise _bad(index, name, "debe estar entre 0 (lunes) y 6 (domingo)")
-        if kind == "rating" and not 1 <= value <= 5:
-            raise _bad(index, name, "debe estar entre 1 y 5")
-        return value
+        return _check_int(index, name, kind, value)
     if not isinstance(value, str):
         raise _bad(index, name, "debe ser texto")
+    return _check_text(index, name, kind, value)
+
+
+def _check_time(index: int, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or not 0 <= value < 1e11:
+        raise _bad(index, name, "debe ser una hora POSIX en segundos")
+    return float(value)
+
+
+def _check_int(index: int, name: str, kind: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise _bad(index, name, "debe ser un número entero no negativo")
+    if kind == "weekday" and value > 6:
+        raise _bad(index, name, "debe estar entre 0 (lunes) y 6 (domingo)")
+    if kind == "rating" and not 1 <= value <= 5:
+        raise _bad(index, name, "debe estar entre 1 y 5")
+    return value
+
+
+def _check_text(index: int, name: str, kind: str, value: str) -> str:
     if kind == "ticket" and not _TICKET_RE.match(value):
         raise _bad(index, name, "debe ser el hash de 64 caracteres hexadecimales del turno")
     if kind == "day":

@@ -4,9 +4,7 @@ rest); refusals are mapped to HTTP in ``central.errors``."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -80,9 +78,10 @@ class Login(BaseModel):
 
 
 @router.post("/auth/login")
-async def login(body: Login, service: ServiceDep) -> dict[str, Any]:
+async def login(body: Login, request: Request, service: ServiceDep) -> dict[str, Any]:
     """Sign in a supervisor or admin of the centre → a bearer token (12 hours)."""
-    return await anyio.to_thread.run_sync(service.login, body.username, body.password)
+    address = request.client.host if request.client else ""
+    return await anyio.to_thread.run_sync(service.login, body.username, body.password, address)
 
 
 @router.post("/auth/logout")
@@ -136,13 +135,7 @@ async def export_file(
                                                 sep == "semicolon")
         return StreamingResponse(chunks, media_type=export.CSV_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{filename}"'})
-    fd, name = tempfile.mkstemp(prefix="turnero-central-", suffix=".xlsx")
-    os.close(fd)
-    path = Path(name)
-    try:
-        await anyio.to_thread.run_sync(service.export_xlsx, from_, to, office, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    path = await export.xlsx_file(partial(service.export_xlsx, from_, to, office),
+                                  "turnero-central-")
     return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
                         background=BackgroundTask(path.unlink, missing_ok=True))

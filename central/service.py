@@ -17,10 +17,11 @@ from central.figures import OfficeNames, assemble, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.refusals import Forbidden, Unauthorized
 from central.storage import CentralStore, GroupRow, month_start, next_month
-from server.auth import LoginThrottle, Passwords, new_token, token_digest
+from server.auth import Passwords, new_token, token_digest
 from server.errors import Invalid, NotFound, TooManyAttempts
 from server.queue.stats_query import parse_range
 from server.queue.stats_tables import TICKET_HEADER, ticket_header, ticket_records
+from server.security.throttle import LoginThrottle
 from server.services import export
 from server.storage.stats import PAIR_SEP
 
@@ -79,17 +80,16 @@ class CentralService:
 
     # ------------------------------------------------------------------ who is calling
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
-        """A session token; five failures for a user name lock it for five minutes."""
-        key = username.lower()
-        wait = self.throttle.retry_after(key)
-        if wait > 0:
-            raise TooManyAttempts(wait)
+    def login(self, username: str, password: str, address: str = "") -> dict[str, Any]:
+        """A session token. Attempts go through the office server's sign-in throttle (per
+        user name and address, and per address), checked before the password is hashed."""
+        admission = self.throttle.admit(username, address)
+        if not admission.admitted:
+            raise TooManyAttempts(admission.wait_s)
         user = self.store.user_by_name(username)
         if not self.passwords.verify(password, user[2] if user else None) or user is None:
-            self.throttle.failed(key)
             raise Unauthorized("Usuario o contraseña incorrectos.")
-        self.throttle.succeeded(key)
+        self.throttle.succeeded(username, address)
         token = new_token()
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
         self.store.add_session(token_digest(token), user[0], expires)

@@ -25,6 +25,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from server.errors import Conflict
@@ -128,7 +129,7 @@ def migrate(conn: Conn) -> list[str]:
         for name, ddl in MIGRATIONS:
             if name in done:
                 continue
-            conn.execute(ddl)  # type: ignore[arg-type]
+            conn.execute(ddl)
             conn.execute("INSERT INTO _migrations (name) VALUES (%s)", (name,))
             applied.append(name)
     return applied
@@ -328,7 +329,7 @@ class CentralStore:
         with self._tx() as conn:
             self._ensure_partitions(conn, months)
             conn.execute("UPDATE offices SET catalog = %s, last_send_at = %s WHERE code = %s",
-                         (psycopg.types.json.Jsonb(catalog), received, office))
+                         (Jsonb(catalog), received, office))
             changed = conn.execute(
                 """WITH new(service, target_s) AS (SELECT * FROM unnest(%s::text[], %s::float8[])),
                         up AS (INSERT INTO service_targets (office, service, target_s)
@@ -396,7 +397,7 @@ class CentralStore:
     def set_catalog(self, office: str, catalog: dict[str, Any], at: datetime) -> None:
         with self._tx() as conn:
             conn.execute("UPDATE offices SET catalog = %s, last_send_at = %s WHERE code = %s",
-                         (psycopg.types.json.Jsonb(catalog), at, office))
+                         (Jsonb(catalog), at, office))
 
     # ------------------------------------------------------------------ rollups and reads
 
@@ -418,7 +419,7 @@ class CentralStore:
                 office, month = row
                 conn.execute("DELETE FROM month_rollup WHERE office = %s AND month = %s",
                              (office, month))
-                conn.execute(f"INSERT INTO month_rollup {_ROLLUP_SELECT}",  # type: ignore[arg-type]
+                conn.execute(f"INSERT INTO month_rollup {_ROLLUP_SELECT}",
                              {"start": month, "stop": next_month(month), "office": office})
             done += 1
 
@@ -446,7 +447,7 @@ class CentralStore:
                              ON g.office = t.office AND g.service = t.service
                         WHERE {where} GROUP BY 1, 2"""
         with self._tx() as conn:
-            cur = conn.execute(query, params, binary=True)  # type: ignore[call-overload]
+            cur = conn.execute(query, params, binary=True)
             return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
 
     def ticket_rows(self, office: str, start: date, stop: date,

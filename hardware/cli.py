@@ -21,7 +21,9 @@ from pathlib import Path
 from hardware.config import TOKEN_ENV, ConfigError, SerialSettings, load_config
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "hardware", help="serial LED displays and call buttons bridged to the server",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

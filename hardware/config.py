@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ class BridgeConfig:
         return {d.serial.port: d.serial for d in self.displays}
 
 
-def load_config(path: Path, env: dict[str, str] | None = None) -> BridgeConfig:
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> BridgeConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -110,7 +111,7 @@ def load_config(path: Path, env: dict[str, str] | None = None) -> BridgeConfig:
 
 
 def parse_config(text: str, source: str = "<config>",
-                 env: dict[str, str] | None = None) -> BridgeConfig:
+                 env: Mapping[str, str] | None = None) -> BridgeConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -177,7 +178,7 @@ class _Validator:
                                   f"{', '.join(sorted(known))}", table, index, key)
 
     # ----------------------------------------------------------------------------- build
-    def build(self, data: dict[str, Any], env: dict[str, str]) -> BridgeConfig | None:
+    def build(self, data: dict[str, Any], env: Mapping[str, str]) -> BridgeConfig | None:
         self.unknown(data, TOP_KEYS, "")
         server = self.get(data, "server", str, "http://127.0.0.1:8000")
         if not re.match(r"^https?://[^/\s]+", server):
@@ -287,36 +288,10 @@ class _Validator:
         raw = self.get(b, "keys", dict, {}, t, i, required=True)
         keys: dict[bytes, KeyAction] = {}
         for code, spec in raw.items():
-            where = f"{t}[{i}].keys.{code!r}"
-            line_key = code
             data = unescape(code).encode("latin-1", "replace")
-            if not isinstance(spec, dict):
-                self.error(where, "se esperaba { counter = N, action = \"next\" }",
-                           f"{t}.keys", i, line_key)
-                continue
-            extra = set(spec) - {"counter", "action", "reason"}
-            if extra:
-                self.error(where, f"clave desconocida {sorted(extra)[0]!r}; use counter, "
-                                  "action, reason", f"{t}.keys", i, line_key)
-            counter, action = spec.get("counter"), spec.get("action")
-            reason = spec.get("reason", "break")
-            if not isinstance(counter, int) or isinstance(counter, bool):
-                self.error(where, f"counter debe ser un número, no {counter!r}",
-                           f"{t}.keys", i, line_key)
-                continue
-            if action not in ACTIONS:
-                self.error(where, f"acción {action!r} desconocida; use: {', '.join(ACTIONS)}",
-                           f"{t}.keys", i, line_key)
-                continue
-            if reason not in PAUSE_REASONS:
-                self.error(where, f"motivo de pausa {reason!r}; use: {', '.join(PAUSE_REASONS)}",
-                           f"{t}.keys", i, line_key)
-                continue
-            if not data or any(byte in ignore for byte in data):
-                self.error(where, "el código está vacío o contiene bytes de 'ignore'",
-                           f"{t}.keys", i, line_key)
-                continue
-            keys[data] = KeyAction(counter, action, reason)
+            key = self._key(code, spec, data, ignore, i)
+            if key is not None:
+                keys[data] = key
         for a in keys:
             for other in keys:
                 if a != other and other.startswith(a):
@@ -327,6 +302,38 @@ class _Validator:
             return None
         return ButtonsConfig(self.get(b, "name", str, f"botonera-{i + 1}", t, i), serial, keys,
                              debounce, ignore, timeout)
+
+    def _key(self, code: str, spec: Any, data: bytes, ignore: bytes, i: int) -> KeyAction | None:
+        """One entry of buttons[i].keys (the code's bytes are ``data``), or None when wrong."""
+        t = "buttons"
+        where = f"{t}[{i}].keys.{code!r}"
+        if not isinstance(spec, dict):
+            self.error(where, "se esperaba { counter = N, action = \"next\" }",
+                       f"{t}.keys", i, code)
+            return None
+        extra = set(spec) - {"counter", "action", "reason"}
+        if extra:
+            self.error(where, f"clave desconocida {sorted(extra)[0]!r}; use counter, "
+                              "action, reason", f"{t}.keys", i, code)
+        counter, action = spec.get("counter"), spec.get("action")
+        reason = spec.get("reason", "break")
+        if not isinstance(counter, int) or isinstance(counter, bool):
+            self.error(where, f"counter debe ser un número, no {counter!r}",
+                       f"{t}.keys", i, code)
+            return None
+        if action not in ACTIONS:
+            self.error(where, f"acción {action!r} desconocida; use: {', '.join(ACTIONS)}",
+                       f"{t}.keys", i, code)
+            return None
+        if reason not in PAUSE_REASONS:
+            self.error(where, f"motivo de pausa {reason!r}; use: {', '.join(PAUSE_REASONS)}",
+                       f"{t}.keys", i, code)
+            return None
+        if not data or any(byte in ignore for byte in data):
+            self.error(where, "el código está vacío o contiene bytes de 'ignore'",
+                       f"{t}.keys", i, code)
+            return None
+        return KeyAction(counter, action, reason)
 
     def _ports_agree(self, displays: list[DisplayConfig], buttons: list[ButtonsConfig]) -> None:
         seen: dict[str, SerialSettings] = {}

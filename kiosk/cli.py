@@ -15,7 +15,9 @@ from pathlib import Path
 from kiosk.settings import KNOWN_SIZES, LANGUAGES, PAPERS, TOKEN_ENV, SettingsError, resolve
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "kiosk", help="run the touchscreen kiosk (Kivy)", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -46,6 +46,7 @@ def printable(ticket: dict[str, Any], office: Office) -> PrintableTicket:
         estimated_wait_min=ticket.get("estimated_wait_min"),
         status_url=ticket["status_url"],
         footer_lines=list(office.footer),
+        wait_note=ticket.get("wait_note"),
     )
 
 

@@ -90,10 +90,11 @@ class KioskSettings:
                             + ", ".join(KNOWN_SIZES))
         if self.dpi < 0 or self.dpi > 1000:
             problems.append(f"dpi: {self.dpi} fuera de rango (0 = automático, o 60–600)")
-        for name in ("idle_timeout_s", "ticket_timeout_s", "fallback_timeout_s",
-                     "error_timeout_s", "refresh_s", "retry_s", "request_timeout_s"):
-            if getattr(self, name) <= 0:
-                problems.append(f"{name}: debe ser un número de segundos mayor que cero")
+        problems.extend(f"{name}: debe ser un número de segundos mayor que cero"
+                        for name in ("idle_timeout_s", "ticket_timeout_s", "fallback_timeout_s",
+                                     "error_timeout_s", "refresh_s", "retry_s",
+                                     "request_timeout_s")
+                        if getattr(self, name) <= 0)
         if problems:
             raise SettingsError(problems)
         return self

@@ -7,7 +7,7 @@ dictionary (``--lang``). Pure: no Kivy.
 from __future__ import annotations
 
 from display.spanish_numbers import spoken_ticket
-from printer.layout import people_ahead_text, wait_text
+from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
     "welcome": "Bienvenido",
@@ -54,10 +54,9 @@ def people_ahead(n: int) -> str:
     return people_ahead_text(n)
 
 
-def estimated_wait(minutes: int | None) -> str:
-    """As printed on the ticket; '' when the server gave no estimate (saying nothing beats a
-    made-up number)."""
-    return "" if minutes is None else wait_text(minutes)
+def estimated_wait(minutes: int | None, note: str | None = None) -> str:
+    """As printed on the ticket: the estimate, or why there is none (``wait_note``)."""
+    return wait_line(minutes, note)
 
 
 def spoken_number(number: str) -> str:

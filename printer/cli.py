@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from printer.errors import PrinterError
@@ -24,7 +24,9 @@ EXIT_FAILED = 2
 _SPEC_HELP = "cómo llegar a la impresora: " + ", ".join(EXAMPLES.values())
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add the ``printer`` command (with ``test`` and ``status``) to a CLI's subparsers.
 
     Each leaf parser sets ``func``: call ``args.func(args)`` and exit with what it returns.
@@ -41,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m printer", description=__doc__)
     _add_commands(parser)
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func
+    return command(args)
 
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:

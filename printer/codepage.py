@@ -104,6 +104,7 @@ def _encodable(text: str, codec: str) -> bool:
 
 def _python_codec(name: str) -> str | None:
     try:
-        return CodePages.get_encoding(name).get("python_encode")
+        codec: str | None = CodePages.get_encoding(name).get("python_encode")
     except KeyError:
         return None
+    return codec

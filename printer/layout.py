@@ -89,8 +89,8 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
 
     p.textln(f"{ticket.issued_at.astimezone(tz):%d/%m/%Y %H:%M}")
     lines(people_ahead_text(ticket.ahead))
-    if ticket.estimated_wait_min is not None:
-        lines(wait_text(ticket.estimated_wait_min))
+    if wait := wait_line(ticket.estimated_wait_min, ticket.wait_note):
+        lines(wait)
 
     if ticket.status_url:
         p.ln()
@@ -109,7 +109,8 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
         for footer in ticket.footer_lines:
             lines(footer)
     p.cut()
-    return p.output
+    data: bytes = p.output
+    return data
 
 
 def people_ahead_text(ahead: int) -> str:
@@ -130,6 +131,15 @@ def wait_text(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     spoken = f"{hours}{_NBSP}h" + (f" {rest}{_NBSP}min" if rest else "")
     return f"Tiempo estimado de espera: {spoken}"
+
+
+def wait_line(minutes: int | None, note: str | None) -> str:
+    """The wait as the citizen reads it on paper and on the kiosk screen: the estimate, or
+    the server's reason for having none ("Aún no hay ventanillas abiertas…"); '' when the
+    server gave neither (saying nothing beats a made-up number)."""
+    if minutes is not None:
+        return wait_text(minutes)
+    return note or ""
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -158,7 +168,7 @@ def qr_module_size(url: str, profile: PaperProfile) -> int:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(url, optimize=0)
     try:
-        version = code.best_fit()
+        version: int = code.best_fit()
     except (DataOverflowError, ValueError):  # qrcode raises either, depending on length
         return 1  # too long for any QR; the printer will skip it, the ticket still prints
     modules = 17 + 4 * version + 8  # symbol plus a 4-module quiet zone on each side

@@ -27,7 +27,7 @@ from printer.transports import (
     TicketPrinter,
     UsbPrinter,
 )
-from printer.transports.dummy import DUMMY_MODES
+from printer.transports.dummy import DUMMY_MODES, is_dummy_mode
 from printer.transports.serialport import DEFAULT_BAUDRATE
 from printer.transports.tcp import DEFAULT_PORT
 
@@ -67,9 +67,9 @@ def parse_spec(spec: str) -> TicketPrinter:
         return FilePrinter(rest)
     if kind == "dummy":
         mode = rest or "ok"
-        if mode not in DUMMY_MODES:
+        if not is_dummy_mode(mode):
             raise _bad(text, f"modo {mode!r} desconocido; use {', '.join(DUMMY_MODES)}", "dummy")
-        return DummyPrinter(mode)  # type: ignore[arg-type]
+        return DummyPrinter(mode)
     raise PrinterSpecError(
         f"Impresora mal indicada {text!r}: tipo {kind!r} desconocido; "
         "use usb:, serial:, tcp:, file: o dummy"

@@ -23,6 +23,9 @@ class PrintableTicket:
     estimated_wait_min: int | None
     status_url: str  # target of the QR code
     footer_lines: list[str] = field(default_factory=list)
+    #: Why there is no estimate, in plain Spanish (no counter open yet, office closed): printed
+    #: instead of the wait when ``estimated_wait_min`` is None.
+    wait_note: str | None = None
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:

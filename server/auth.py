@@ -23,10 +23,13 @@ class Role(StrEnum):
     ADMIN = "admin"
     #: A serial-peripherals bridge (call buttons, LED displays), limited to some counters.
     HARDWARE = "hardware"
+    #: The satisfaction-survey tablet at a counter: reads which ticket just finished there,
+    #: and nothing a kiosk may do (it cannot issue tickets).
+    SURVEY = "survey"
 
 
 USER_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
-DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY, Role.HARDWARE)
+DEVICE_ROLES = (Role.KIOSK, Role.DISPLAY, Role.HARDWARE, Role.SURVEY)
 #: Roles that may act on any counter (a clerk only on the one they signed in to).
 ALL_COUNTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 

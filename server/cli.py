@@ -95,9 +95,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="manage device tokens").add_subparsers(
         dest="token_cmd", required=True)
-    create = token.add_parser("create", help="create a kiosk/display/hardware token "
+    create = token.add_parser("create", help="create a kiosk/display/hardware/survey token "
                                              "(printed once)")
-    create.add_argument("--role", required=True, choices=["kiosk", "display", "hardware"])
+    create.add_argument("--role", required=True,
+                        choices=["kiosk", "display", "hardware", "survey"],
+                        help="survey: the satisfaction tablet at a counter (/survey?counter=N)")
     create.add_argument("--name", required=True)
     create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
                         help="role hardware: the counters the bridge may act for")
@@ -119,25 +121,25 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _register_printer(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_printer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from printer.cli import register
 
     register(sub)
 
 
-def _register_kiosk(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_kiosk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from kiosk.cli import register  # imports no Kivy: the kiosk command parses without it
 
     register(sub)
 
 
-def _register_hardware(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_hardware(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from hardware.cli import register  # imports no pyserial until the bridge runs
 
     register(sub)
 
 
-def _register_central(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_central(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from central.cli import register  # the central reporting server
 
     register(sub)
@@ -155,7 +157,9 @@ DEVICE_COMMANDS = {
 }
 
 
-def _export_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _export_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = sub.add_parser("export", help="export tickets or indicators of a date range "
                                       "(CSV or XLSX)")
     p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")

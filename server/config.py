@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ConfigError
 from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
-from server.queue.hours import WEEKDAYS, OpeningHours, Period
+from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
 from server.queue.no_show import NoShowRule
+from server.queue.public_holidays import colombian_holidays
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
 #: Counter numbers have at most four digits (they are spoken, shown and typed in addresses).
@@ -90,6 +91,14 @@ class OfficeConfig:
     def board(self, code: str) -> Board | None:
         return next((b for b in self.boards if b.code == code), None)
 
+    def printed_footer(self) -> list[str]:
+        """The ticket's footer: the hours line generated from the configured hours, then the
+        office's own lines (a hand-written "Horario…" line is left out: it could contradict
+        the hours)."""
+        line = hours_line(self.hours)
+        own = [x for x in self.ticket_footer if not x.strip().lower().startswith("horario")]
+        return [line, *own] if line else own
+
     def to_dict(self) -> dict[str, Any]:
         """The TOML shape, as plain data (stored as JSON in the database)."""
         return {
@@ -105,6 +114,7 @@ class OfficeConfig:
                     for d in range(7)
                 },
                 "closed_dates": sorted(d.isoformat() for d in self.hours.closed_dates),
+                "national_holidays": self.hours.national_holidays,
             },
             "priority": {
                 "mode": str(self.policy.mode),
@@ -326,35 +336,11 @@ class _Validator:
     def _hours(self, h: dict[str, Any]) -> OpeningHours:
         weekly: dict[int, tuple[Period, ...]] = {}
         for k in h:
-            if k not in WEEKDAYS and k != "closed_dates":
+            if k not in WEEKDAYS and k not in ("closed_dates", "national_holidays"):
                 self.error(f"hours.{k}", "día desconocido (use monday … sunday en inglés)",
                            "hours", None, k)
         for d, dayname in enumerate(WEEKDAYS):
-            raw = self.get(h, dayname, list, [], f"hours.{dayname}", "hours")
-            periods: list[Period] = []
-            for item in raw:
-                m = _PERIOD_RE.match(str(item))
-                if not m:
-                    self.error(f"hours.{dayname}", f"franja {item!r} inválida; use \"08:00-11:30\"",
-                               "hours", None, dayname)
-                    continue
-                h1, m1, h2, m2 = map(int, m.groups())
-                try:
-                    p = Period(time(h1, m1), time(h2, m2))
-                except ValueError:
-                    self.error(f"hours.{dayname}", f"hora imposible en {item!r}", "hours", None,
-                               dayname)
-                    continue
-                if p.end <= p.start:
-                    self.error(f"hours.{dayname}", f"la franja {item!r} termina antes de empezar",
-                               "hours", None, dayname)
-                    continue
-                periods.append(p)
-            periods.sort(key=lambda p: p.start)
-            for a, b in zip(periods, periods[1:], strict=False):
-                if b.start < a.end:
-                    self.error(f"hours.{dayname}", f"las franjas {a} y {b} se cruzan", "hours",
-                               None, dayname)
+            periods = self._day_periods(h, dayname)
             if periods:
                 weekly[d] = tuple(periods)
         closed: set[date] = set()
@@ -364,7 +350,39 @@ class _Validator:
             except ValueError:
                 self.error("hours.closed_dates", f"fecha inválida {item!r}; use AAAA-MM-DD",
                            "hours", None, "closed_dates")
-        return OpeningHours(weekly, frozenset(closed))
+        national = self.get(h, "national_holidays", bool, True, "hours.national_holidays",
+                            "hours")
+        return OpeningHours(weekly, frozenset(closed), national,
+                            colombian_holidays() if national else {})
+
+    def _day_periods(self, h: dict[str, Any], dayname: str) -> list[Period]:
+        """The valid periods of one weekday, sorted; bad or overlapping ones are reported."""
+        raw = self.get(h, dayname, list, [], f"hours.{dayname}", "hours")
+        periods: list[Period] = []
+        for item in raw:
+            m = _PERIOD_RE.match(str(item))
+            if not m:
+                self.error(f"hours.{dayname}", f"franja {item!r} inválida; use \"08:00-11:30\"",
+                           "hours", None, dayname)
+                continue
+            h1, m1, h2, m2 = map(int, m.groups())
+            try:
+                p = Period(time(h1, m1), time(h2, m2))
+            except ValueError:
+                self.error(f"hours.{dayname}", f"hora imposible en {item!r}", "hours", None,
+                           dayname)
+                continue
+            if p.end <= p.start:
+                self.error(f"hours.{dayname}", f"la franja {item!r} termina antes de empezar",
+                           "hours", None, dayname)
+                continue
+            periods.append(p)
+        periods.sort(key=lambda p: p.start)
+        for a, b in zip(periods, periods[1:], strict=False):
+            if b.start < a.end:
+                self.error(f"hours.{dayname}", f"las franjas {a} y {b} se cruzan", "hours",
+                           None, dayname)
+        return periods
 
     def _policy(self, p: dict[str, Any]) -> PriorityPolicy:
         mode = self.get(p, "mode", str, "strict", "priority.mode", "priority")
@@ -511,43 +529,54 @@ class _Validator:
             items = []
         questions: list[Question] = []
         for i, q in enumerate(items):
-            where = f"{table}[{i}]"
-            code = self.get(q, "code", str, "", f"{where}.code", table, i, required=True)
-            if code and not _QUESTION_RE.match(code):
-                self.error(f"{where}.code", f"{code!r}: use minúsculas, dígitos o _ (máx. 32)",
-                           table, i, "code")
-            if code and any(o.code == code for o in questions):
-                self.error(f"{where}.code", f"la pregunta {code!r} está repetida", table, i,
-                           "code")
-            text = self.get(q, "text", str, "", f"{where}.text", table, i, required=True)
-            for k in q:
-                if k not in {"code", "text", "options"}:
-                    self.error(f"{where}.{k}", "dato desconocido (use code, text, options)",
-                               table, i, k)
-            raw = self.get(q, "options", list, [], f"{where}.options", table, i, required=True)
-            options: list[Option] = []
-            for item in raw:
-                if not isinstance(item, dict) or not isinstance(item.get("code"), str) \
-                        or not isinstance(item.get("label"), str):
-                    self.error(f"{where}.options", f"opción {item!r} inválida; use "
-                               '{ code = "...", label = "..." }', table, i, "options")
-                    continue
-                ocode = item["code"]
-                if not _OPTION_RE.match(ocode) or ocode == NO_ANSWER:
-                    self.error(f"{where}.options", f"código de opción {ocode!r} inválido "
-                               f"(letras, dígitos, + - _ .; {NO_ANSWER!r} se añade solo)",
-                               table, i, "options")
-                    continue
-                if any(o.code == ocode for o in options):
-                    self.error(f"{where}.options", f"la opción {ocode!r} está repetida", table,
-                               i, "options")
-                    continue
-                options.append(Option(ocode, item["label"]))
-            if len(options) < 2 and "options" in q:
-                self.error(f"{where}.options", "una pregunta necesita al menos dos opciones",
-                           table, i, "options")
-            questions.append(Question(code, text, tuple(options)))
+            questions.append(self._question(q, i, questions))
         if enabled and not questions:
             self.error("characterization.enabled", "activada pero sin preguntas "
                        "([[characterization.questions]])", "characterization", None, "enabled")
         return Characterization(enabled, tuple(questions))
+
+    def _question(self, q: Any, i: int, earlier: list[Question]) -> Question:
+        """Question ``i`` of [[characterization.questions]] (problems reported, not raised)."""
+        table = "characterization.questions"
+        where = f"{table}[{i}]"
+        code = self.get(q, "code", str, "", f"{where}.code", table, i, required=True)
+        if code and not _QUESTION_RE.match(code):
+            self.error(f"{where}.code", f"{code!r}: use minúsculas, dígitos o _ (máx. 32)",
+                       table, i, "code")
+        if code and any(o.code == code for o in earlier):
+            self.error(f"{where}.code", f"la pregunta {code!r} está repetida", table, i,
+                       "code")
+        text = self.get(q, "text", str, "", f"{where}.text", table, i, required=True)
+        for k in q:
+            if k not in {"code", "text", "options"}:
+                self.error(f"{where}.{k}", "dato desconocido (use code, text, options)",
+                           table, i, k)
+        raw = self.get(q, "options", list, [], f"{where}.options", table, i, required=True)
+        options = self._options(raw, where, i)
+        if len(options) < 2 and "options" in q:
+            self.error(f"{where}.options", "una pregunta necesita al menos dos opciones",
+                       table, i, "options")
+        return Question(code, text, tuple(options))
+
+    def _options(self, raw: list[Any], where: str, i: int) -> list[Option]:
+        """The valid, distinct options of one question; the others are reported."""
+        table = "characterization.questions"
+        options: list[Option] = []
+        for item in raw:
+            if not isinstance(item, dict) or not isinstance(item.get("code"), str) \
+                    or not isinstance(item.get("label"), str):
+                self.error(f"{where}.options", f"opción {item!r} inválida; use "
+                           '{ code = "...", label = "..." }', table, i, "options")
+                continue
+            ocode = item["code"]
+            if not _OPTION_RE.match(ocode) or ocode == NO_ANSWER:
+                self.error(f"{where}.options", f"código de opción {ocode!r} inválido "
+                           f"(letras, dígitos, + - _ .; {NO_ANSWER!r} se añade solo)",
+                           table, i, "options")
+                continue
+            if any(o.code == ocode for o in options):
+                self.error(f"{where}.options", f"la opción {ocode!r} está repetida", table,
+                           i, "options")
+                continue
+            options.append(Option(ocode, item["label"]))
+        return options

@@ -66,7 +66,10 @@ class Buffer:
             await self._sleep()
         return self._items.popleft()
 
-    async def wait(self, timeout: float, also: asyncio.Future[None]) -> None:
+    # Not a cancelling timeout (ASYNC109 would have callers use asyncio.timeout): ``timeout``
+    # is the heartbeat period, after which this returns normally, and the one timer is
+    # re-armed rather than made anew on every wait.
+    async def wait(self, timeout: float, also: asyncio.Future[None]) -> None:  # noqa: ASYNC109
         """Return when an item is buffered, ``also`` is done (the client left), or after
         ``timeout`` seconds without either (time for a heartbeat)."""
         if self._items or also.done():

@@ -1,8 +1,8 @@
 """A real Turnero server in a subprocess, for the end-to-end tests and the benchmarks.
 
 ``LiveServer`` runs ``python -m server serve`` (uvicorn) on 127.0.0.1 and a free port with a
-real SQLite file; ``prepare_database`` adds users (password ``PASSWORD``) and one kiosk and
-one display token. Test servers hash with the cheap test-only argon2 parameters
+real SQLite file; ``prepare_database`` adds users (password ``PASSWORD``) and one token of each
+device role. Test servers hash with the cheap test-only argon2 parameters
 (``Passwords.cheap``, via ``TURNERO_TEST_CHEAP_ARGON2``); production never does.
 Not a test module: ``tests/conftest.py`` and ``bench/`` both import it.
 """
@@ -59,8 +59,8 @@ def subprocess_env(root: Path = ROOT, **extra: str) -> dict[str, str]:
 
 
 def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> dict[str, str]:
-    """Users (password PASSWORD) and one kiosk, one display and one hardware token (counters 1
-    and 2), made in-process.
+    """Users (password PASSWORD) and one kiosk, one display, one hardware (counters 1 and 2)
+    and one survey-tablet token, made in-process.
     ``seed`` (an OfficeConfig) replaces the TOML file as the new database's configuration."""
     from server import bootstrap
     from server.auth import Passwords
@@ -81,9 +81,10 @@ def prepare_database(db: Path, config: Path = DEMO_CONFIG, seed: Any = None) -> 
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-prueba")
         display, _ = accounts.create_device_token_sync("display", "pantalla-prueba")
         hardware, _ = accounts.create_device_token_sync("hardware", "puente-prueba", [1, 2])
+        survey, _ = accounts.create_device_token_sync("survey", "tableta-prueba")
     finally:
         services.close()
-    return {"kiosk": kiosk, "display": display, "hardware": hardware}
+    return {"kiosk": kiosk, "display": display, "hardware": hardware, "survey": survey}
 
 
 @functools.cache
@@ -163,6 +164,10 @@ class LiveServer:
     @property
     def display_token(self) -> str:
         return self.tokens["display"]
+
+    @property
+    def survey_token(self) -> str:
+        return self.tokens["survey"]
 
     def start(self, timeout: float = 20.0) -> None:
         cmd = [sys.executable, "-m", "server", "serve", "--db", str(self.db), "--config",

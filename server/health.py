@@ -138,20 +138,21 @@ class StorageWatch:
         if self.kind != "full" or self.room():
             self.recovered(time.time())
 
-    async def check(self, timeout: float = PROBE_TIMEOUT_S) -> None:
+    async def check(self) -> None:
         """One probe now (the health route's "database writable" is a real write); while
         writes fail, the background probe is the one that decides."""
         if self.probe is None or self.failing_since is not None:
             return
         try:
-            await asyncio.wait_for(self.probe(), timeout)
+            async with asyncio.timeout(PROBE_TIMEOUT_S):
+                await self.probe()
         except sqlite3.Error as e:
             kind = storage_failure(e)
             if kind is not None:  # "database is locked" and the like are not failures
                 self.failed(kind, e, time.time())
         except TimeoutError:
             # A busy writer is not a broken disk: no alert (a real failure raises).
-            log.warning("health: the write probe took over %g s", timeout)
+            log.warning("health: the write probe took over %g s", PROBE_TIMEOUT_S)
         else:
             self._settled()
 
@@ -273,15 +274,20 @@ def disk_check(db: Path) -> dict[str, Any]:
     return out
 
 
+def _report(status: dict[str, object], key: str) -> dict[str, Any] | None:
+    """One entry of the backup status file, when it is an object."""
+    value = status.get(key)
+    return value if isinstance(value, dict) else None
+
+
 def backup_check(db: Path, schedule: BackupSchedule | None, now: float, tz: ZoneInfo
                  ) -> dict[str, Any]:
     status = last_status(db)
-    last_ok = status.get("last_ok") if isinstance(status.get("last_ok"), dict) else None
-    last_error = status.get("last_error") if isinstance(status.get("last_error"), dict) else None
+    last_ok, last_error = _report(status, "last_ok"), _report(status, "last_error")
     out: dict[str, Any] = {
         "ok": True, "scheduled": schedule is not None,
-        "last_at": _iso(float(last_ok["at"]), tz) if last_ok else None,  # type: ignore[index]
-        "last_tickets": last_ok.get("tickets_in_copy") if last_ok else None,  # type: ignore[union-attr]
+        "last_at": _iso(float(last_ok["at"]), tz) if last_ok else None,
+        "last_tickets": last_ok.get("tickets_in_copy") if last_ok else None,
     }
     if schedule is not None:
         out["daily_at"] = schedule.at.strftime("%H:%M")

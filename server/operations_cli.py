@@ -208,8 +208,7 @@ def _check_serial(lines: list[tuple[str, str]]) -> None:
     ports = [p.device for p in list_ports.comports()]
     if not ports:
         lines.append(("AVISO", "No se encontraron puertos serie (USB-serie, ttyACM)."))
-    for device in ports:
-        lines.append(_access_line(device, "Puerto serie", "dialout"))
+    lines.extend(_access_line(device, "Puerto serie", "dialout") for device in ports)
 
 
 def _check_printer(spec: str, lines: list[tuple[str, str]]) -> None:

@@ -95,6 +95,6 @@ def public_url(args: argparse.Namespace, options: dict[str, Any]) -> str | None:
     """The address for QR codes: ``--public-url``, or ``https://host:port`` when serving TLS
     without one (the server's own default is plain http)."""
     if args.public_url or "ssl_certfile" not in options:
-        return args.public_url  # type: ignore[no-any-return]
+        return args.public_url
     host = args.host if args.host not in ("0.0.0.0", "::") else "127.0.0.1"
     return f"https://{host}:{args.port}"

@@ -22,7 +22,9 @@ DATA_DIR_MODE = 0o750
 DB_MODE = 0o640
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     from server.cli import _data_options
 
     p = subparsers.add_parser(

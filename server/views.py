@@ -29,6 +29,8 @@ def ticket_view(
     *,
     ahead: int | None = None,
     estimated_wait_min: int | None = None,
+    counters_open: int | None = None,
+    wait_note: str | None = None,
 ) -> dict[str, Any]:
     tz = cfg.tz
     service = cfg.service(t.service)
@@ -56,8 +58,13 @@ def ticket_view(
         "call_count": t.call_count,
         "transfers": t.transfers,
         "kiosk": t.kiosk,
+        "first_service": t.first_service,
+        "first_counter": t.first_counter,
+        "first_clerk": t.first_clerk,
         "ahead": ahead,
         "estimated_wait_min": estimated_wait_min,
+        "counters_open": counters_open,
+        "wait_note": wait_note,
         "status_url": f"{public_url.rstrip('/')}/t/{t.id}",
     }
 
@@ -67,7 +74,7 @@ def ticket_view(
 PUBLIC_FIELDS = ("id", "number", "service", "service_name", "group", "group_name",
                  "preferential", "status", "outcome", "issued_at", "called_at", "counter",
                  "counter_name", "call_count", "transfers", "ahead", "estimated_wait_min",
-                 "status_url")
+                 "counters_open", "wait_note", "status_url")
 
 
 def public_ticket(view: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,12 @@ from tests.conftest import ROOT
 ALLOWED = {
     "server/errors.py": (),
     "server/queue/": ("server.errors", "server.queue"),
+    "server/security/": ("server.errors", "server.queue", "server.security"),
     "server/config.py": ("server.errors", "server.queue"),
     "server/storage/": ("server.errors", "server.queue", "server.storage"),
     "server/services/": ("server.errors", "server.queue", "server.config", "server.storage",
-                         "server.views", "server.events", "server.auth", "server.services"),
+                         "server.views", "server.events", "server.auth", "server.security",
+                         "server.services"),
 }
 OWN = ("server", "kiosk", "printer", "display", "hardware", "tests", "bench")
 

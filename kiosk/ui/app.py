@@ -268,11 +268,13 @@ class KioskApp(App):
             group = ticket.get("group_name")
             self.group_line = f"{self.t['preferential']}: {group}" if group else ""
             self.ahead_text = tx.people_ahead(int(ticket.get("ahead") or 0))
-            self.wait_text = tx.estimated_wait(ticket.get("estimated_wait_min"))
+            self.wait_text = tx.estimated_wait(ticket.get("estimated_wait_min"),
+                                               ticket.get("wait_note"))
         self.print_state = str(f.print_state or "")
-        self.status_text = {PrintState.PRINTING: self.t["printing"],
-                            PrintState.PRINTED: self.t["printed"],
-                            PrintState.UNKNOWN: self.t["print_unknown"]}.get(f.print_state, "")
+        status: dict[PrintState | None, str] = {PrintState.PRINTING: self.t["printing"],
+                                                PrintState.PRINTED: self.t["printed"],
+                                                PrintState.UNKNOWN: self.t["print_unknown"]}
+        self.status_text = status.get(f.print_state, "")
         self.qr_data = ticket.get("status_url", "") if f.print_state == PrintState.FAILED else ""
         self.screen = str(f.screen)
         if self.manager.current != self.screen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kivy.graphics.texture import Texture
 from kivy.properties import (
     BooleanProperty,
@@ -20,6 +22,9 @@ from kivy.utils import escape_markup
 
 from kiosk.qr import qr_rgba
 from kiosk.theme import rgba
+
+if TYPE_CHECKING:  # importing kivy.input loads the input providers
+    from kivy.input.motionevent import MotionEvent
 
 #: (background, pressed background, text, secondary text) per kind of button.
 _KINDS = {
@@ -107,9 +112,9 @@ class KioskButton(ButtonBehavior, Label):
     def on_blocked(self, _instance: object, blocked: bool) -> None:
         self.opacity = 0.55 if blocked else 1.0
 
-    def on_touch_down(self, touch: object) -> bool:
+    def on_touch_down(self, touch: MotionEvent) -> bool:
         if self.blocked:
-            return bool(self.collide_point(*touch.pos))  # type: ignore[attr-defined]
+            return bool(self.collide_point(*touch.pos))
         return bool(super().on_touch_down(touch))
 
     def on_release(self) -> None:

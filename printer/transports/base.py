@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import sys
 from abc import ABC, abstractmethod
 from types import TracebackType
 
@@ -23,9 +24,9 @@ from printer.status import PrinterStatus, query_status
 #: Upper bound for connecting and for waiting on a stalled link, in seconds.
 LINK_TIMEOUT_S = 2.0
 
-try:
+if sys.platform != "win32":
     from termios import error as _termios_error  # pyserial lets some of these through
-except ImportError:  # Windows
+else:  # Windows has no termios
     _termios_error = OSError
 
 #: What a broken or missing device raises, from the OS, pyserial, pyusb or python-escpos.
@@ -171,8 +172,8 @@ def explain(err: BaseException) -> str:
     python-escpos wraps the real cause (e.g. "No such file or directory") in a generic
     DeviceNotFoundError, so the innermost exception is the one described.
     """
-    while err.__cause__ is not None or err.__context__ is not None:
-        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+    while (inner := err.__cause__ or err.__context__) is not None:
+        err = inner
     if isinstance(err, TimeoutError):
         return "la impresora no respondió a tiempo"
     if isinstance(err, AssertionError):  # python-escpos' way of saying "USB device not found"

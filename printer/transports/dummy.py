@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, TypeGuard, get_args
 
 from escpos.printer import Dummy
 
@@ -12,6 +12,11 @@ from printer.transports.base import TicketPrinter
 
 DummyMode = Literal["ok", "paper-near-end", "paper-end", "cover-open", "offline"]
 DUMMY_MODES: tuple[str, ...] = get_args(DummyMode)
+
+
+def is_dummy_mode(mode: str) -> TypeGuard[DummyMode]:
+    """Whether ``mode`` is one of the situations the dummy can pretend."""
+    return mode in DUMMY_MODES
 
 #: The bytes a real printer would answer to DLE EOT 1, 2 and 4 in each situation, so the dummy's
 #: status goes through the same decoding as a real one.
@@ -41,7 +46,8 @@ class DummyPrinter(TicketPrinter):
     @property
     def output(self) -> bytes:
         """Everything sent so far, concatenated."""
-        return self._buffer.output
+        sent: bytes = self._buffer.output
+        return sent
 
     def send(self, data: bytes) -> None:
         if self.mode == "offline":

@@ -53,4 +53,5 @@ class TcpPrinter(EscposTransport):
 
     def _socket(self) -> socket.socket:
         assert self._printer is not None
-        return self._printer.device
+        device: socket.socket = self._printer.device  # python-escpos keeps the socket untyped
+        return device

@@ -16,6 +16,7 @@ from server.api.schemas import (
     DeviceRole,
     DeviceToken,
     DeviceTokenCreated,
+    Holiday,
     OfficeConfigDoc,
     RowId,
     TokenRevoked,
@@ -44,7 +45,7 @@ class UserChange(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    role: DeviceRole = Field(examples=["kiosk", "display"])
+    role: DeviceRole = Field(examples=["kiosk", "display", "survey"])
     name: str = Field(min_length=1, max_length=80)
     counters: list[int] | None = Field(
         default=None, max_length=100, description="Only for role hardware: the counters the "
@@ -55,6 +56,14 @@ class TokenCreate(BaseModel):
 async def get_config(admin: AdminDep, who: Admin) -> dict[str, Any]:
     """The office configuration in the TOML shape (as JSON)."""
     return admin.config()
+
+
+@router.get("/holidays", response_model=list[Holiday], responses=_READ)
+async def national_holidays(admin: AdminDep, who: Admin) -> list[dict[str, str]]:
+    """Colombia's public holidays (movable festivos included) for last year to two years
+    ahead: `date` (YYYY-MM-DD) and Spanish `name`. The office closes on them while
+    `hours.national_holidays` is true; local closures go in `hours.closed_dates`."""
+    return admin.national_holidays()
 
 
 @router.put("/config", response_model=OfficeConfigDoc, responses=_WRITE)

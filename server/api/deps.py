@@ -149,3 +149,6 @@ EVENT_ROLES = WATCHER_ROLES | {Role.HARDWARE}
 AtCounter = Annotated[Principal, Depends(require(*STAFF_ROLES, Role.HARDWARE))]
 HardwareDevice = Annotated[Principal, Depends(require(Role.HARDWARE))]
 Kiosk = Annotated[Principal, Depends(require(Role.KIOSK, Role.ADMIN))]
+#: The counter survey tablet (its own device role, so it cannot issue tickets); managers may
+#: open it too, e.g. to test it.
+SurveyTablet = Annotated[Principal, Depends(require(Role.SURVEY, Role.SUPERVISOR, Role.ADMIN))]

@@ -51,61 +51,53 @@ def _choices(expected: Any) -> str:
     return re.sub(r",? or ", ", ", text)
 
 
+#: The sentence of each pydantic error type; ``{name}`` is the field, the other fields come
+#: from the error's ``ctx`` (``None`` when pydantic did not give them).
+_SENTENCES: dict[str, str] = {
+    "missing": "Falta {name}.",
+    "json_invalid": "El cuerpo de la solicitud no es JSON válido.",
+    **dict.fromkeys(_TEXT_ISH, "{name} debe ser un texto."),
+    "string_too_short": "{name} debe tener al menos {min_length} caracteres.",
+    "string_too_long": "{name} admite como máximo {max_length} caracteres.",
+    "string_pattern_mismatch": "{name} tiene caracteres no permitidos.",
+    **dict.fromkeys(_INTEGER, "{name} debe ser un número entero."),
+    **dict.fromkeys(_NUMBER, "{name} debe ser un número."),
+    "finite_number": "{name} debe ser un número finito.",
+    **dict.fromkeys(_BOOLEAN, "{name} debe ser verdadero o falso (true o false)."),
+    "greater_than_equal": "{name} debe ser mayor o igual a {ge}.",
+    "greater_than": "{name} debe ser mayor que {gt}.",
+    "less_than_equal": "{name} debe ser menor o igual a {le}.",
+    "less_than": "{name} debe ser menor que {lt}.",
+    **dict.fromkeys(_OBJECT, "{name} debe ser un objeto JSON."),
+    **dict.fromkeys(_LIST, "{name} debe ser una lista."),
+    "too_long": "{name} tiene demasiados elementos (máximo {max_length}).",
+    "too_short": "{name} tiene muy pocos elementos (mínimo {min_length}).",
+    "extra_forbidden": "{name} no es un campo admitido.",
+}
+
+
+class _Context(dict[str, Any]):
+    """An error's ``ctx`` for ``str.format_map``: a value pydantic left out reads ``None``."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 def sentence(error: Mapping[str, Any]) -> str:
     """One readable sentence for one pydantic error record."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     loc = error.get("loc") or ()
     name = f"«{field_name(loc)}»"
-    if kind == "missing":
-        return f"Falta {name}."
-    if kind == "json_invalid":
-        return "El cuerpo de la solicitud no es JSON válido."
-    if kind in _TEXT_ISH:
-        return f"{name} debe ser un texto."
-    if kind == "string_too_short":
-        n = ctx.get("min_length", 1)
-        return f"{name} no puede estar vacío." if n == 1 else \
-            f"{name} debe tener al menos {n} caracteres."
-    if kind == "string_too_long":
-        return f"{name} admite como máximo {ctx.get('max_length')} caracteres."
-    if kind == "string_pattern_mismatch":
-        return f"{name} tiene caracteres no permitidos."
-    if kind in _INTEGER:
-        return f"{name} debe ser un número entero."
-    if kind in _NUMBER:
-        return f"{name} debe ser un número."
-    if kind == "finite_number":
-        return f"{name} debe ser un número finito."
-    if kind in _BOOLEAN:
-        return f"{name} debe ser verdadero o falso (true o false)."
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return _bound(name, kind, ctx)
+    if kind == "string_too_short" and ctx.get("min_length", 1) == 1:
+        return f"{name} no puede estar vacío."
     if kind in ("enum", "literal_error"):
         return f"{name} debe ser uno de: {_choices(ctx.get('expected', ''))}."
-    if kind in _OBJECT:
-        return f"{name} debe ser un objeto JSON."
-    if kind in _LIST:
-        return f"{name} debe ser una lista."
-    if kind == "too_long":
-        return f"{name} tiene demasiados elementos (máximo {ctx.get('max_length')})."
-    if kind == "too_short":
-        return f"{name} tiene muy pocos elementos (mínimo {ctx.get('min_length')})."
-    if kind == "extra_forbidden":
-        return f"{name} no es un campo admitido."
-    if kind.startswith(("date", "datetime", "time")):
-        return f"{name} no es una fecha u hora válida."
-    return f"{name} no es válido."
-
-
-def _bound(name: str, kind: str, ctx: Mapping[str, Any]) -> str:
-    if kind == "greater_than_equal":
-        return f"{name} debe ser mayor o igual a {ctx.get('ge')}."
-    if kind == "greater_than":
-        return f"{name} debe ser mayor que {ctx.get('gt')}."
-    if kind == "less_than_equal":
-        return f"{name} debe ser menor o igual a {ctx.get('le')}."
-    return f"{name} debe ser menor que {ctx.get('lt')}."
+    template = _SENTENCES.get(kind)
+    if template is None:
+        template = "{name} no es una fecha u hora válida." \
+            if kind.startswith(("date", "datetime", "time")) else "{name} no es válido."
+    return template.format_map(_Context(ctx, name=name))
 
 
 def validation_detail(errors: Iterable[Mapping[str, Any]]) -> tuple[str, list[str]]:

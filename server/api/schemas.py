@@ -55,6 +55,7 @@ class DeviceRole(StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
     HARDWARE = "hardware"
+    SURVEY = "survey"
 
 
 class SurveyState(StrEnum):
@@ -167,7 +168,15 @@ class TicketPublic(Schema):
     call_count: int
     transfers: int
     ahead: int | None = Field(description="People before this ticket (while waiting)")
-    estimated_wait_min: int | None
+    estimated_wait_min: int | None = Field(
+        description="Minutes until the call, simulated over the open counters; null when no "
+                    "open counter serves the service (see docs/estimated-wait.md)")
+    counters_open: int | None = Field(
+        default=None, description="Counters with someone signed in that serve the service "
+                                  "(while waiting)")
+    wait_note: str | None = Field(
+        default=None, description="Why there is no estimate, in plain Spanish (\"Aún no hay "
+                                  "ventanillas abiertas para este servicio.\")")
     status_url: str = Field(description="The citizen's page (the QR code)")
 
 
@@ -180,6 +189,11 @@ class TicketStaff(TicketPublic):
     finished_at: str | None
     clerk: str | None
     kiosk: str | None
+    first_service: str | None = Field(default=None, description="Before the first transfer")
+    first_counter: int | None = Field(
+        default=None, description="The counter that called it before the first transfer")
+    first_clerk: str | None = Field(
+        default=None, description="The clerk who called it before the first transfer")
 
 
 class TicketIssued(TicketStaff):
@@ -316,6 +330,15 @@ class Hours(Schema):
     saturday: list[str]
     sunday: list[str]
     closed_dates: list[str]
+    national_holidays: bool = Field(
+        default=True, description="Closed on Colombia's public holidays")
+
+
+class Holiday(Schema):
+    """One of Colombia's public holidays."""
+
+    date: str = Field(examples=["2026-01-12"])
+    name: str = Field(examples=["Día de los Reyes Magos (observado)"])
 
 
 class NoShowRule(Schema):

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import Issuer, SurveyDep, SurveyKeysDep
+from server.api.deps import SurveyDep, SurveyKeysDep, SurveyTablet
 from server.api.schemas import (
     CounterNumber,
     SurveyAnswered,
@@ -24,15 +24,15 @@ router = APIRouter(tags=["survey"])
 NO_KEY = ("Esta encuesta solo la puede responder el ciudadano, con el código QR de su turno, "
           "o la tableta de la ventanilla al terminar la atención.")
 
-#: The counter tablet runs with a kiosk device token (a citizen-facing device, like the
-#: kiosk); supervisors and admins may open it too, e.g. to test it.
-#: The counter tablet uses a kiosk token (the same roles that may issue tickets).
-Tablet = Issuer
+#: The counter tablet runs with a device token of role ``survey`` (``turnero token create
+#: --role survey``): a kiosk token would let a tablet issue tickets. Supervisors and admins
+#: may open it too, e.g. to test it, but get no survey key.
+Tablet = SurveyTablet
 
 
 class TabletSurvey(SurveyStatus):
     key: str | None = Field(default=None, description="The survey key, only for the counter "
-                                                      "tablet (a kiosk token)")
+                                                      "tablet (a survey device token)")
 
 
 class Answer(BaseModel):
@@ -71,11 +71,11 @@ async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet,
                          keys: SurveyKeysDep
                          ) -> dict[str, Any] | Response:
     """The survey the counter tablet shows now: the ticket finished last at this counter, if
-    served within the last few minutes and not yet rated; 204 when there is none. A kiosk
-    token (the tablet) also gets the survey `key` to answer it."""
+    served within the last few minutes and not yet rated; 204 when there is none. A survey
+    device token (the tablet) also gets the survey `key` to answer it."""
     found = await surveys.for_counter(number)
     if found is None:
         return Response(status_code=204)
-    if who.role == Role.KIOSK:  # the tablet itself; a supervisor testing it cannot answer
+    if who.role == Role.SURVEY:  # the tablet itself; a supervisor testing it cannot answer
         found["key"] = keys.key_for(found["ticket"])
     return found

@@ -19,6 +19,17 @@ def _who(actor: str | None, role: str | None, names: Mapping[str, str]) -> str:
     return names.get(actor, actor)
 
 
+#: Sentences that need only who acted and where ("{who}", "{at}").
+_SIMPLE = {
+    "ticket.recalled": "Llamado de nuevo{at} por {who}.",
+    "ticket.started": "Inició la atención{at} ({who}).",
+    "ticket.finished": "Atendido{at}; finalizó {who}.",
+    "ticket.no_show": "Marcado como «No se presentó»{at} por {who}.",
+    "ticket.reactivated": "Reactivado por {who}: volvió a la fila en su lugar original.",
+    "ticket.cancelled": "Cancelado por {who}.",
+}
+
+
 def describe(kind: str, counter: int | None, actor: str | None, role: str | None,
              detail: Mapping[str, Any], names: Mapping[str, str],
              service_name: Callable[[str], str], group_name: Callable[[str], str] = str
@@ -26,6 +37,8 @@ def describe(kind: str, counter: int | None, actor: str | None, role: str | None
     """One sentence for one audit record (``names``: user → "Name (user)")."""
     who = _who(actor, role, names)
     at = f" en la ventanilla {counter}" if counter is not None else ""
+    if kind in _SIMPLE:
+        return _SIMPLE[kind].format(who=who, at=at)
     if kind == "ticket.issued":
         where = (f" en la ventanilla {detail['issued_at_counter']}"
                  if detail.get("issued_at_counter") else "")
@@ -35,22 +48,10 @@ def describe(kind: str, counter: int | None, actor: str | None, role: str | None
     if kind == "ticket.called":
         reason = detail.get("reason")
         return f"Llamado{at} por {who}." + (f" Por qué: {reason}" if reason else "")
-    if kind == "ticket.recalled":
-        return f"Llamado de nuevo{at} por {who}."
-    if kind == "ticket.started":
-        return f"Inició la atención{at} ({who})."
-    if kind == "ticket.finished":
-        return f"Atendido{at}; finalizó {who}."
-    if kind == "ticket.no_show":
-        return f"Marcado como «No se presentó»{at} por {who}."
-    if kind == "ticket.reactivated":
-        return f"Reactivado por {who}: volvió a la fila en su lugar original."
     if kind == "ticket.returned":
         why = detail.get("why")
         return (f"Devuelto a la fila en su lugar original{at} por {who}"
                 + (f" ({why})." if why else "."))
-    if kind == "ticket.cancelled":
-        return f"Cancelado por {who}."
     if kind == "ticket.transferred":
         return (f"Pasado de {service_name(str(detail.get('from_service')))} a "
                 f"{service_name(str(detail.get('to_service')))} por {who}, conservando su "

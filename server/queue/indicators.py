@@ -81,7 +81,8 @@ class Counts:
     in_progress: int = 0
     called: int = 0
     within_target: int = 0
-    ratings: list[int] = field(default_factory=lambda: [0] * len(SATISFACTION_SCALE))
+    ratings: list[int] = field(default_factory=lambda: [0] * len(SATISFACTION_SCALE),
+                               kw_only=True)
 
     FIELDS = ("issued", "served", "no_show", "transferred", "not_attended", "cancelled",
               "in_progress", "called", "within_target")
@@ -90,9 +91,8 @@ class Counts:
     def from_values(cls, values: Sequence[int]) -> Counts:
         """From a flat row: the nine FIELDS in order, then the five rating counts."""
         n = len(cls.FIELDS)
-        c = cls(*(int(v or 0) for v in values[:n]))
-        c.ratings = [int(v or 0) for v in values[n:n + len(SATISFACTION_SCALE)]]
-        return c
+        return cls(*(int(v or 0) for v in values[:n]),
+                   ratings=[int(v or 0) for v in values[n:n + len(SATISFACTION_SCALE)]])
 
     def add(self, other: Counts) -> None:
         for name in self.FIELDS:

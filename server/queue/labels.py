@@ -10,7 +10,8 @@ PAUSE_REASONS = {"break": "Descanso", "lunch": "Almuerzo", "other_task": "Otra t
                  "other": "Otro motivo"}
 #: Staff roles first, then device roles (the admin pages list them in this order).
 ROLE_NAMES = {"clerk": "Funcionario de ventanilla", "supervisor": "Supervisor",
-              "admin": "Administrador", "kiosk": "Quiosco", "display": "Pantalla"}
+              "admin": "Administrador", "kiosk": "Quiosco", "display": "Pantalla",
+              "survey": "Tableta de encuesta"}
 #: ``monday`` → ``Lunes``: the keys of the office configuration's [hours].
 WEEKDAY_NAMES = {key: name.capitalize() for key, name in zip(WEEKDAYS, WEEKDAYS_ES, strict=True)}
 MONTH_NAMES = MONTHS_ES

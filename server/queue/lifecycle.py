@@ -87,6 +87,9 @@ def transfer(ticket: Ticket, to_service: str) -> Ticket:
     _require(ticket, {Status.WAITING, *IN_HAND_STATUSES}, "transferir")
     if to_service == ticket.service:
         raise Conflict(f"El turno {ticket.number} ya es de ese servicio.")
+    first = {} if ticket.first_service is not None else {
+        "first_service": ticket.service, "first_counter": ticket.counter,
+        "first_clerk": ticket.clerk}
     return replace(
         ticket,
         status=Status.WAITING,
@@ -95,6 +98,7 @@ def transfer(ticket: Ticket, to_service: str) -> Ticket:
         clerk=None,
         started_at=None,
         transfers=ticket.transfers + 1,
+        **first,
     )
 
 

@@ -106,6 +106,11 @@ class Ticket:
     call_count: int = 0
     transfers: int = 0
     kiosk: str | None = None
+    #: Before the first transfer: the service, and the counter and clerk that had called it
+    #: (the first counter's work stays on the record after the ticket moves on).
+    first_service: str | None = None
+    first_counter: int | None = None
+    first_clerk: str | None = None
 
     @property
     def preferential(self) -> bool:

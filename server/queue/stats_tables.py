@@ -3,6 +3,7 @@ API and the columns of the spreadsheets. Pure (no SQL, no web)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -89,7 +90,7 @@ def summary_json(summary: Summary, query: StatsQuery, labels: Labels) -> dict[st
     for key in sorted(summary.rows, key=lambda k: labels.sort_key(query.by, k)):
         row: dict[str, Any] = {"key": key, "label": labels.label(query.by, key)}
         if query.by == "service":
-            row["target_wait_min"] = labels.targets_min.get(key)
+            row["target_wait_min"] = labels.targets_min.get(str(key))
         rows.append({**row, **summary.rows[key].to_dict()})
     return {
         "from": query.start.isoformat(),
@@ -161,12 +162,13 @@ TICKET_HEADER = (
     "Turno", "Fecha", "Día de la semana", "Hora de emisión", "Servicio", "Grupo preferencial",
     "Preferencial", "Ventanilla", "Funcionario", "Primer llamado", "Inicio de atención",
     "Fin", "Espera (min)", "Atención (min)", "Dentro de la meta", "Resultado", "Traslados",
-    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación",
+    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación", "Servicio antes del traslado",
+    "Ventanilla antes del traslado", "Funcionario antes del traslado",
 )
 
 
 class LocalClock:
-    """POSIX seconds → local "HH:MM:SS", fast: the UTC offset is looked up once per quarter
+    """POSIX seconds → local time of day, fast: the UTC offset is looked up once per quarter
     hour (offsets only change on quarter-hour boundaries), not once per value."""
 
     def __init__(self, tz: tzinfo) -> None:
@@ -184,11 +186,13 @@ class LocalClock:
             self._offsets[bucket] = off
         return off
 
-    def hms(self, ts: float | None) -> str | None:
+    def time(self, ts: float | None) -> dt.time | None:
+        """The local time of day: a real time value, so a spreadsheet gets a time cell (and
+        CSV writes it as "HH:MM:SS")."""
         if ts is None:
             return None
         s = int(ts + self.offset(ts)) % 86400
-        return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+        return dt.time(s // 3600, s // 60 % 60, s % 60)
 
 
 def _minutes(a: float | None, b: float | None) -> float | None:
@@ -213,22 +217,27 @@ def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
     clock = LocalClock(tz)
     questions = _exported_questions(labels)
     for (number, day, weekday, issued, service, group, counter, clerk, called, started,
-         finished, status, outcome, transfers, calls, rating, reason, chars) in rows:
+         finished, status, outcome, transfers, calls, rating, reason, chars, first_service,
+         first_counter, first_clerk) in rows:
         wait = _minutes(issued, called)
         target = labels.targets_min.get(service)
         within = None if wait is None or target is None else ("Sí" if wait <= target else "No")
         answers = dict(p.split("=", 1) for p in chars.split(pair_sep)) if chars else {}
         yield [
-            number, day, weekday_name(weekday), clock.hms(issued),
+            number, dt.date.fromisoformat(day), weekday_name(weekday), clock.time(issued),
             labels.services.get(service, service),
             labels.groups.get(group, group) if group else "",
             "Sí" if group else "No",
             labels.counters.get(counter, str(counter)) if counter is not None else "",
             labels.users.get(clerk, clerk) if clerk else "",
-            clock.hms(called), clock.hms(started), clock.hms(finished),
+            clock.time(called), clock.time(started), clock.time(finished),
             wait, _minutes(started, finished) if outcome == "served" else None, within,
             OUTCOME_NAMES.get(outcome, "") if outcome else
             describe_status(Status(status)).capitalize(),
             transfers, calls, rating, REASONS.get(reason, reason) if reason else "",
+            labels.services.get(first_service, first_service) if first_service else "",
+            labels.counters.get(first_counter, str(first_counter))
+            if first_counter is not None else "",
+            labels.users.get(first_clerk, first_clerk) if first_clerk else "",
             *(q.label(answers[q.code]) if q.code in answers else "" for q in questions),
         ]

@@ -1,4 +1,4 @@
-"""What a kiosk or a board (or a survey tablet, a kiosk token) may see of tickets and counters.
+"""What a kiosk or a board may see of tickets and counters.
 
 A ticket's id is the citizen's capability: it opens their status page. Staff act on tickets
 by id, so staff views keep it; devices and the public never need it, and a board in a waiting

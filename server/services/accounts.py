@@ -249,8 +249,8 @@ class Accounts:
                                  ) -> tuple[str, dict[str, Any]]:
         """A device token. A ``hardware`` bridge also names the counters it may act for."""
         if role not in {str(r) for r in DEVICE_ROLES}:
-            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk, display o "
-                          "hardware.")
+            raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk, display, "
+                          "hardware o survey.")
         name = name.strip()
         if not name:
             raise Invalid("Dé un nombre al dispositivo (p. ej. quiosco-entrada).")

@@ -17,6 +17,7 @@ from server.auth import Principal, Role
 from server.config import OfficeConfig, config_from_dict
 from server.errors import ConfigError, ConfigInvalid, Conflict
 from server.queue.model import ACTIVE_STATUSES, Status
+from server.queue.public_holidays import colombian_holidays
 from server.services.accounts import Accounts
 from server.services.office import Office, store_config
 from server.storage import Store, Tx
@@ -35,7 +36,7 @@ _KEYS = {
     "counters": "ventanillas", "timezone": "zona horaria", "ticket_footer": "pie del tiquete",
     "board_message": "mensaje de pantalla", "mode": "modo",
     "preferential_in_row": "preferenciales seguidos", "max_wait_min": "espera máxima",
-    "closed_dates": "fechas cerradas",
+    "closed_dates": "fechas cerradas", "national_holidays": "festivos nacionales",
 }
 _DAYS = {"monday": "lunes", "tuesday": "martes", "wednesday": "miércoles",
          "thursday": "jueves", "friday": "viernes", "saturday": "sábado", "sunday": "domingo"}
@@ -110,11 +111,11 @@ def _safe_change(old: OfficeConfig, new: OfficeConfig) -> Callable[[Tx], None]:
                 problems.append(
                     f"El servicio «{s.name}» tiene turnos en espera y ninguna ventanilla lo "
                     "atendería. Deje al menos una ventanilla con ese servicio.")
-        for g in old.groups:
-            if new.group(g.code) is None and any(t.group == g.code for t in active):
-                problems.append(
-                    f"No se puede eliminar el grupo «{g.name}»: hay turnos de ese grupo en fila. "
-                    "Deshabilítelo en su lugar.")
+        problems.extend(
+            f"No se puede eliminar el grupo «{g.name}»: hay turnos de ese grupo en fila. "
+            "Deshabilítelo en su lugar."
+            for g in old.groups
+            if new.group(g.code) is None and any(t.group == g.code for t in active))
         numbers = {c.number for c in new.counters}
         for c in old.counters:
             if c.number not in numbers:
@@ -134,6 +135,14 @@ class OfficeAdmin:
         self.store = store
         self.office = office
         self.accounts = accounts
+
+    @staticmethod
+    def national_holidays() -> list[dict[str, str]]:
+        """Colombia's public holidays the office closes on (when ``national_holidays`` is
+        on), for the years around this one: what the admin page lists beside the local
+        dates."""
+        return [{"date": d.isoformat(), "name": name}
+                for d, name in colombian_holidays().items()]
 
     def config(self) -> dict[str, Any]:
         """The office configuration in the TOML shape (as JSON)."""

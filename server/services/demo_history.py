@@ -21,7 +21,7 @@ from pathlib import Path
 from server.config import OfficeConfig
 from server.queue.numbering import format_number
 from server.queue.survey import REASONS
-from server.storage.bulk import insert_history
+from server.storage.bulk import HistoryItem, insert_history
 
 #: Relative weight of each weekday's volume (Monday busiest, as offices report).
 WEEKDAY_LOAD = (1.2, 1.05, 1.0, 0.95, 0.8, 0.5, 0.3)
@@ -73,7 +73,7 @@ def _token(rng: random.Random) -> str:
     return base64.urlsafe_b64encode(rng.randbytes(12)).decode()
 
 
-def generate(cfg: OfficeConfig, plan: HistoryPlan) -> Iterator[tuple[tuple, list[tuple]]]:
+def generate(cfg: OfficeConfig, plan: HistoryPlan) -> Iterator[HistoryItem]:
     """Yield (ticket row, characterization rows) for every ticket of the plan, in issue
     order. Characterization rows are (ticket_id, question, answer)."""
     rng = random.Random(plan.seed)
@@ -120,11 +120,13 @@ def generate(cfg: OfficeConfig, plan: HistoryPlan) -> Iterator[tuple[tuple, list
             if rng.random() < TRANSFER_SHARE and len(services) > 1:
                 final_service = rng.choice([s.code for s in services if s.code != svc.code])
                 transfers = 1
-            counter = rng.choice(servers.get(final_service) or [c.number for c in cfg.counters])
+            counter: int | None = rng.choice(servers.get(final_service)
+                                             or [c.number for c in cfg.counters])
             r = rng.random()
             status, outcome = "done", "served"
-            called = issued + wait
-            first_called = called
+            first_call = issued + wait
+            called: float | None = first_call
+            first_called: float | None = first_call
             started = finished = None
             calls = 1
             rating = reason = rated_at = None
@@ -141,10 +143,10 @@ def generate(cfg: OfficeConfig, plan: HistoryPlan) -> Iterator[tuple[tuple, list
             elif r < CANCEL_SHARE + NOT_ATTENDED_SHARE + NO_SHOW_SHARE:
                 status = outcome = "no_show"
                 calls = rng.choice((2, 2, 3))
-                called = first_called + 60 * (calls - 1)
+                called = first_call + 60 * (calls - 1)
                 finished = called + rng.uniform(60, 180)
             else:
-                started = called + rng.uniform(20, 90)
+                started = first_call + rng.uniform(20, 90)
                 service_s = rng.lognormvariate(math.log(svc.default_service_min * 60) - 0.08,
                                                0.4)
                 finished = started + service_s

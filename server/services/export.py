@@ -11,10 +11,15 @@ and zips at the end; the caller streams the finished file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import anyio
 
 BOM = "\ufeff"
 CHUNK_CHARS = 64 * 1024
@@ -64,6 +69,11 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
                                                "strings_to_urls": False})
     try:
         bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True})
+        # Real Excel dates and times (serial numbers with a number format), so a sheet can
+        # filter, sort and group by them; a datetime checks before a date (it is one).
+        moments = [(dt.datetime, workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})),
+                   (dt.date, workbook.add_format({"num_format": "yyyy-mm-dd"})),
+                   (dt.time, workbook.add_format({"num_format": "hh:mm:ss"}))]
         used: set[str] = set()
         for name, header, rows in sheets:
             sheet = workbook.add_worksheet(_sheet_name(name, used))
@@ -77,12 +87,36 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
                         continue
                     if isinstance(value, (int, float)) and not isinstance(value, bool):
                         sheet.write_number(r, c, value)
+                    elif fmt := next((f for kind, f in moments if isinstance(value, kind)),
+                                     None):
+                        sheet.write_datetime(r, c, value, fmt)
                     else:
                         sheet.write_string(r, c, str(value))
             written += r
     finally:
         workbook.close()
     return written
+
+
+async def xlsx_file(write: Callable[[Path], object], prefix: str) -> Path:
+    """A new temporary .xlsx file filled by ``write(path)``, for a response to send and then
+    remove. The file system and the workbook block, so both run in worker threads; the file
+    is removed again when writing fails or the request is cancelled."""
+    with anyio.CancelScope(shield=True):  # once created, the path must reach the cleanup
+        path = await anyio.to_thread.run_sync(_new_file, prefix, ".xlsx")
+    try:
+        await anyio.to_thread.run_sync(write, path)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await anyio.Path(path).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _new_file(prefix: str, suffix: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

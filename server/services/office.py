@@ -16,10 +16,10 @@ from typing import Any
 from server.auth import ALL_COUNTERS, Principal, Role
 from server.config import OfficeConfig, config_from_dict
 from server.errors import AccessDenied, NotFound
-from server.queue.estimate import SAMPLE, estimate_wait_minutes, mean_service_minutes
 from server.queue.hours import describe_moment, is_open, next_opening
 from server.queue.model import Counter, Status, Ticket
-from server.storage import CommittedEvent, CounterRow, Reader, Tx
+from server.services.waits import WaitEstimates, Waits
+from server.storage import CommittedEvent, Reader, Tx
 from server.views import counter_view, iso, ticket_view
 
 #: Settings key of the office configuration stored in the database.
@@ -57,6 +57,7 @@ class Office:
         self._config = config
         self.settings = settings
         self.clock = clock
+        self.wait_estimates = WaitEstimates()
 
     @property
     def config(self) -> OfficeConfig:
@@ -65,6 +66,7 @@ class Office:
     def use(self, config: OfficeConfig) -> None:
         """Switch to a configuration already stored (see ``OfficeAdmin.save_config``)."""
         self._config = config
+        self.wait_estimates = WaitEstimates()  # learned times fall back to the new defaults
 
     # ------------------------------------------------------------------ time
 
@@ -100,39 +102,30 @@ class Office:
     def view(self, t: Ticket, **kw: Any) -> dict[str, Any]:
         return ticket_view(t, self._config, self.settings.public_url, **kw)
 
+    def waits(self, r: Reader, waiting: list[Ticket] | None = None) -> Waits:
+        """The estimated wait of every waiting ticket now (see server/services/waits.py)."""
+        now = self.clock()
+        return self.wait_estimates.forecast(r, self._config, now,
+                                            self.opening_state(now)["message"], waiting)
+
     def waiting_view(self, r: Reader, t: Ticket) -> dict[str, Any]:
         """A ticket with people ahead and estimated wait (only meaningful while waiting)."""
         if t.status != Status.WAITING:
             return self.view(t)
         ahead = r.count_ahead(t)
-        return self.view(t, ahead=ahead,
-                         estimated_wait_min=self.estimator(r, t.service, t.day)(ahead))
+        return self.view(t, ahead=ahead, **self.waits(r).fields(t, ahead))
 
     def waiting_views(self, r: Reader, waiting: list[Ticket], day: str) -> list[dict[str, Any]]:
         """Views of a whole line, ranked in one pass per service (snapshots)."""
         by_service: dict[str, list[Ticket]] = {}
         for t in waiting:
             by_service.setdefault(t.service, []).append(t)
+        waits = self.waits(r, waiting)
         views: list[dict[str, Any]] = []
-        for service, line in by_service.items():
-            estimate = self.estimator(r, service, day)
+        for line in by_service.values():
             ranked = sorted(line, key=lambda t: (not t.preferential, t.line_key()))
-            views += [self.view(t, ahead=i, estimated_wait_min=estimate(i))
-                      for i, t in enumerate(ranked)]
+            views += [self.view(t, ahead=i, **waits.fields(t, i)) for i, t in enumerate(ranked)]
         return sorted(views, key=lambda v: (v["queued_at"], v["number"]))
-
-    def estimator(self, r: Reader, service_code: str, day: str) -> Callable[[int], int]:
-        """Minutes of wait for a number of people ahead in one service (see estimate.py)."""
-        cfg = self._config
-        service = cfg.service(service_code)
-        default = service.default_service_min if service else 5.0
-        mean = mean_service_minutes(r.recent_service_durations(service_code, day, SAMPLE),
-                                    default)
-        rows = r.counter_rows()
-        serving = [c for c in cfg.counters if service_code in c.services]
-        open_ = [c for c in serving if rows.get(c.number, CounterRow(c.number)).state == "open"]
-        counters = len(open_) or len(serving)
-        return lambda ahead: estimate_wait_minutes(ahead, mean, counters)
 
     def counter_view(self, r: Reader, number: int) -> dict[str, Any]:
         held = r.in_hand(number)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from server.auth import Principal, Role
@@ -60,7 +60,7 @@ class Reading:
             "name": cfg.name,
             "timezone": cfg.timezone,
             "hours": data["hours"],
-            "ticket_footer": list(cfg.ticket_footer),
+            "ticket_footer": cfg.printed_footer(),
             "board_message": cfg.board_message,
             "boards": data["boards"],
             "opening": self.office.opening_state(),
@@ -161,7 +161,7 @@ class Reading:
 
         services = []
         for s in cfg.services:
-            count, pref, oldest = lines.get(s.code, (0, 0, None))  # type: ignore[arg-type]
+            count, pref, oldest = lines.get(s.code, (0, 0, None))
             services.append({
                 "code": s.code, "name": s.name, "active": s.active,
                 "target_wait_min": s.target_wait_min,
@@ -274,7 +274,7 @@ class Follower:
 
 class LiveTickets:
     """The public views of every followed ticket, computed ONCE per change for all phones (in
-    one read transaction: the line is read once, one estimate per service), never once per
+    one read transaction: the line read once, one forecast of its waits), never once per
     connected socket; changes closer together than ``interval`` s are coalesced. ``run`` is
     started by the app's lifespan."""
 
@@ -303,30 +303,29 @@ class LiveTickets:
         seq = r.last_seq()
         tickets = r.tickets_by_id(ticket_ids)
         ahead: dict[str, int] = {}
+        waits = None
         if any(t.status == Status.WAITING for t in tickets.values()):
+            waiting = r.tickets_with_status(Status.WAITING)
             lines: dict[str, list[Any]] = {}
-            for t in r.tickets_with_status(Status.WAITING):
+            for t in waiting:
                 lines.setdefault(t.service, []).append(t)
             for line in lines.values():
                 line.sort(key=lambda t: (not t.preferential, t.line_key()))
                 ahead.update((t.id, i) for i, t in enumerate(line))
-        estimators: dict[tuple[str, str], Callable[[int], int]] = {}
+            waits = office.waits(r, waiting)
         out: Computed = {}
         for tid, t in tickets.items():
             place: int | None = None
-            wait: int | None = None
-            if t.status == Status.WAITING and tid in ahead:
-                key = (t.service, t.day)
-                if key not in estimators:
-                    estimators[key] = office.estimator(r, t.service, t.day)
+            wait: dict[str, Any] = {}
+            if waits is not None and t.status == Status.WAITING and tid in ahead:
                 place = ahead[tid]
-                wait = estimators[key](place)
-            inputs = (t, place, wait, id(config))
+                wait = waits.fields(t, place)
+            inputs = (t, place, tuple(wait.items()), id(config))
             known = previous.get(tid)
             if known is not None and known[0] == inputs:
                 view = known[1]
             else:
-                view = public_ticket(office.view(t, ahead=place, estimated_wait_min=wait)
+                view = public_ticket(office.view(t, ahead=place, **wait)
                                      if place is not None else office.view(t))
             out[tid] = (inputs, view)
         return seq, out
@@ -367,7 +366,7 @@ class LiveTickets:
                 started = asyncio.get_running_loop().time()
                 ids = {f.ticket_id for f in followers}
                 seq, self._views = await self.reads.run(
-                    lambda r, ids=ids: self.views(r, ids, self._views))
+                    partial(self.views, ticket_ids=ids, previous=self._views))
                 for f in followers:
                     known = self._views.get(f.ticket_id)
                     f.offer(seq, known[1] if known else None)

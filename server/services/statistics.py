@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-import anyio
 
 from server.config import OfficeConfig
 from server.errors import Invalid
@@ -233,12 +230,5 @@ class Statistics:
         if fmt == "csv":
             return ExportFile(filename, export.CSV_MEDIA_TYPE,
                               chunks=self.csv(kind, query, spanish_excel=sep == "semicolon"))
-        fd, name = tempfile.mkstemp(prefix="turnero-", suffix=".xlsx")
-        os.close(fd)
-        path = Path(name)
-        try:
-            await anyio.to_thread.run_sync(self.xlsx, kind, query, path)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+        path = await export.xlsx_file(partial(self.xlsx, kind, query), "turnero-")
         return ExportFile(filename, export.XLSX_MEDIA_TYPE, path=path)

@@ -173,7 +173,8 @@ class Ticketing:
         return await self._ticket_action(
             ticket_id, actor, "ticket.transferred",
             lambda t, _now: lifecycle.transfer(t, svc.code),
-            lambda before: {"from_service": before.service, "to_service": svc.code},
+            lambda before: {"from_service": before.service, "to_service": svc.code,
+                            "from_counter": before.counter, "from_clerk": before.clerk},
         )
 
     # ------------------------------------------------------------------ end of day

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 #: Columns of a history ticket row, in the order ``insert_history`` expects.
 HISTORY_COLUMNS = (
@@ -18,8 +19,15 @@ HISTORY_COLUMNS = (
 
 BATCH = 20_000
 
+#: One ticket row, its values in ``HISTORY_COLUMNS`` order.
+TicketRow = tuple[Any, ...]
+#: One characterization answer: (ticket_id, question, answer).
+AnswerRow = tuple[str, str, str]
+#: A ticket and its characterization answers.
+HistoryItem = tuple[TicketRow, list[AnswerRow]]
 
-def insert_history(path: str | Path, items: Iterable[tuple[tuple, list[tuple]]],
+
+def insert_history(path: str | Path, items: Iterable[HistoryItem],
                    batch: int = BATCH) -> int:
     """Insert (ticket row, characterization rows) pairs; returns the number of tickets.
     The database must exist and be migrated (``Store.open`` does that)."""
@@ -33,8 +41,8 @@ def insert_history(path: str | Path, items: Iterable[tuple[tuple, list[tuple]]],
         char_sql = ("INSERT INTO ticket_characterization (ticket_id, question, answer) "
                     "VALUES (?, ?, ?)")
         total = 0
-        tickets: list[tuple] = []
-        answers: list[tuple] = []
+        tickets: list[TicketRow] = []
+        answers: list[AnswerRow] = []
 
         def flush() -> None:
             conn.execute("BEGIN IMMEDIATE")

@@ -199,6 +199,14 @@ def _m006_security(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m010_transfer_first_counter(db: sqlite_utils.Database) -> None:
+    """Before a ticket's first transfer: its service, and the counter and clerk that called
+    it (the transfer clears ``counter``/``clerk`` for the next counter)."""
+    db.execute("ALTER TABLE tickets ADD COLUMN first_service TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN first_counter INTEGER")
+    db.execute("ALTER TABLE tickets ADD COLUMN first_clerk TEXT")
+
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -210,6 +218,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_central_outbox", m_central_outbox),
     ("009_line_counts", m_line_counts),
     ("006_security", _m006_security),
+    ("010_transfer_first_counter", _m010_transfer_first_counter),
 ]
 
 

@@ -79,7 +79,8 @@ CommittedEvent = tuple[AuditRecord, dict[str, Any]]
 TICKET_COLUMNS = (
     "id", "number", "letter", "seq", "day", "service", "group_code", "status", "outcome",
     "issued_at", "queued_at", "first_called_at", "called_at", "started_at", "finished_at",
-    "counter", "clerk", "call_count", "transfers", "kiosk",
+    "counter", "clerk", "call_count", "transfers", "kiosk", "first_service", "first_counter",
+    "first_clerk",
 )
 
 
@@ -92,7 +93,8 @@ def ticket_from_row(row: sqlite3.Row) -> Ticket:
         first_called_at=row["first_called_at"], called_at=row["called_at"],
         started_at=row["started_at"], finished_at=row["finished_at"], counter=row["counter"],
         clerk=row["clerk"], call_count=row["call_count"], transfers=row["transfers"],
-        kiosk=row["kiosk"],
+        kiosk=row["kiosk"], first_service=row["first_service"],
+        first_counter=row["first_counter"], first_clerk=row["first_clerk"],
     )
 
 
@@ -101,7 +103,7 @@ def ticket_values(t: Ticket) -> tuple[Any, ...]:
         t.id, t.number, t.letter, t.seq, t.day, t.service, t.group, str(t.status),
         str(t.outcome) if t.outcome else None, t.issued_at, t.queued_at, t.first_called_at,
         t.called_at, t.started_at, t.finished_at, t.counter, t.clerk, t.call_count,
-        t.transfers, t.kiosk,
+        t.transfers, t.kiosk, t.first_service, t.first_counter, t.first_clerk,
     )
 
 

@@ -87,7 +87,8 @@ class Selection:
 TICKET_ROW_COLUMNS = (
     "number", "day", "weekday", "issued_at", "service", "group_code", "counter", "clerk",
     "first_called_at", "started_at", "finished_at", "status", "outcome", "transfers",
-    "call_count", "satisfaction", "satisfaction_reason", "characterization",
+    "call_count", "satisfaction", "satisfaction_reason", "characterization", "first_service",
+    "first_counter", "first_clerk",
 )
 
 #: Separates "question=answer" pairs in the characterization column (ASCII unit separator).
@@ -157,7 +158,8 @@ class StatsReads(Queries):
                        t.status, t.outcome, t.transfers, t.call_count, t.satisfaction,
                        t.satisfaction_reason,
                        (SELECT group_concat(c.question || '=' || c.answer, char(31))
-                          FROM ticket_characterization c WHERE c.ticket_id = t.id)
+                          FROM ticket_characterization c WHERE c.ticket_id = t.id),
+                       t.first_service, t.first_counter, t.first_clerk
                 FROM tickets t INDEXED BY tickets_issued_at
                 WHERE t.issued_at >= ? AND t.issued_at < ? AND {where}
                 ORDER BY t.issued_at""",

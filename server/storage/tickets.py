@@ -74,6 +74,16 @@ class TicketReads(Queries):
                 WHERE service IN ({marks}) AND preferential = 0""", tuple(services))
         return heads, int(count[0]) if count else 0
 
+    def line_front(self, limit: int) -> list[Ticket]:
+        """The first ``limit`` waiting tickets in calling order as far as any rule can change
+        it: every preferential ticket first, then the oldest general ones (a newer general
+        ticket is never called before an older one at a counter). Sorted by SQLite; only the
+        rows returned become tickets."""
+        rows = self._all(
+            """SELECT * FROM tickets WHERE status = 'waiting'
+               ORDER BY group_code IS NULL, queued_at, issued_at, number LIMIT ?""", (limit,))
+        return [ticket_from_row(r) for r in rows]
+
     def line_summary(self) -> dict[str, tuple[int, int, float]]:
         """Per service with someone waiting: (waiting, preferential waiting, oldest
         queued_at). Counts come from ``line_counts``; the oldest is one index seek."""
@@ -85,6 +95,7 @@ class TicketReads(Queries):
         for service, (general, preferential) in counts.items():
             oldest = self._one("SELECT MIN(queued_at) FROM tickets "
                                "WHERE status = 'waiting' AND service = ?", (service,))
+            assert oldest is not None  # an aggregate always answers one row
             out[service] = (general + preferential, preferential, float(oldest[0]))
         return out
 
@@ -122,15 +133,27 @@ class TicketReads(Queries):
         )
         return [ticket_from_row(r) for r in rows]
 
-    def recent_service_durations(self, service: str, day: str, limit: int) -> list[float]:
-        """Seconds of the latest attentions served today, oldest first."""
-        rows = self._all(
-            """SELECT finished_at - started_at FROM tickets
-               WHERE day = ? AND service = ? AND outcome = 'served' AND started_at IS NOT NULL
-               ORDER BY finished_at DESC LIMIT ?""",
-            (day, service, limit),
-        )
-        return [float(r[0]) for r in reversed(rows)]
+    def past_attentions(self, service: str, before_day: str, days: int,
+                        hours: tuple[int, int] | None) -> list[tuple[float, float | None]]:
+        """(call → end, start → end) seconds of the served and no-show tickets of a service
+        on its last ``days`` working days before ``before_day``, issued within ``hours``
+        (inclusive; None = all day): what the wait estimate learns from."""
+        first = self._one(
+            """SELECT day FROM (SELECT DISTINCT day FROM tickets
+                                WHERE service = ? AND day < ? ORDER BY day DESC LIMIT ?)
+               ORDER BY day LIMIT 1""", (service, before_day, days))
+        if first is None:
+            return []
+        sql = """SELECT finished_at - called_at, finished_at - started_at FROM tickets
+                 WHERE service = ? AND day >= ? AND day < ?
+                   AND outcome IN ('served', 'no_show')
+                   AND called_at IS NOT NULL AND finished_at IS NOT NULL"""
+        params: list[object] = [service, first[0], before_day]
+        if hours is not None:
+            sql += " AND hour BETWEEN ? AND ?"
+            params += list(hours)
+        return [(float(r[0]), None if r[1] is None else float(r[1]))
+                for r in self._all(sql, params)]
 
     def tickets_of_day(self, day: str, status: Status, services: tuple[str, ...] | None = None,
                        limit: int = 200) -> list[Ticket]:

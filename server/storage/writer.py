@@ -114,26 +114,13 @@ class Store:
     def _run_batch(self, batch: list[_Job]) -> None:
         conn = self._conn
         tx = Tx(conn)
-        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             for job in batch:
                 job.future.set_exception(e)
             return
-        for job in batch:
-            mark = len(tx.events)
-            conn.execute("SAVEPOINT job")
-            try:
-                result = job.fn(tx)
-            except BaseException as e:  # noqa: BLE001 - handed to the caller
-                conn.execute("ROLLBACK TO job")
-                conn.execute("RELEASE job")
-                del tx.events[mark:]
-                outcomes.append((job, None, e))
-            else:
-                conn.execute("RELEASE job")
-                outcomes.append((job, result, None))
+        outcomes = self._run_jobs(tx, batch)
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as e:
@@ -152,3 +139,23 @@ class Store:
                 job.future.set_exception(error)
             else:
                 job.future.set_result(result)
+
+    def _run_jobs(self, tx: Tx, batch: list[_Job]) -> list[tuple[_Job, Any, BaseException | None]]:
+        """Each job of the open transaction in its own savepoint: a job that raises is rolled
+        back alone (its events dropped), the others stay in the batch's one commit."""
+        conn = self._conn
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        for job in batch:
+            mark = len(tx.events)
+            conn.execute("SAVEPOINT job")
+            try:
+                result = job.fn(tx)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                conn.execute("ROLLBACK TO job")
+                conn.execute("RELEASE job")
+                del tx.events[mark:]
+                outcomes.append((job, None, e))
+            else:
+                conn.execute("RELEASE job")
+                outcomes.append((job, result, None))
+        return outcomes

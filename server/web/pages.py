@@ -128,29 +128,15 @@ def router(pages: Pages) -> APIRouter:
         """The TV board. ``/display?token=…`` trades the display token for a device session
         kept in an HttpOnly cookie and redirects to the same address without it
         (server/web/device_link.py); everything live then comes from the events websocket."""
-        if token is not None:
-            traded = await trade_device_token(request, token, Role.DISPLAY)
-            if traded is None:
-                return _board_notice(
-                    pages, "Enlace de pantalla no válido",
-                    "El token de esta pantalla no es válido o fue revocado. Pida al "
-                    "administrador un enlace nuevo de pantalla.")
-            return traded
-        principal = await principal_from(request)
-        if principal is None or principal.role not in WATCHER_ROLES:
-            return _board_notice(
-                pages, "Pantalla sin autorizar",
-                "Abra esta pantalla con su enlace de pantalla (/display?token=…). El "
-                "administrador lo crea con «turnero token create --role display».")
-        return pages.render("board.html")
+        return await _board(pages, request, token)
 
     @routes.get("/survey")
     async def survey_page(request: Request, token: str | None = None) -> Response:
-        """The counter tablet opens ``/survey?counter=N&token=…`` once: the kiosk token is
-        traded for a device session in an HttpOnly cookie (never kept in the page's
+        """The counter tablet opens ``/survey?counter=N&token=…`` once: its survey device
+        token is traded for a device session in an HttpOnly cookie (never kept in the page's
         storage); ``/survey?ticket=<id>`` is one ticket's survey."""
         if token is not None:
-            traded = await trade_device_token(request, token, Role.KIOSK)
+            traded = await trade_device_token(request, token, Role.SURVEY)
             if traded is not None:
                 return traded
         return pages.page("survey.html")
@@ -162,6 +148,24 @@ def router(pages: Pages) -> APIRouter:
                         headers={"Cache-Control": "public, max-age=86400"})
 
     return routes
+
+
+async def _board(pages: Pages, request: Request, token: str | None) -> Response:
+    if token is not None:
+        traded = await trade_device_token(request, token, Role.DISPLAY)
+        if traded is None:
+            return _board_notice(
+                pages, "Enlace de pantalla no válido",
+                "El token de esta pantalla no es válido o fue revocado. Pida al "
+                "administrador un enlace nuevo de pantalla.")
+        return traded
+    principal = await principal_from(request)
+    if principal is None or principal.role not in WATCHER_ROLES:
+        return _board_notice(
+            pages, "Pantalla sin autorizar",
+            "Abra esta pantalla con su enlace de pantalla (/display?token=…). El "
+            "administrador lo crea con «turnero token create --role display».")
+    return pages.render("board.html")
 
 
 def _static_page(pages: Pages, name: str) -> Callable[[], Awaitable[HTMLResponse]]:

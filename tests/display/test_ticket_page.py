@@ -64,6 +64,17 @@ def test_status_page_follows_the_ticket_until_it_is_called(
     page.context.close()
 
 
+def test_status_page_says_plainly_when_no_counter_is_open(browser: Any,
+                                                          live_server: LiveServer) -> None:
+    mine = live_server.issue("E")  # passports: only counter 6, and nobody is there yet
+    page = open_phone(browser, mine["status_url"])
+    wait = page.locator("#wait")
+    expect(wait).to_have_text("Aún no hay ventanillas abiertas para este servicio.")
+    live_server.login("clerk4", counter=6)  # a clerk opens the passports counter
+    expect(wait).to_have_text("Menos de un minuto")
+    page.context.close()
+
+
 def test_status_page_shows_attention_and_end(browser: Any, live_server: LiveServer) -> None:
     mine = live_server.issue("B")
     page = open_phone(browser, mine["status_url"])

@@ -34,6 +34,7 @@ def closed_office_config(tmp_path: Path) -> Path:
     for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
         text = re.sub(rf"^{day}\s*=.*$", f"{day} = {period}", text, flags=re.M)
     text = re.sub(r"^closed_dates\s*=.*$", "closed_dates = []", text, flags=re.M)
+    text = re.sub(r"^national_holidays\s*=.*$", "national_holidays = false", text, flags=re.M)
     path = tmp_path / "closed-office.toml"
     path.write_text(text, encoding="utf-8")
     return path

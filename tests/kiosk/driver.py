@@ -49,14 +49,19 @@ class Driver:
                                        "timeline": [[time.monotonic(), "start", ""]]}
 
     # ------------------------------------------------------------------ helpers
-    async def until(self, condition: Any, timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout}s waiting for {what}; "
-                                   f"screen={self.app.screen} print={self.app.print_state} "
-                                   f"message={self.app.message!r}")
-            await asyncio.sleep(0.02)
+    async def until(self, condition: Any, seconds: float, what: str) -> None:
+        """Poll ``condition`` every frame-ish until it holds; after ``seconds``, fail naming
+        what was awaited and where the app stood."""
+        try:
+            async with asyncio.timeout(seconds):
+                # Polling is the point: the conditions read Kivy properties, frame counts
+                # and files the test process writes, none of which can be awaited.
+                while not condition():  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            raise TimeoutError(f"timed out after {seconds}s waiting for {what}; "
+                               f"screen={self.app.screen} print={self.app.print_state} "
+                               f"message={self.app.message!r}") from None
 
     async def frames(self, n: int = 2) -> None:
         from kivy.clock import Clock
@@ -127,7 +132,7 @@ class Driver:
             self.result["prints"][s["record"]] = [app.print_state, app.flow.print_message]
         elif "checkpoint" in s:
             base = f"{self.spec_path}.{s['checkpoint']}"
-            Path(base + ".reached").write_text("1")
+            await asyncio.to_thread(Path(base + ".reached").write_text, "1")
             go = Path(base + ".go")
             await self.until(go.exists, s.get("timeout", 60), f"checkpoint {s['checkpoint']}")
         else:

@@ -350,6 +350,9 @@ def test_plain_spanish_helpers() -> None:
     assert tx.people_ahead(1) == "Hay 1 persona antes que usted"
     assert tx.people_ahead(12) == "Hay 12 personas antes que usted"
     assert tx.estimated_wait(None) == ""
+    note = "Aún no hay ventanillas abiertas para este servicio."
+    assert tx.estimated_wait(None, note) == note  # the server's reason, shown as given
+    assert tx.estimated_wait(3, note) == "Tiempo estimado de espera: 3\u00a0min"
     assert tx.estimated_wait(0) == "Tiempo estimado de espera: menos de 1 min"
     assert tx.estimated_wait(25) == "Tiempo estimado de espera: 25\u00a0min"
     assert tx.estimated_wait(60) == "Tiempo estimado de espera: 1\u00a0h"

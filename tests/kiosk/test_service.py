@@ -65,6 +65,21 @@ def test_ticket_printed_to_a_file_is_exactly_the_layout(live_server: LiveServer,
     svc.close()
 
 
+def test_ticket_says_plainly_when_no_counter_is_open_and_prints_the_real_hours(
+        live_server: LiveServer, tmp_path: Path) -> None:
+    out = tmp_path / "printer.bin"
+    svc = service_for(live_server, f"file:{out}")
+    ticket, catalog = issue(svc, "E")  # passports: nobody at counter 6
+    assert ticket["estimated_wait_min"] is None and ticket["counters_open"] == 0
+    svc.print_and_report(ticket, catalog.office)
+    data = out.read_bytes()
+    assert "Aún no hay ventanillas".encode("cp850") in data
+    assert b"Tiempo estimado" not in data
+    assert catalog.office.footer[0].startswith("Horario: lunes a viernes 8:00-11:30")
+    assert b"Horario: lunes a viernes" in data  # generated from [hours], never hand-written
+    svc.close()
+
+
 def test_two_way_printer_that_answers_ok_is_reported_printed(live_server: LiveServer) -> None:
     svc = service_for(live_server, "dummy")
     ticket, catalog = issue(svc)

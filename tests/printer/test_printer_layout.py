@@ -185,6 +185,18 @@ def test_missing_estimate_prints_no_wait_line(plain_ticket: PrintableTicket) -> 
     assert b"Tiempo estimado" not in data
 
 
+def test_no_counter_open_is_printed_plainly_instead_of_a_wait(
+        plain_ticket: PrintableTicket) -> None:
+    note = ("Aún no hay ventanillas abiertas para este servicio. La oficina está cerrada. "
+            "Abre mañana a las 8:00.")
+    data = render_ticket(replace(plain_ticket, estimated_wait_min=None, wait_note=note),
+                         PAPER_80)
+    assert b"Tiempo estimado" not in data
+    text = data.decode("cp858", errors="replace").replace("\n", " ")
+    assert "ventanillas abiertas para este servicio" in text
+    assert "Abre mañana a las 8:00" in text
+
+
 def test_wait_line_keeps_number_and_unit_together_on_58mm(long_ticket: PrintableTicket) -> None:
     data = render_ticket(long_ticket, PAPER_58)
     assert b"Tiempo estimado de espera:\n35 min\n" in data

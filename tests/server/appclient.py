@@ -35,9 +35,12 @@ class App:
 
 @contextmanager
 def running_app(tmp_path: Path, open_all_hours: bool = True,
-                seed: OfficeConfig | None = None) -> Iterator[App]:
+                seed: OfficeConfig | None = None,
+                tokens: dict[str, str] | None = None) -> Iterator[App]:
+    """``tokens``: the device tokens of a database prepared by an earlier ``running_app`` on
+    the same ``tmp_path`` (a restart: device names are unique, so they are not made again)."""
     db = tmp_path / "api.db"
-    tokens = prepare_database(db, seed=seed)
+    tokens = dict(tokens) if tokens is not None else prepare_database(db, seed=seed)
     app = create_app(Settings(db_path=db, config_path=DEMO_CONFIG,
                               open_all_hours=open_all_hours), seed=seed,
                      passwords=Passwords.cheap())

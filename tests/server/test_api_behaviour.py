@@ -108,6 +108,9 @@ def test_transfer_keeps_the_place_and_no_show_can_return(app: App) -> None:
                             headers=h).json()
     assert moved["status"] == "waiting" and moved["service"] == "C"
     assert moved["number"] == "A-001" and moved["queued_at"] == t["queued_at"]
+    assert (moved["first_service"], moved["first_counter"], moved["first_clerk"]) == \
+        ("A", 1, "clerk1")
+    assert moved["first_called_at"] is not None
     # counter 1 does not serve C: the clerk there cannot call it out of order
     r = app.client.post("/api/v1/counters/1/call", json={"ticket": t["id"]}, headers=h)
     assert r.status_code == 409

@@ -13,7 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.server.appclient import App, running_app
 
-ROLES = ["kiosk", "display", "clerk", "supervisor", "admin", "hardware"]
+ROLES = ["kiosk", "display", "clerk", "supervisor", "admin", "hardware", "survey"]
 ANY = set(ROLES)
 STAFF = {"clerk", "supervisor", "admin"}
 MANAGERS = {"supervisor", "admin"}
@@ -61,6 +61,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     # administration
     ("GET", "/api/v1/admin/config", {"admin"}),
     ("PUT", "/api/v1/admin/config", {"admin"}),
+    ("GET", "/api/v1/admin/holidays", {"admin"}),
     ("GET", "/api/v1/admin/users", {"admin"}),
     ("POST", "/api/v1/admin/users", {"admin"}),
     ("PATCH", "/api/v1/admin/users/{user_id}", {"admin"}),
@@ -75,7 +76,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("GET", "/api/v1/stats/options", MANAGERS),
     ("GET", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
     ("POST", "/api/v1/tickets/{ticket_id}/survey", PUBLIC),
-    ("GET", "/api/v1/counters/{number}/survey-ticket", {"kiosk", "supervisor", "admin"}),
+    ("GET", "/api/v1/counters/{number}/survey-ticket", {"survey", "supervisor", "admin"}),
     # hardware bridges
     ("POST", "/api/v1/hardware/status", {"hardware"}),
     ("GET", "/api/v1/hardware/bridges", MANAGERS),

@@ -37,6 +37,10 @@ def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
     token = made.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
     assert token not in db.read_bytes().decode("latin-1")  # stored hashed only
+    tablet = turnero("token", "create", "--role", "survey", "--name", "tableta-1", "--db",
+                     str(db))
+    assert tablet.returncode == 0, tablet.stderr
+    tablet_token = tablet.stdout.strip().splitlines()[-1]
 
     server = LiveServer(db=db)
     server.start()
@@ -44,6 +48,12 @@ def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
         r = httpx.post(f"{server.base_url}/api/v1/tickets", json={"service": "B"},
                        headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 201
+        tablet_auth = {"Authorization": f"Bearer {tablet_token}"}
+        refused = httpx.post(f"{server.base_url}/api/v1/tickets", json={"service": "B"},
+                             headers=tablet_auth)
+        assert refused.status_code == 403, "a survey tablet cannot issue tickets"
+        assert httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
+                         headers=tablet_auth).status_code == 204
         login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={
             "username": "ana", "password": "una-clave-larga", "counter": 1})
         assert login.status_code == 200 and login.json()["display_name"] == "Ana Gómez"

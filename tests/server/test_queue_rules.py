@@ -1,4 +1,4 @@
-"""The queue rules, unit by unit: policy, transitions, estimates, hours, numbering."""
+"""The queue rules, unit by unit: policy, transitions, hours, numbering."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from server.errors import Conflict
 from server.queue import lifecycle
-from server.queue.estimate import estimate_wait_minutes, mean_service_minutes
 from server.queue.hours import (
     OpeningHours,
     Period,
@@ -134,6 +133,15 @@ def test_transfer_keeps_the_place_in_line_and_number() -> None:
     assert moved.transfers == 1 and moved.counter is None
 
 
+def test_transfer_keeps_who_called_it_first_and_where() -> None:
+    t = lifecycle.start(lifecycle.call(ticket("A"), 1, "ana", now=10), now=20)
+    moved = lifecycle.transfer(t, "B")
+    assert (moved.first_service, moved.first_counter, moved.first_clerk) == ("A", 1, "ana")
+    again = lifecycle.transfer(lifecycle.call(moved, 5, "luis", now=30), "C")
+    assert (again.first_service, again.first_counter, again.first_clerk) == ("A", 1, "ana")
+    assert again.first_called_at == 10
+
+
 def test_transfer_to_same_service_is_refused() -> None:
     with pytest.raises(Conflict):
         lifecycle.transfer(ticket("A"), "A")
@@ -183,27 +191,6 @@ def test_the_grace_rule_counts_calls_and_seconds_from_the_first_call() -> None:
     assert no_show_refusal(recalled, rule, 1090) is None
     assert no_show_refusal(called, NoShowRule(), 1000) is None  # the default: off
     assert lifecycle.no_show(recalled, 1090).outcome == Outcome.NO_SHOW
-
-
-# ----------------------------------------------------------------------------- estimates
-
-
-def test_mean_service_uses_default_until_enough_history() -> None:
-    assert mean_service_minutes([60, 120], default_min=7) == 7
-    assert mean_service_minutes([60, 120, 180], default_min=7) == 2.0
-
-
-def test_mean_service_uses_only_the_latest_twenty() -> None:
-    durations = [6000.0] * 5 + [60.0] * 20
-    assert mean_service_minutes(durations, default_min=1) == 1.0
-
-
-@pytest.mark.parametrize(
-    ("ahead", "mean", "counters", "expected"),
-    [(0, 5, 1, 0), (1, 5, 1, 5), (4, 5, 2, 10), (3, 4.5, 2, 7), (5, 5, 0, 25)],
-)
-def test_estimate_wait(ahead: int, mean: float, counters: int, expected: int) -> None:
-    assert estimate_wait_minutes(ahead, mean, counters) == expected
 
 
 # ----------------------------------------------------------------------------- hours

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,23 @@ def test_tickets_xlsx_opens_with_numbers_as_numbers(stats_server: LiveServer, tm
     assert (row["Turno"], row["Espera (min)"], row["Atención (min)"], row["Ventanilla"]) == \
         ("E-001", 40, 20, "Ventanilla 6")
     assert row["Dentro de la meta"] == "No" and row["Satisfacción (1-5)"] is None
+
+
+def test_tickets_xlsx_has_real_dates_and_times(stats_server: LiveServer, tmp_path: Path
+                                               ) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(export(stats_server, format="xlsx", kind="tickets").content)
+    with closing(openpyxl.load_workbook(path)) as book:
+        sheet = book["Turnos"]
+        header = [c.value for c in sheet[1]]
+        first = {h: c for h, c in zip(header, sheet[2], strict=False)}
+    day = first["Fecha"]
+    assert isinstance(day.value, datetime) and day.value.date() == date.fromisoformat(h.DAY1)
+    assert day.is_date and day.number_format == "yyyy-mm-dd"
+    times = [first[k] for k in ("Hora de emisión", "Primer llamado", "Inicio de atención",
+                                "Fin")]
+    assert [c.value for c in times] == [time(8), time(8, 5), time(8, 6), time(8, 16)]
+    assert all(c.is_date and c.number_format == "hh:mm:ss" for c in times)
 
 
 def test_summary_xlsx_has_a_sheet_per_dimension(stats_server: LiveServer, tmp_path: Path

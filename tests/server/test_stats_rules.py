@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -152,11 +152,11 @@ def test_csv_has_bom_spanish_decimals_and_no_formulas() -> None:
 
 def test_local_clock_follows_the_zone() -> None:
     bogota = LocalClock(ZoneInfo("America/Bogota"))
-    assert bogota.hms(1772456400.0) == "08:00:00"  # 2026-03-02 13:00 UTC
+    assert bogota.time(1772456400.0) == time(8)  # 2026-03-02 13:00 UTC
     madrid = LocalClock(ZoneInfo("Europe/Madrid"))  # DST: +1 in winter, +2 in summer
-    assert madrid.hms(1772456400.0) == "14:00:00"
-    assert madrid.hms(1782910800.0) == "15:00:00"  # 2026-07-01 13:00 UTC
-    assert bogota.hms(None) is None
+    assert madrid.time(1772456400.0) == time(14)
+    assert madrid.time(1782910800.0) == time(15)  # 2026-07-01 13:00 UTC
+    assert bogota.time(None) is None
 
 
 def test_history_generator_is_realistic_and_deterministic() -> None:

@@ -254,15 +254,26 @@ def test_supervisor_page_passes_axe(office: LiveServer, browser: Any, axe_source
     context.close()
 
 
+def test_counter_tablet_with_an_unknown_counter_says_so_at_once(office: LiveServer,
+                                                                browser: Any) -> None:
+    context, page, _ = new_page(browser)
+    for query in (f"counter=99&token={office.survey_token}", "counter=98"):
+        page.goto(f"{office.base_url}/survey?{query}")
+        number = query.split("&")[0].split("=")[1]
+        expect(page.locator("#problem")).to_have_text(f"La ventanilla {number} no existe.",
+                                                      timeout=2000)
+    context.close()
+
+
 def test_counter_tablet_survey(office: LiveServer, browser: Any, artifacts: Path) -> None:
     context, page, problems = new_page(browser)
-    page.goto(f"{office.base_url}/survey?counter=4&token={office.kiosk_token}")
+    page.goto(f"{office.base_url}/survey?counter=4&token={office.survey_token}")
     expect(page.locator("#idle")).to_contain_text("Gracias por su visita")
     assert "token=" not in page.url, "the device token does not stay on screen"
     assert page.evaluate("JSON.stringify(localStorage)") == "{}", "nor in the page's storage"
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["turnero_device"]["httpOnly"]
-    assert cookies["turnero_device"]["value"] != office.kiosk_token, "a session, not the token"
+    assert cookies["turnero_device"]["value"] != office.survey_token, "a session, not the token"
     clerk = office.login("ventanilla4", counter=4)
     office.issue("D")
     with office.client(clerk) as c:  # whichever ticket counter 4 calls next

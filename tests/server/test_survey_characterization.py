@@ -88,7 +88,7 @@ def test_no_show_cannot_be_rated(live_server: LiveServer) -> None:
 
 def test_counter_tablet_gets_the_ticket_just_finished_there(live_server: LiveServer) -> None:
     clerk = live_server.login("clerk1", counter=1)
-    kiosk = live_server.kiosk_token
+    kiosk = live_server.survey_token
     assert get(live_server, kiosk, "/api/v1/counters/1/survey-ticket").status_code == 204
     ticket = serve_one(live_server, clerk)
     # not finished yet
@@ -110,6 +110,9 @@ def test_counter_tablet_roles(live_server: LiveServer) -> None:
     url = "/api/v1/counters/1/survey-ticket"
     assert get(live_server, None, url).status_code == 401
     assert get(live_server, live_server.display_token, url).status_code == 403
+    # a kiosk token issues tickets: it is not the tablet's
+    assert get(live_server, live_server.kiosk_token, url).status_code == 403
+    assert get(live_server, live_server.survey_token, url).status_code == 204
     assert get(live_server, live_server.login("clerk2", counter=2), url).status_code == 403
     assert get(live_server, live_server.login("super"), url).status_code == 204
 

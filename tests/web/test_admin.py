@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.conftest import LiveServer
 from tests.web.conftest import DESKTOP, serious_violations, sign_in
 
-SECTIONS = ["servicios", "ventanillas", "grupos", "horario", "prioridad", "pantalla", "usuarios",
-            "dispositivos", "estado"]
+SECTIONS = ["servicios", "oficina", "ventanillas", "grupos", "horario", "prioridad", "pantalla",
+            "pantallas", "caracterizacion", "usuarios", "dispositivos", "estado"]
 
 
 def admin_page(browser: Browser, server: LiveServer, bypass_csp: bool = False) -> Page:
@@ -139,7 +139,7 @@ def test_admin_edits_counters_groups_hours_priority_and_board_message(
     page.get_by_role("button", name="Guardar horario").click()
     expect(page.get_by_text("«9 a 12» no es una franja; use 08:00-11:30.")).to_be_visible()
     page.get_by_label("Domingo").fill("")
-    page.get_by_label("Días sin atención (festivos)").fill("2026-12-08\n2026-12-31")
+    page.get_by_label("Días sin atención de la oficina").fill("2026-12-08\n2026-12-31")
     page.get_by_role("button", name="Guardar horario").click()
     expect(page.get_by_role("status")).to_have_text("Horario guardado.")
     page.screenshot(path=str(artifacts / "admin-hours.png"), full_page=True)
@@ -244,4 +244,85 @@ def test_admin_has_no_serious_accessibility_problems(
         page.wait_for_load_state("networkidle")
         found[section] = serious_violations(page, axe_source)
     assert found == {s: [] for s in SECTIONS}
+    page.context.close()
+
+
+def test_admin_covers_office_boards_questions_and_holidays(
+        live_server: LiveServer, browser: Browser, artifacts: Path) -> None:
+    page = admin_page(browser, live_server)
+    go(page, "Oficina")
+    # the hours line is generated from the hours, never typed
+    expect(page.locator("#footer-hours")).to_have_text(
+        "Horario: lunes a viernes 8:00-11:30 y 14:00-17:30, excepto festivos")
+    page.get_by_label("Nombre de la oficina").fill("Alcaldía de Prueba — Atención")
+    page.get_by_label("Zona horaria").select_option("America/Lima")
+    page.get_by_label("Otras líneas del pie").fill("Horario: 24 horas\nGracias por venir")
+    page.get_by_role("button", name="Guardar oficina").click()
+    expect(page.get_by_text("El horario se escribe solo desde la sección Horario")).to_be_visible()
+    page.get_by_label("Otras líneas del pie").fill("Gracias por venir")
+    page.get_by_role("button", name="Guardar oficina").click()
+    expect(page.get_by_role("status")).to_have_text("Datos de la oficina guardados.")
+    expect(page.locator("#office-name")).to_have_text("Alcaldía de Prueba — Atención")
+
+    go(page, "Horario")
+    page.get_by_label("Sábado").fill("08:00-12:00")
+    page.get_by_text("Ver los festivos nacionales").click()
+    expect(page.locator("#national-holidays")).to_contain_text("Día de los Reyes Magos")
+    page.get_by_label("Días sin atención de la oficina").fill("2026-12-24")
+    page.get_by_role("button", name="Guardar horario").click()
+    expect(page.get_by_role("status")).to_have_text("Horario guardado.")
+    page.screenshot(path=str(artifacts / "admin-holidays.png"), full_page=True)
+
+    go(page, "Pantallas")
+    page.get_by_label("Código de pantalla").fill("caja")
+    page.get_by_label("Nombre de pantalla").fill("Sala de pagos")
+    page.get_by_label("C · Pagos e impuestos").check()
+    page.get_by_role("button", name="Agregar pantalla").click()
+    expect(page.locator("tr[data-code='caja']")).to_contain_text("Pagos e impuestos")
+
+    go(page, "Caracterización")
+    page.get_by_label("Código de pregunta").fill("discapacidad")
+    page.get_by_label("Pregunta", exact=True).fill("¿Tiene alguna discapacidad?")
+    page.get_by_label("Opciones").fill("si: Sí\nno: No")
+    page.get_by_role("button", name="Agregar pregunta").click()
+    expect(page.locator("tr[data-code='discapacidad']")).to_contain_text("Sí · No")
+    page.get_by_label("Hacer las preguntas en el quiosco").check()
+    expect(page.get_by_role("status")).to_have_text("Preguntas activadas.")
+    page.screenshot(path=str(artifacts / "admin-characterization.png"), full_page=True)
+
+    with live_server.client(live_server.kiosk_token) as kiosk:
+        office = kiosk.get("/api/v1/office").json()
+    assert office["name"] == "Alcaldía de Prueba — Atención"
+    assert office["timezone"] == "America/Lima"
+    assert office["ticket_footer"] == [
+        "Horario: lunes a viernes 8:00-11:30 y 14:00-17:30; sábado 8:00-12:00, excepto "
+        "festivos", "Gracias por venir"]
+    assert office["hours"]["national_holidays"] is True
+    assert office["hours"]["closed_dates"] == ["2026-12-24"]
+    assert {"code": "caja", "name": "Sala de pagos", "services": ["C"], "counters": []} \
+        in office["boards"]
+    questions = office["characterization"]["questions"]
+    assert office["characterization"]["enabled"] is True
+    assert any(q["code"] == "discapacidad" for q in questions)
+    page.context.close()
+
+
+def test_each_section_has_its_address_and_back_moves_between_them(
+        live_server: LiveServer, browser: Browser) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(page, live_server, "admin", path="/admin#horario")
+    expect(page.locator("#section h2")).to_have_text("Horario")
+    go(page, "Pantallas")
+    expect(page.locator("#section h2")).to_have_text("Pantallas")
+    assert page.url.endswith("/admin#pantallas")
+    go(page, "Oficina")
+    expect(page.locator("#section h2")).to_have_text("Oficina")
+    page.go_back()
+    expect(page.locator("#section h2")).to_have_text("Pantallas")
+    page.go_back()
+    expect(page.locator("#section h2")).to_have_text("Horario")
+    page.go_forward()
+    expect(page.locator("#section h2")).to_have_text("Pantallas")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Pantallas", exact=True)) \
+        .to_have_attribute("aria-current", "page")
     page.context.close()

@@ -4,8 +4,9 @@ import { h } from "../common/dom.js";
 import { failed, fetchOrFail, renderSection, say, state } from "./context.js";
 import { field, formActions, loadingCard, markInvalid, sectionHead, table } from "./form.js";
 
-const DEVICE_ROLES = ["kiosk", "display"];
-const DEVICE_OF = { kiosk: "del quiosco", display: "de la pantalla" };
+const DEVICE_ROLES = ["kiosk", "display", "survey"];
+const DEVICE_OF = { kiosk: "del quiosco", display: "de la pantalla",
+  survey: "de la tableta de encuesta" };
 
 /** Device role → its name ("Quiosco", "Pantalla"), from the labels. */
 function deviceNames() {

@@ -59,3 +59,20 @@ export function formActions(submitText, onCancel = null) {
 export function loadingCard() {
   return h("div", { class: "card" }, h("p", { class: "muted", text: "Cargando…" }));
 }
+
+/**
+ * The "Editar" and "Eliminar" buttons of a table row; removing asks first.
+ * @param {string} what  e.g. "pantalla Sala principal" (said by a screen reader)
+ * @param {() => void} onEdit
+ * @param {string} question  the confirmation, e.g. "¿Eliminar la pantalla «Sala»?"
+ * @param {() => void} onRemove
+ */
+export function editRemoveCell(what, onEdit, question, onRemove) {
+  return h("td", { class: "actions-cell" },
+    h("button", { type: "button", class: "btn btn-small", text: "Editar",
+      "aria-label": `Editar ${what}`, onClick: onEdit }),
+    h("button", { type: "button", class: "btn btn-small btn-danger", text: "Eliminar",
+      "aria-label": `Eliminar ${what}`, onClick: () => {
+        if (window.confirm(question)) onRemove();
+      } }));
+}

@@ -1,7 +1,7 @@
 // "Envío a la central": when the office sends its records to a central reporting server,
 // a line under the live view says when the last batch was acknowledged and how many records
 // wait. Asked only while the dashboard is shown (a signed-in supervisor), every 30 s.
-import { api } from "/static/common/api.js";
+import { api } from "../common/api.js";
 
 const REFRESH_MS = 30000;
 const line = document.getElementById("central-status");

@@ -1,4 +1,4 @@
-// The survey page: /survey?counter=N on the tablet at a counter (device token of role kiosk,
+// The survey page: /survey?counter=N on the tablet at a counter (device token of role survey,
 // given once as ?token=…; the server trades it for a session in an HttpOnly cookie, so this
 // page never holds it), or /survey?ticket=<id>#k=<key> for one ticket (the same view as on
 // the ticket's status page; the key comes from the printed QR code).
@@ -69,9 +69,11 @@ function counterTablet(counter) {
       const status = e instanceof ApiError ? e.status : 0;
       if (status === 0) showProblem("Sin conexión con el servidor. Reintentando…");
       else if (status === 401 || status === 403) {
-        showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de quiosco.");
-      } else if (status === 404) showProblem(`La ventanilla ${counter} no existe.`);
-      else showProblem("");
+        showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de tableta de encuesta.");
+      } else if (status === 404) {
+        showProblem(`La ventanilla ${counter} no existe.`);
+        clearInterval(pollTimer); // a wrong address does not fix itself
+      } else showProblem("");
       return;
     }
     showProblem("");
@@ -88,8 +90,19 @@ function counterTablet(counter) {
     }, IDLE_AFTER_MS);
   }
 
+  let pollTimer = setInterval(poll, POLL_MS);
   poll();
-  setInterval(poll, POLL_MS);
+}
+
+/** Whether the counter exists, from the public counter list: a wrong number is said at once,
+ * before any token is needed. */
+async function counterExists(counter) {
+  try {
+    const counters = await api("GET", "/api/v1/counters/public", undefined, { anonymous: true });
+    return counters.some((c) => String(c.number) === counter);
+  } catch (e) {
+    return true; // offline: the polling says so and retries
+  }
 }
 
 async function showOffice() {
@@ -107,6 +120,11 @@ if (ticket) {
 } else if (!counter || !/^\d+$/.test(counter)) {
   showProblem("Abra esta página con el número de la ventanilla: /survey?counter=1&token=…");
 } else {
-  showOffice();
-  counterTablet(counter);
+  counterExists(counter).then((exists) => {
+    if (!exists) showProblem(`La ventanilla ${counter} no existe.`);
+    else {
+      showOffice();
+      counterTablet(counter);
+    }
+  });
 }

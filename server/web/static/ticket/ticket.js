@@ -29,8 +29,9 @@ function counterPhrase(ticket) {
                                       : name;
 }
 
-function waitText(minutes) {
-  if (minutes === null || minutes === undefined) return "—";
+function waitText(minutes, note) {
+  // No estimate: the server says why ("Aún no hay ventanillas abiertas para este servicio").
+  if (minutes === null || minutes === undefined) return note || "—";
   if (minutes < 1) return "Menos de un minuto";
   if (minutes === 1) return "Alrededor de 1 minuto";
   return `Alrededor de ${minutes} minutos`;
@@ -89,7 +90,7 @@ function show(ticket) {
   $("#facts").hidden = !waiting;
   if (waiting) {
     $("#ahead").textContent = countText(labels.people_ahead_short, ticket.ahead);
-    $("#wait").textContent = waitText(ticket.estimated_wait_min);
+    $("#wait").textContent = waitText(ticket.estimated_wait_min, ticket.wait_note);
   }
   const time = new Date().toLocaleTimeString("es-CO", { hour: "numeric", minute: "2-digit" });
   $("#updated").textContent = `Actualizado: ${time}`;
