@@ -69,7 +69,7 @@ def run(calls: int) -> dict[str, Any]:
                     before = board_metrics(cdp)
                 number = server.issue("A" if i % 2 else "B")["number"]
                 sent = time.time()
-                r = http.post("/api/v1/counters/1/next")
+                r = http.post("/api/v1/counters/1/next", json={"previous": "served"})
                 returned = time.time()
                 assert r.status_code == 200, r.text
                 page.locator(f"html[data-last-shown='{number}']").wait_for(state="attached")

@@ -84,7 +84,8 @@ def measure(base: str, url: str, clerk: str, kiosk: str, clients: int, calls: in
                       headers={"Authorization": f"Bearer {kiosk}"})
             time.sleep(0.3)  # let the issue event reach everyone first
             t0 = time.monotonic()
-            http.post("/api/v1/counters/1/next", headers={"Authorization": f"Bearer {clerk}"})
+            http.post("/api/v1/counters/1/next", json={"previous": "served"},
+                      headers={"Authorization": f"Bearer {clerk}"})
             for pipe in pipes:
                 latencies += [arrival - t0 for arrival in pipe.recv()]
     frames = sum(pipe.recv() for pipe in pipes)

@@ -91,7 +91,8 @@ def call_to_display(http: httpx.Client, server: LiveServer, clerk: dict[str, str
         ticket = server.issue("A")
         display.drain()
         started = time.monotonic()
-        r = http.post("/counters/2/next", json={"in_hand": held}, headers=clerk)
+        r = http.post("/counters/2/next", json={"in_hand": held, "previous": "served"},
+                      headers=clerk)
         held = r.json()["id"]
         display.read_until(f"{ticket['number']:>6}\x03".encode(), timeout=10)
         out.append(time.monotonic() - started)

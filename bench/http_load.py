@@ -71,8 +71,9 @@ def main() -> None:
         def issue(i: int, n: int) -> tuple[str, dict[str, str]]:
             return "/api/v1/tickets", {"service": "ABCDE"[(i + n) % 5]}
 
-        def call(i: int, n: int) -> tuple[str, None]:
-            return f"/api/v1/counters/{i % 6 + 1}/next", None
+        def call(i: int, n: int) -> tuple[str, dict[str, str]]:
+            # the ticket left in hand counts as served (a called one is never closed unasked)
+            return f"/api/v1/counters/{i % 6 + 1}/next", {"previous": "served"}
 
         for op, headers, body_for in (("issue", kiosk, issue), ("call next", sup, call)):
             for mode, interval in (("closed loop", 0.0), (f"{args.rate:g}/s each",

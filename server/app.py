@@ -21,6 +21,7 @@ from server import bootstrap
 from server.api import (
     admin,
     announcements,
+    audit,
     catalog,
     central_status,
     counters,
@@ -120,7 +121,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     install_storage_errors(app)
     api = APIRouter(prefix="/api/v1")
     for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
-                   ticket_live, hardware, labels, central_status, health):
+                   ticket_live, hardware, labels, central_status, health,
+                   audit):
         api.include_router(module.router)
     api.include_router(announcements.build_router(
         SpeechCache(settings.db_path.parent / "speech-cache")))

@@ -20,6 +20,7 @@ from server.errors import ConfigError
 from server.queue.characterization import NO_ANSWER, Characterization, Option, Question
 from server.queue.hours import WEEKDAYS, OpeningHours, Period, hours_line
 from server.queue.model import Counter, Group, PolicyMode, PriorityPolicy, Service
+from server.queue.no_show import NoShowRule
 from server.queue.public_holidays import colombian_holidays
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "office.toml"
@@ -67,6 +68,7 @@ class OfficeConfig:
     counters: tuple[Counter, ...] = ()
     groups: tuple[Group, ...] = ()
     policy: PriorityPolicy = field(default_factory=PriorityPolicy)
+    no_show: NoShowRule = field(default_factory=NoShowRule)
     boards: tuple[Board, ...] = ()
     ticket_footer: tuple[str, ...] = ()
     board_message: str = ""
@@ -121,6 +123,8 @@ class OfficeConfig:
                 "mode": str(self.policy.mode),
                 "preferential_in_row": self.policy.preferential_in_row,
                 "max_wait_min": self.policy.max_wait_min,
+                "min_calls_before_no_show": self.no_show.min_calls_before_no_show,
+                "no_show_after_s": self.no_show.no_show_after_s,
             },
             "services": [asdict(s) for s in self.services],
             "counters": [
@@ -254,6 +258,7 @@ class _Validator:
         message = self.get(office, "board_message", str, "", "office.board_message", "office")
         hours = self._hours(data.get("hours", {}))
         policy = self._policy(data.get("priority", {}))
+        no_show = self._no_show(data.get("priority", {}))
         services = self._services(data.get("services", []))
         codes = {s.code for s in services}
         counters = self._counters(data.get("counters", []), codes)
@@ -274,6 +279,7 @@ class _Validator:
         return OfficeConfig(
             name=name, timezone=tzname, hours=hours, services=tuple(services),
             counters=tuple(counters), groups=tuple(groups), policy=policy, boards=tuple(boards),
+            no_show=no_show,
             ticket_footer=tuple(str(x) for x in footer), board_message=message,
             characterization=characterization, spoken_letters=spoken_letters,
             backup=backup, central=central,
@@ -415,6 +421,22 @@ class _Validator:
                        "priority", None, "max_wait_min")
             cap = 0
         return PriorityPolicy(PolicyMode(mode), ratio, cap)
+
+    def _no_show(self, p: dict[str, Any]) -> NoShowRule:
+        """The grace rule before a called ticket may be marked absent (off by default)."""
+        calls = self.get(p, "min_calls_before_no_show", int, 1,
+                         "priority.min_calls_before_no_show", "priority")
+        if not 1 <= calls <= 10:
+            self.error("priority.min_calls_before_no_show", "debe estar entre 1 y 10",
+                       "priority", None, "min_calls_before_no_show")
+            calls = 1
+        after = self.get(p, "no_show_after_s", int, 0, "priority.no_show_after_s", "priority")
+        if not 0 <= after <= 1800:
+            self.error("priority.no_show_after_s",
+                       "debe estar entre 0 y 1800 segundos (0 = sin espera)", "priority", None,
+                       "no_show_after_s")
+            after = 0
+        return NoShowRule(calls, after)
 
     def _services(self, items: Any) -> list[Service]:
         out: list[Service] = []

@@ -37,6 +37,15 @@ class OfficeClosed(Conflict):
         self.next_opening = next_opening
 
 
+class TicketInHand(Conflict):
+    """The counter still holds a ticket and the request did not say what to do with it;
+    ``ticket`` (id, number, status) goes into the answer so a client can ask the clerk."""
+
+    def __init__(self, message: str, ticket: dict[str, object]) -> None:
+        super().__init__(message)
+        self.ticket = ticket
+
+
 class AccessDenied(DomainError):
     """The caller's role or counter does not allow this action."""
 

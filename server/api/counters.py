@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import AnyRole, AtCounter, DeskDep, ReadingDep, Staff
+from server.api.deps import (
+    AccountsDep,
+    AnyRole,
+    AtCounter,
+    DeskDep,
+    Manager,
+    ReadingDep,
+    Staff,
+    TicketingDep,
+)
 from server.api.device_schemas import CounterAnswer, CountersAnswer
 from server.api.schemas import (
     CalledTicket,
     CounterNumber,
     CounterState,
     PauseReason,
+    TicketIssued,
     error_responses,
 )
 from server.security.exposure import device_counter, numbers_only
@@ -24,15 +34,28 @@ router = APIRouter(prefix="/counters", tags=["counters"])
 
 class CallOne(BaseModel):
     ticket: str = Field(min_length=1, max_length=64)
+    previous: Literal["no_show", "served"] | None = None
 
 
 class NextCall(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"in_hand": None}]})
 
     in_hand: str | None = Field(
+        default=None,
         description="Id of the ticket the caller believes is in hand (null: none). If the "
                     "counter holds another one, it is returned with `repeated: true` and "
                     "nothing is called: double clicks never call two tickets.")
+    previous: Literal["no_show", "served"] | None = Field(
+        default=None,
+        description="How to close a ticket in hand that was called but not started. Without "
+                    "it such a ticket is never closed: 409 names it (`ticket`).")
+
+
+class IssueAtCounter(BaseModel):
+    service: str = Field(min_length=1, max_length=8, examples=["A"])
+    group: str | None = Field(default=None, max_length=12, examples=[None, "AM"])
+    request_id: str | None = Field(default=None, min_length=8, max_length=64,
+                                   pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class Pause(BaseModel):
@@ -71,11 +94,14 @@ def _call_response(result: CallResult, response: Response) -> Any:
                         **error_responses(401, 403, 404, 409, 413, 422)})
 async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, response: Response,
                     body: NextCall | None = None) -> Any:
-    """Call the next ticket by the priority policy. A ticket still in hand is closed first:
-    served if attention started, otherwise no-show (see `closed_previous`). Send
+    """Call the next ticket by the priority policy. A ticket in attention closes first as
+    served (see `closed_previous`); one called but not started is closed only as `previous`
+    says, else 409 names it. 409 too while the counter is paused. Send
     `{"in_hand": <id or null>}` to make a repeated request harmless."""
-    expected = body.in_hand if body is not None else UNGUARDED
-    return _call_response(await desk.call_next(number, who, expected), response)
+    sent = body.model_fields_set if body is not None else set()
+    expected = body.in_hand if body is not None and "in_hand" in sent else UNGUARDED
+    previous = body.previous if body is not None else None
+    return _call_response(await desk.call_next(number, who, expected, previous), response)
 
 
 @router.post("/{number}/call", response_model=CalledTicket,
@@ -83,7 +109,27 @@ async def call_next(number: CounterNumber, desk: DeskDep, who: AtCounter, respon
 async def call_specific(number: CounterNumber, body: CallOne, desk: DeskDep, who: Staff,
                         response: Response) -> Any:
     """Call one waiting ticket out of order (recorded as such in the audit log)."""
-    return _call_response(await desk.call_specific(number, body.ticket, who), response)
+    return _call_response(await desk.call_specific(number, body.ticket, who, body.previous),
+                          response)
+
+
+@router.post("/{number}/free", response_model=CounterState,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def free_counter(number: CounterNumber, accounts: AccountsDep, who: Manager
+                       ) -> dict[str, Any]:
+    """A supervisor frees a counter: its clerk is signed out there, its ticket in hand
+    returns to the line in its place, and the counter closes (audit log)."""
+    return await accounts.free_counter(number, who)
+
+
+@router.post("/{number}/issue", status_code=201, response_model=TicketIssued,
+             responses=error_responses(401, 403, 404, 409, 413, 422))
+async def issue_at_counter(number: CounterNumber, body: IssueAtCounter,
+                           ticketing: TicketingDep, who: Staff) -> dict[str, Any]:
+    """Issue a ticket for a citizen who does not use the kiosk, recorded as issued at this
+    counter; it waits in line like any other."""
+    return await ticketing.issue_at_counter(number, body.service, body.group, who,
+                                            body.request_id)
 
 
 @router.post("/{number}/pause", response_model=CounterState,

@@ -24,6 +24,7 @@ from server.errors import (
     NotFound,
     NotSignedIn,
     OfficeClosed,
+    TicketInHand,
     TooManyAttempts,
 )
 
@@ -52,6 +53,8 @@ def body_and_headers(exc: DomainError) -> tuple[dict[str, object], dict[str, str
     headers: dict[str, str] = {}
     if isinstance(exc, ConfigInvalid):
         body["problems"] = exc.problems
+    if isinstance(exc, TicketInHand):
+        body["ticket"] = exc.ticket
     if isinstance(exc, OfficeClosed):
         body["next_opening"] = exc.next_opening
     if isinstance(exc, TooManyAttempts):

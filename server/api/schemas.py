@@ -105,6 +105,12 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class TicketInHandRef(BaseModel):
+    id: str
+    number: str = Field(examples=["A-006"])
+    status: Status
+
+
 class ErrorBody(BaseModel):
     """Every error answer: ``detail`` is one or more plain-Spanish sentences. A validation
     error (422) names the fields in ``fields`` and never repeats what was sent."""
@@ -116,6 +122,9 @@ class ErrorBody(BaseModel):
         default=None, description="PUT /admin/config: one readable line per problem (422)")
     next_opening: str | None = Field(
         default=None, description="POST /tickets when closed (409): next opening, ISO 8601")
+    ticket: TicketInHandRef | None = Field(
+        default=None, description="409 of next, call, pause or sign-out: the ticket still in "
+                                  "hand that the request must say what to do with")
 
 
 _ERROR_TEXT = {
@@ -332,6 +341,13 @@ class Holiday(Schema):
     name: str = Field(examples=["Día de los Reyes Magos (observado)"])
 
 
+class NoShowRule(Schema):
+    """The grace before a called ticket may be marked absent (docs/priority-policy.md)."""
+
+    min_calls_before_no_show: int = Field(ge=1, le=10)
+    no_show_after_s: int = Field(ge=0, le=1800, description="Seconds after the first call")
+
+
 class Office(Schema):
     name: str
     timezone: str
@@ -343,6 +359,7 @@ class Office(Schema):
     characterization: Characterization
     qr_warning: str | None = Field(
         description="Set when the QR codes point to this machine only (no --public-url)")
+    no_show_rule: NoShowRule
 
 
 class ServiceLine(Schema):
@@ -357,6 +374,12 @@ class ServiceLine(Schema):
     over_target: bool
 
 
+class QueueAlert(Schema):
+    kind: str = Field(examples=["no_open_counter", "over_target"])
+    service: str
+    message: str = Field(description="Plain Spanish, for the supervisor")
+
+
 class QueueOverview(Schema):
     at: str | None
     day: str
@@ -364,6 +387,8 @@ class QueueOverview(Schema):
     waiting_total: int
     services: list[ServiceLine]
     counters: list[CounterLine]
+    alerts: list[QueueAlert] = Field(description="A line nobody can call first, then waits "
+                                                 "past their target")
 
 
 class DayClosed(Schema):
@@ -386,6 +411,12 @@ class SignedIn(Me):
     expires_at: float = Field(description="POSIX seconds")
 
 
+class SessionEnded(Schema):
+    taken: bool = Field(description="True when another person took over or freed the "
+                                    "counter of this browser's session")
+    detail: str | None = Field(description="Who did it and why, in plain Spanish")
+
+
 class SignedOut(Schema):
     ok: bool
     detail: str | None = Field(default=None, description="Why not (devices do not sign out)")
@@ -405,6 +436,8 @@ class Priority(Schema):
     mode: PolicyMode
     preferential_in_row: int
     max_wait_min: int
+    min_calls_before_no_show: int
+    no_show_after_s: int
 
 
 class CounterConfig(Schema):
@@ -636,3 +669,19 @@ class SurveyAnswered(Schema):
     state: SurveyState
     rating: int
     reason: str | None
+
+
+# --------------------------------------------------------------------------- audit view
+
+
+class StoryEntry(Schema):
+    at: str | None
+    type: str = Field(examples=["ticket.called"])
+    text: str = Field(description="What happened, who acted and why, in plain Spanish")
+
+
+class TicketStory(Schema):
+    """GET /audit/tickets: a ticket found by its number and day, with its history."""
+
+    ticket: TicketStaff
+    history: list[StoryEntry]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import (
@@ -25,6 +25,7 @@ from server.api.schemas import (
     TicketStaff,
     error_responses,
 )
+from server.web.qr import qr_svg
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 _ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -74,6 +75,17 @@ async def get_ticket(ticket_id: TicketId, reading: ReadingDep) -> dict[str, Any]
     """Public by design: the unguessable id printed in the QR code is the capability; the
     answer shows only this ticket's public fields, nothing about other citizens or staff."""
     return await reading.public_ticket(ticket_id)
+
+
+@router.get("/{ticket_id}/qr.svg", response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {}}},
+                       **error_responses(404, 422)})
+async def ticket_qr(ticket_id: TicketId, reading: ReadingDep) -> Response:
+    """The QR code of the ticket's status page (public like the ticket: the id is the
+    capability); the clerk panel shows and prints it for a ticket given at the counter."""
+    ticket = await reading.public_ticket(ticket_id)
+    return Response(qr_svg(ticket["status_url"]), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/{ticket_id}/history", response_model=list[HistoryEntry],

@@ -102,12 +102,11 @@ def transfer(ticket: Ticket, to_service: str) -> Ticket:
     )
 
 
-def close_in_hand(ticket: Ticket, now: float) -> Ticket:
-    """What 'call next' does with the ticket a counter still holds: served if attention had
-    started, otherwise the person did not come."""
-    if ticket.status == Status.SERVING:
-        return finish(ticket, now)
-    return no_show(ticket, now)
+def return_to_line(ticket: Ticket) -> Ticket:
+    """A ticket in hand goes back to waiting in its original place (its counter closed or was
+    freed): the person keeps the place they earned and the calls already made."""
+    _require(ticket, IN_HAND_STATUSES, "devolver a la fila")
+    return replace(ticket, status=Status.WAITING, counter=None, clerk=None, started_at=None)
 
 
 def close_at_day_end(ticket: Ticket, now: float) -> Ticket:

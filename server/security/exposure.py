@@ -49,9 +49,11 @@ def device_counter(view: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def device_overview(overview: dict[str, Any]) -> dict[str, Any]:
-    """GET /queue for a device: line lengths and counter states, nobody's id or name."""
+    """GET /queue for a device: line lengths and counter states, nobody's id or name (the
+    supervisor's alerts stay with staff)."""
     counters = [device_counter(c) for c in overview.get("counters", [])]
-    return {**{k: v for k, v in overview.items() if k != "counters"}, "counters": counters}
+    kept = {k: v for k, v in overview.items() if k not in ("counters", "alerts")}
+    return {**kept, "counters": counters}
 
 
 def device_event(message: dict[str, Any]) -> dict[str, Any]:

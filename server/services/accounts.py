@@ -154,7 +154,7 @@ class Accounts:
     # ------------------------------------------------------------------ sessions
 
     async def sign_in(self, username: str, password: str, counter: int | None,
-                      address: str, force: bool = False) -> SignIn:
+                      address: str, force: bool = False, reason: str | None = None) -> SignIn:
         admission = self.throttle.admit(username, address)  # counted before hashing
         if not admission.admitted:
             raise TooManyAttempts(admission.wait_s)
@@ -175,7 +175,7 @@ class Accounts:
 
         def open_session(tx: Tx) -> tuple[Principal, list[int]]:
             p = Principal(role, user.username, user.display_name, 0, user.id, counter, csrf)
-            ended = self.desk.open_counter(tx, counter, p, force) if counter else []
+            ended = self.desk.open_counter(tx, counter, p, force, reason) if counter else []
             token_id = tx.insert_token(token_digest(token), "session", str(role), user.username,
                                        now, user_id=user.id, counter=counter, csrf=csrf,
                                        expires_at=expires)
@@ -201,14 +201,47 @@ class Accounts:
         await self.store.run(record)
         return {"username": name, "unlocked": addresses > 0, "addresses": addresses}
 
-    async def sign_out(self, p: Principal) -> None:
+    async def sign_out(self, p: Principal, in_hand: str | None = None) -> None:
+        """End a session; a clerk's counter closes with it. A ticket still in hand there
+        needs ``in_hand`` ("finish", "return" or "no_show"), else ``TicketInHand``."""
         def close(tx: Tx) -> None:
             tx.revoke_token(p.token_id, self.clock())
             if p.counter is not None:
-                self.desk.close_counter(tx, p.counter, p)
+                self.desk.close_counter(tx, p.counter, p, in_hand)
 
         await self.store.run(close)
         self._forget(p.token_id)
+
+    async def free_counter(self, number: int, actor: Principal) -> dict[str, Any]:
+        """A supervisor frees a counter (see ``Desk.free_counter``); the sessions it ends stop
+        working at once."""
+        view, ended = await self.desk.free_counter(number, actor)
+        for token_id in ended:
+            self._forget(token_id)
+        return view
+
+    async def why_session_ended(self, token: str) -> str | None:
+        """For the holder of a session that someone else ended by taking over or freeing its
+        counter: who did it and why, in plain Spanish (None for any other session)."""
+        digest = token_digest(token)
+
+        def read(r: Reader) -> str | None:
+            row = r.token_by_hash(digest)
+            if row is None or row.revoked_at is None or row.counter is None:
+                return None
+            for rec in r.audit_since(row.revoked_at - 1, ("counter.changed",), 50):
+                d = rec.detail
+                if rec.counter != row.counter or row.name not in (d.get("took_over_from"),
+                                                                  d.get("freed_from")):
+                    continue
+                actor = r.user_by_name(rec.actor) if rec.actor else None
+                who = f"{actor.display_name} ({actor.username})" if actor else rec.actor
+                did = "tomó" if d.get("took_over_from") else "liberó"
+                said = f" Motivo: {d['reason']}." if d.get("reason") else ""
+                return f"{who} {did} la ventanilla {row.counter}.{said}"
+            return None
+
+        return await self.reads.run(read)
 
     # ------------------------------------------------------------------ device tokens
 

@@ -9,16 +9,20 @@ block the event loop nor queue behind writes.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import asdict
 from functools import partial
 from typing import Any
 
 from server.auth import Principal, Role
 from server.config import OfficeConfig
-from server.errors import AccessDenied, NotFound
+from server.errors import AccessDenied, Invalid, NotFound
 from server.events import EventHub
 from server.first_start import qr_warning
+from server.queue.alerts import LineNow, queue_alerts
+from server.queue.history_text import describe
 from server.queue.model import Status, Ticket
+from server.queue.stats_query import parse_day
 from server.security import clerk_scope
 from server.services.office import Office
 from server.storage import AuditRecord, CounterRow, Reader, ReadPool
@@ -63,6 +67,8 @@ class Reading:
             "opening": self.office.opening_state(),
             "characterization": cfg.characterization.public(),
             "qr_warning": qr_warning(self.office.settings.public_url),
+            "no_show_rule": {"min_calls_before_no_show": cfg.no_show.min_calls_before_no_show,
+                             "no_show_after_s": cfg.no_show.no_show_after_s},
         }
 
     # ------------------------------------------------------------------ tickets
@@ -97,6 +103,43 @@ class Reading:
             ]
 
         return await self.reads.run(history)
+
+    async def ticket_audit(self, number: str, day: str) -> dict[str, Any]:
+        """A ticket found by its printed number and day, with its whole history told in plain
+        Spanish (who acted, where, and why each call chose it) for a supervisor."""
+        office = self.office
+        number = number.strip().upper()
+        if not re.fullmatch(r"[A-Z]{1,8}-?\d{1,4}", number):
+            raise Invalid("Escriba el número del turno como aparece en el papel, p. ej. A-006.")
+        if "-" not in number:
+            letters = number.rstrip("0123456789")
+            number = f"{letters}-{int(number[len(letters):]):03d}"
+        the_day = office.today() if day == "today" else parse_day(day, "day").isoformat()
+
+        def read(r: Reader) -> dict[str, Any]:
+            t = r.ticket_by_number(the_day, number)
+            if t is None:
+                raise NotFound(f"No hay un turno {number} el {the_day}.")
+            cfg = office.config
+            records = r.audit_for_ticket(t.id)
+            actors = {a.actor for a in records if a.actor}
+            names = {n: f"{u.display_name} ({u.username})" for n in actors
+                     if (u := r.user_by_name(n)) is not None}
+
+            def service_name(code: str) -> str:
+                svc = cfg.service(code)
+                return f"{code} · {svc.name}" if svc else code
+
+            def group_name(code: str) -> str:
+                group = cfg.group(code)
+                return group.name if group else code
+
+            story = [{"at": iso(a.at, cfg.tz), "type": a.kind,
+                      "text": describe(a.kind, a.counter, a.actor, a.actor_role, a.detail,
+                                       names, service_name, group_name)} for a in records]
+            return {"ticket": office.waiting_view(r, t), "history": story}
+
+        return await self.reads.run(read)
 
     def _clerk_may_read(self, actor: Principal, t: Ticket, records: list[AuditRecord]) -> None:
         cfg = self.office.config
@@ -139,6 +182,8 @@ class Reading:
             view["waiting_preferential"] = sum(m[1] for m in mine)
             view["longest_wait_min"] = wait_min(min((m[2] for m in mine), default=None))
             counters.append(view)
+        now_lines = {s["code"]: LineNow(s["waiting"], s["longest_wait_min"]) for s in services}
+        states = {c["number"]: c["state"] for c in counters}
         return {
             "at": iso(now, cfg.tz),
             "day": office.today(now),
@@ -146,6 +191,7 @@ class Reading:
             "waiting_total": sum(m[0] for m in lines.values()),
             "services": services,
             "counters": counters,
+            "alerts": queue_alerts(cfg.services, cfg.counters, states, now_lines),
         }
 
     async def queue_overview(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from server.auth import ALL_COUNTERS, Principal
 from server.errors import AccessDenied, Conflict, Invalid, OfficeClosed
 from server.queue import lifecycle
 from server.queue.model import Status, Ticket
+from server.queue.no_show import refusal as no_show_refusal
 from server.queue.numbering import format_number
 from server.services.office import Office
 from server.storage import Store, Tx
@@ -26,10 +27,12 @@ class Ticketing:
 
     async def issue_ticket(self, service: str, group: str | None, actor: Principal,
                            characterization: dict[str, Any] | None = None,
-                           request_id: str | None = None) -> dict[str, Any]:
+                           request_id: str | None = None, at_counter: int | None = None
+                           ) -> dict[str, Any]:
         """Issue a ticket. ``request_id`` is the kiosk's idempotency key: when the answer to a
         first attempt was lost, the retry with the same key gets the same ticket back (field
-        ``replayed``) instead of a second turn."""
+        ``replayed``) instead of a second turn. ``at_counter``: a clerk issued it there for a
+        citizen who did not use the kiosk (the audit log says so)."""
         office = self.office
         cfg = office.config
         answers = cfg.characterization.validate(characterization)
@@ -69,11 +72,21 @@ class Ticketing:
                 tx.save_characterization(t.id, answers)
             view = office.waiting_view(tx, t)
             tx.record("ticket.issued", now, {"ticket": view, "counter": None}, ticket_id=t.id,
-                      actor=actor.name, actor_role=str(actor.role),
-                      detail={"service": t.service, "group": t.group})
+                      counter=at_counter, actor=actor.name, actor_role=str(actor.role),
+                      detail={"service": t.service, "group": t.group,
+                              "issued_at_counter": at_counter})
             return {**view, "replayed": False}
 
         return await self.store.run(issue)
+
+    async def issue_at_counter(self, number: int, service: str, group: str | None,
+                               actor: Principal, request_id: str | None = None
+                               ) -> dict[str, Any]:
+        """A clerk issues a ticket at their counter for a citizen who cannot or will not use
+        the kiosk; it takes its place in line like any other (same rules, same numbering)."""
+        self.office.counter_config(number)
+        self.office.may_act_at(actor, number)
+        return await self.issue_ticket(service, group, actor, None, request_id, number)
 
     async def report_print(self, ticket_id: str, ok: bool, message: str, actor: Principal
                            ) -> dict[str, Any]:
@@ -134,7 +147,15 @@ class Ticketing:
         return await self._ticket_action(ticket_id, actor, "ticket.finished", lifecycle.finish)
 
     async def no_show(self, ticket_id: str, actor: Principal) -> dict[str, Any]:
-        return await self._ticket_action(ticket_id, actor, "ticket.no_show", lifecycle.no_show)
+        rule = self.office.config.no_show
+
+        def no_show(t: Ticket, now: float) -> Ticket:
+            why_not = no_show_refusal(t, rule, now)
+            if why_not:
+                raise Conflict(why_not)
+            return lifecycle.no_show(t, now)
+
+        return await self._ticket_action(ticket_id, actor, "ticket.no_show", no_show)
 
     async def reactivate(self, ticket_id: str, actor: Principal) -> dict[str, Any]:
         return await self._ticket_action(ticket_id, actor, "ticket.reactivated",
@@ -182,7 +203,11 @@ class Ticketing:
         """A supervisor ends the day: every waiting ticket of today ends as 'not attended'."""
 
         def close(tx: Tx) -> int:
-            return self._end_not_attended(tx, tx.tickets_with_status(Status.WAITING), actor.name,
-                                          str(actor.role), "cierre del día por supervisor")
+            closed = self._end_not_attended(tx, tx.tickets_with_status(Status.WAITING),
+                                            actor.name, str(actor.role),
+                                            "cierre del día por supervisor")
+            tx.record("day.closed", self.office.clock(), {"closed": closed}, actor=actor.name,
+                      actor_role=str(actor.role), detail={"closed": closed})
+            return closed
 
         return await self.store.run(close)

@@ -25,6 +25,11 @@ class TicketReads(Queries):
         row = self._one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return ticket_from_row(row) if row else None
 
+    def ticket_by_number(self, day: str, number: str) -> Ticket | None:
+        """The ticket a citizen holds, by the number printed on it and its day."""
+        row = self._one("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number))
+        return ticket_from_row(row) if row else None
+
     def tickets_by_id(self, ticket_ids: set[str] | list[str]) -> dict[str, Ticket]:
         """The tickets that exist among ``ticket_ids``, by id (one query per 500 ids)."""
         ids = list(ticket_ids)

@@ -225,7 +225,7 @@ def test_a_board_of_four_lines(office: Office) -> None:
         t = office.server.issue("A")
         current = office.counter(2)["ticket"]
         r = office.api("POST", "/counters/2/next", office.clerk2,
-                       {"in_hand": current["id"] if current else None})
+                       {"in_hand": current["id"] if current else None, "previous": "served"})
         assert r.json()["id"] == t["id"]
         calls.append(t["number"])
     office.board.read_until(board_line(1, calls[-1], "2"), timeout=8)

@@ -63,21 +63,27 @@ def test_malformed_json_is_a_422_not_a_500(app: App) -> None:
     assert r.status_code == 422
 
 
-def test_call_next_closes_the_ticket_in_hand_and_says_so(app: App) -> None:
+def test_call_next_never_closes_a_called_ticket_as_absent_unless_told(app: App) -> None:
     a, b, c = issue(app), issue(app), issue(app)
     h = app.headers("clerk")
     first = app.client.post("/api/v1/counters/1/next", headers=h).json()
     assert first["id"] == a["id"] and first["closed_previous"] is None
-    second = app.client.post("/api/v1/counters/1/next", headers=h)
+    refused = app.client.post("/api/v1/counters/1/next", headers=h)
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("A-001 fue llamado y no ha iniciado atención")
+    assert refused.json()["ticket"] == {"id": a["id"], "number": "A-001", "status": "called"}
+    still = app.client.get(f"/api/v1/tickets/{a['id']}").json()
+    assert still["status"] == "called"
+    second = app.client.post("/api/v1/counters/1/next", headers=h, json={"previous": "no_show"})
     assert second.json()["closed_previous"] == {"id": a["id"], "number": "A-001",
                                                 "outcome": "no_show"}
     assert second.headers["X-Closed-Previous"] == "A-001=no_show"
     app.client.post(f"/api/v1/tickets/{b['id']}/start", headers=h)
     third = app.client.post("/api/v1/counters/1/next", headers=h).json()
     assert third["closed_previous"]["outcome"] == "served" and third["id"] == c["id"]
-    app.client.post(f"/api/v1/tickets/{c['id']}/finish", headers=h)
-    empty = app.client.post("/api/v1/counters/1/next", headers=h)
-    assert empty.status_code == 204
+    fourth = app.client.post("/api/v1/counters/1/next", headers=h, json={"previous": "served"})
+    assert fourth.status_code == 204
+    assert app.client.get(f"/api/v1/tickets/{c['id']}").json()["status"] == "done"
 
 
 def test_history_answers_why_a_ticket_was_called_first(app: App) -> None:

@@ -258,7 +258,8 @@ def test_csv_header_is_escaped_against_formulas_like_the_cells(app: App) -> None
 
 
 def test_every_operation_documents_its_answer_and_its_errors(openapi: dict[str, Any]) -> None:
-    files = {"/api/v1/stats/export", "/api/v1/announcements/{ticket_number}/{counter}.wav"}
+    files = {"/api/v1/stats/export", "/api/v1/announcements/{ticket_number}/{counter}.wav",
+             "/api/v1/tickets/{ticket_id}/qr.svg"}
     assert "HTTPValidationError" not in openapi["components"]["schemas"]
     for method, path, op in operations(openapi):
         ok = next(code for code in op["responses"] if code.startswith("2"))

@@ -26,6 +26,7 @@ BOGUS = "no-such-ticket"
 TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/tickets", {"kiosk", "supervisor", "admin"}),
     ("GET", "/api/v1/tickets/{ticket_id}", PUBLIC),
+    ("GET", "/api/v1/tickets/{ticket_id}/qr.svg", PUBLIC),
     ("GET", "/api/v1/tickets/{ticket_id}/history", STAFF),
     *[("POST", f"/api/v1/tickets/{{ticket_id}}/{a}", AT_COUNTER)
       for a in ("recall", "start", "finish", "no-show")],
@@ -37,6 +38,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     *[("POST", f"/api/v1/counters/{{number}}/{a}", AT_COUNTER)
       for a in ("next", "pause", "resume")],
     ("POST", "/api/v1/counters/{number}/call", STAFF),
+    ("POST", "/api/v1/counters/{number}/issue", STAFF),
+    ("POST", "/api/v1/counters/{number}/free", MANAGERS),
     ("GET", "/api/v1/services", ANY),
     ("GET", "/api/v1/groups", ANY),
     ("GET", "/api/v1/office", ANY),
@@ -46,6 +49,7 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/logout", ANY),
     ("GET", "/api/v1/auth/me", ANY),
+    ("GET", "/api/v1/auth/ended", PUBLIC),
     ("POST", "/api/v1/auth/unlock", MANAGERS),
     ("WS", "/api/v1/events", {"display", "clerk", "supervisor", "admin", "hardware"}),
     ("GET", "/api/v1/announcements/{ticket_number}/{counter}.wav",
@@ -76,6 +80,8 @@ TABLE: list[tuple[str, str, set[str] | None]] = [
     # hardware bridges
     ("POST", "/api/v1/hardware/status", {"hardware"}),
     ("GET", "/api/v1/hardware/bridges", MANAGERS),
+    # the supervisor's audit view
+    ("GET", "/api/v1/audit/tickets", MANAGERS),
     # operations: the health check is public (no personal data)
     ("GET", "/api/v1/health", PUBLIC),
 ]
@@ -85,6 +91,7 @@ BODIES = {
     "transfer": {"service": "B"},
     "print-status": {"ok": False, "message": "sin papel"},
     "call": {"ticket": BOGUS},
+    "issue": {"service": "A"},
     "pause": {"reason": "break"},
     "login": {"username": "nadie", "password": "x"},
     "unlock": {"username": "nadie"},
@@ -99,8 +106,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def concrete(path: str) -> str:
+    if path.endswith("/free"):  # free a counter nobody holds: the clerk's sessions live on
+        path = path.replace("{number}", "6")
     path = (path.replace("{ticket_id}", BOGUS).replace("{number}", "1")
             .replace("{user_id}", "999999").replace("{token_id}", "999999"))
+    if path.endswith("/audit/tickets"):
+        path += "?number=A-001"
     if "/stats/" in path:
         path += "?from=2026-11-01&to=2026-11-30&by=service&format=csv&kind=summary"
     return path
@@ -224,7 +235,8 @@ def test_signing_out_closes_the_clerks_websocket(app: App) -> None:
 
 def test_public_ticket_answer_names_no_staff_nor_kiosk(app: App) -> None:
     t = app.client.post("/api/v1/tickets", json={"service": "B"}, headers=app.headers("kiosk"))
-    r = app.client.post("/api/v1/counters/1/call", json={"ticket": t.json()["id"]},
+    r = app.client.post("/api/v1/counters/1/call",
+                        json={"ticket": t.json()["id"], "previous": "served"},
                         headers=app.headers("clerk"))
     assert r.status_code == 200, r.text
     seen = app.client.get(f"/api/v1/tickets/{t.json()['id']}").json()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from server.config import DEMO_CONFIG, ConfigError, config_from_dict, load_config, parse_config
+from server.queue.no_show import NoShowRule
 from tests.conftest import ROOT, subprocess_env
 
 DEMO_TEXT = DEMO_CONFIG.read_text(encoding="utf-8")
@@ -33,6 +34,15 @@ def test_config_round_trips_through_the_database_shape() -> None:
     assert config_from_dict(cfg.to_dict()) == cfg
 
 
+def test_the_no_show_grace_rule_is_off_unless_the_office_sets_it() -> None:
+    assert load_config(DEMO_CONFIG).no_show == NoShowRule(1, 0)
+    text = DEMO_TEXT.replace("min_calls_before_no_show = 1", "min_calls_before_no_show = 2")
+    text = text.replace("no_show_after_s = 0", "no_show_after_s = 120")
+    assert parse_config(text).no_show == NoShowRule(2, 120)
+    lean = "\n".join(line for line in DEMO_TEXT.splitlines() if "no_show" not in line)
+    assert parse_config(lean).no_show == NoShowRule(1, 0)
+
+
 def line_of(text: str, needle: str) -> int:
     return next(i for i, ln in enumerate(text.splitlines(), 1) if needle in ln)
 
@@ -49,6 +59,12 @@ def line_of(text: str, needle: str) -> int:
          "counters[5].services", 'services = ["E", "Q"]'),
         ('timezone = "America/Bogota"', 'timezone = "Marte/Olympus"', "office.timezone",
          "Marte/Olympus"),
+        ("min_calls_before_no_show = 1", "min_calls_before_no_show = 0",
+         "priority.min_calls_before_no_show", "min_calls_before_no_show = 0"),
+        ("no_show_after_s = 0", "no_show_after_s = -5", "priority.no_show_after_s",
+         "no_show_after_s = -5"),
+        ("no_show_after_s = 0", 'no_show_after_s = "un rato"', "priority.no_show_after_s",
+         "no_show_after_s ="),
     ],
 )
 def test_errors_name_the_key_and_the_line(old: str, new: str, key: str, needle: str) -> None:

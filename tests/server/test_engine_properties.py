@@ -12,6 +12,7 @@ import tempfile
 from collections import Counter as Multiset
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -19,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from server import bootstrap
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
-from server.errors import Conflict
+from server.errors import Conflict, TicketInHand
 from server.queue.model import Status
 from server.services.office import OfficeSettings
 
@@ -69,15 +70,23 @@ class QueueMachine(RuleBasedStateMachine):
         assert t["id"] not in self.issued
         self.issued[t["id"]] = t["number"]
 
-    @rule(counter=st.sampled_from(COUNTERS), dt=st.integers(1, 600))
-    def call_next(self, counter: int, dt: int) -> None:
+    @rule(counter=st.sampled_from(COUNTERS), dt=st.integers(1, 600),
+          previous=st.sampled_from([None, "served", "no_show"]))
+    def call_next(self, counter: int, dt: int, previous: str | None) -> None:
         self.clock.now += dt
         before = {r["id"]: r for r in self.tickets()}
         cfg = self.services.office.config.counter(counter)
         assert cfg is not None
         eligible = [r for r in before.values()
                     if r["status"] == "waiting" and r["service"] in cfg.services]
-        result = self.run(self.desk.call_next(counter, SUPERVISOR))
+        held = self.store.run_sync(lambda tx: tx.in_hand(counter))
+        if held is not None and held.status == Status.CALLED and previous is None:
+            # a called ticket is never closed as a side effect: refused, nothing changes
+            with pytest.raises(TicketInHand):
+                self.run(self.desk.call_next(counter, SUPERVISOR))
+            assert {r["id"]: r for r in self.tickets()} == before
+            return
+        result = self.run(self.desk.call_next(counter, SUPERVISOR, previous=previous))
         if not eligible:
             assert result.ticket is None
             return

@@ -102,7 +102,7 @@ def test_no_shows_of_today_are_listed_per_counter(live_server: LiveServer) -> No
         c.post("/api/v1/counters/1/next")
         c.post(f"/api/v1/tickets/{a['id']}/no-show")
         c.post("/api/v1/counters/3/next")
-        c.post("/api/v1/counters/3/next")  # closes C-001 as a no-show too
+        c.post("/api/v1/counters/3/next", json={"previous": "no_show"})  # C-001 absent too
         everything = c.get("/api/v1/tickets?status=no_show").json()
         counter1 = c.get("/api/v1/tickets?status=no_show&counter=1").json()
     assert sorted(t["number"] for t in everything) == ["A-001", "C-001"]
@@ -147,13 +147,17 @@ def test_a_stale_screen_never_closes_a_ticket_it_has_not_seen(live_server: LiveS
         r = c.post("/api/v1/counters/1/next", json={"in_hand": None}).json()
         assert (r["number"], r["status"], r["repeated"]) == ("A-001", "called", True)
         assert r["call_reason"]["rule"] == "already_in_hand"
-        # The screen that knows A-001 is in hand moves on (A-001 closes as a no-show).
-        r = c.post("/api/v1/counters/1/next", json={"in_hand": first["id"]}).json()
+        # The screen that knows A-001 is in hand must still say what became of it.
+        r = c.post("/api/v1/counters/1/next", json={"in_hand": first["id"]})
+        assert r.status_code == 409 and r.json()["ticket"]["number"] == "A-001"
+        r = c.post("/api/v1/counters/1/next",
+                   json={"in_hand": first["id"], "previous": "no_show"}).json()
         assert (r["number"], r["repeated"]) == ("A-002", False)
         assert r["closed_previous"] == {"id": first["id"], "number": "A-001",
                                         "outcome": "no_show"}
-        # Without the guard (older clients, API scripts) the behaviour is unchanged.
-        assert c.post("/api/v1/counters/1/next").status_code == 204
+        # Without the guard (older clients, API scripts) a called ticket is never closed.
+        r = c.post("/api/v1/counters/1/next")
+        assert r.status_code == 409 and "A-002 fue llamado" in r.json()["detail"]
 
 
 def test_staff_pages_are_served_under_the_strict_csp(shared_server: LiveServer) -> None:

@@ -17,6 +17,8 @@ from server.queue.hours import (
     next_opening,
 )
 from server.queue.model import Outcome, PolicyMode, PriorityPolicy, Status
+from server.queue.no_show import NoShowRule
+from server.queue.no_show import refusal as no_show_refusal
 from server.queue.numbering import format_number, local_day
 from server.queue.policy import (
     RULE_MAX_WAIT,
@@ -170,11 +172,25 @@ def test_invalid_transitions_are_refused_in_plain_spanish(action, status) -> Non
         action(ticket("A", status=status))
 
 
-def test_close_in_hand_depends_on_whether_attention_started() -> None:
-    called = lifecycle.call(ticket("A"), 1, "ana", now=1)
-    assert lifecycle.close_in_hand(called, 2).outcome == Outcome.NO_SHOW
-    serving = lifecycle.start(called, 2)
-    assert lifecycle.close_in_hand(serving, 3).outcome == Outcome.SERVED
+def test_a_ticket_returned_to_the_line_keeps_its_place_and_its_calls() -> None:
+    t = ticket("A")
+    serving = lifecycle.start(lifecycle.call(t, 1, "ana", now=t.queued_at + 60), t.queued_at + 90)
+    back = lifecycle.return_to_line(serving)
+    assert back.status == Status.WAITING and back.counter is None and back.started_at is None
+    assert back.queued_at == t.queued_at and back.call_count == 1 and back.outcome is None
+    with pytest.raises(Conflict, match="devolver a la fila"):
+        lifecycle.return_to_line(back)
+
+
+def test_the_grace_rule_counts_calls_and_seconds_from_the_first_call() -> None:
+    rule = NoShowRule(min_calls_before_no_show=2, no_show_after_s=90)
+    called = lifecycle.call(ticket("A"), 1, "ana", now=1000)
+    assert "llámelo 1 vez más" in (no_show_refusal(called, rule, 2000) or "")
+    recalled = lifecycle.recall(called, 1030)
+    assert "espere 30 s más" in (no_show_refusal(recalled, rule, 1060) or "")
+    assert no_show_refusal(recalled, rule, 1090) is None
+    assert no_show_refusal(called, NoShowRule(), 1000) is None  # the default: off
+    assert lifecycle.no_show(recalled, 1090).outcome == Outcome.NO_SHOW
 
 
 # ----------------------------------------------------------------------------- hours

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, LiveServer, axe_source, serious_violations  # noqa: F401
@@ -41,3 +42,10 @@ def in_hand(page: Page) -> Any:
 
 def waiting_row(page: Page, number: str) -> Any:
     return page.locator(f"#waiting li[data-ticket='{number}']")
+
+
+def status(server: LiveServer, ticket_id: str) -> str:
+    """A ticket's status as its public page reads it."""
+    r = httpx.get(f"{server.base_url}/api/v1/tickets/{ticket_id}", timeout=10)
+    value: str = r.json()["status"]
+    return value

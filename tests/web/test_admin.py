@@ -148,6 +148,11 @@ def test_admin_edits_counters_groups_hours_priority_and_board_message(
     page.get_by_role("radio", name="Proporción").check()
     page.get_by_label("Preferenciales seguidos (N, modo proporción)").fill("2")
     page.get_by_label("Espera máxima (minutos)").fill("45")
+    page.get_by_label("Llamados antes de «No se presentó»").fill("2")
+    page.get_by_label("Segundos desde el primer llamado antes de «No se presentó»").fill("2000")
+    page.get_by_role("button", name="Guardar prioridad").click()
+    expect(page.get_by_text("Debe ser un número entero de 0 a 1800.")).to_be_visible()
+    page.get_by_label("Segundos desde el primer llamado antes de «No se presentó»").fill("90")
     page.get_by_role("button", name="Guardar prioridad").click()
     expect(page.get_by_role("status")).to_have_text("Prioridad guardada.")
 
@@ -163,7 +168,8 @@ def test_admin_edits_counters_groups_hours_priority_and_board_message(
     assert office["hours"]["closed_dates"] == ["2026-12-08", "2026-12-31"]
     with live_server.client(live_server.login("admin")) as c:
         priority = c.get("/api/v1/admin/config").json()["priority"]
-    assert priority == {"mode": "ratio", "preferential_in_row": 2, "max_wait_min": 45}
+    assert priority == {"mode": "ratio", "preferential_in_row": 2, "max_wait_min": 45,
+                        "min_calls_before_no_show": 2, "no_show_after_s": 90}
     page.context.close()
 
 

@@ -100,12 +100,14 @@ def test_a_clerk_works_a_ticket_through_its_whole_cycle(
     expect(waiting_row(page, "B-001")).to_be_visible()
     expect(page.locator("#absent li")).to_have_count(0)
 
-    # Calling with a ticket in hand closes it; the page says how (keyboard shortcut N).
+    # Calling over a ticket only called asks first, in one tap (keyboard shortcut N).
     page.get_by_role("button", name="Llamar B-001").click()
     expect(in_hand(page)).to_have_text("B-001")
     live_server.issue("A")
     expect(waiting_row(page, "A-003")).to_be_visible()
     page.keyboard.press("n")
+    expect(page.get_by_role("alertdialog")).to_contain_text("¿B-001 no se presentó?")
+    page.get_by_role("alertdialog").get_by_role("button", name="No se presentó").click()
     expect(in_hand(page)).to_have_text("A-003")
     expect(page.locator("#flash")).to_have_text(
         "B-001 se cerró como ausente (no se presentó). Llamando a A-003.")
@@ -113,9 +115,13 @@ def test_a_clerk_works_a_ticket_through_its_whole_cycle(
     expect(page.locator("#ticket .chip-serving")).to_be_visible()
     page.screenshot(path=str(artifacts / "panel-serving.png"))
 
-    # Pause with a reason, then resume.
+    # Pausing with a ticket in attention asks to finish it first; a pause calls nobody.
     page.get_by_role("button", name="Pausa").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text(
+        "Finalice la atención de A-003 antes de pausar.")
+    page.get_by_role("button", name="Finalizar A-003").click()
     page.get_by_role("button", name="Almuerzo").click()
+    expect(page.get_by_role("button", name="Llamar siguiente")).to_be_disabled()
     expect(page.locator("#paused")).to_contain_text("Ventanilla en pausa: Almuerzo")
     expect(other.locator("#stat-total")).to_have_text("0")
     page.screenshot(path=str(artifacts / "panel-paused.png"))
@@ -147,21 +153,30 @@ def test_shortcuts_do_not_fire_while_choosing_in_a_field(
     page.context.close()
 
 
-def test_a_counter_held_by_another_clerk_is_taken_over_by_a_supervisor_only(
+def test_only_a_supervisor_takes_over_a_counter_and_the_displaced_clerk_sees_who_and_why(
         live_server: LiveServer, browser: Browser) -> None:
-    live_server.login("clerk2", counter=1)
+    displaced = desk(browser)
+    sign_in(displaced, live_server, "clerk2", counter=1)
     page = desk(browser)
     submit_sign_in(page, live_server, "clerk1", counter=1)
     expect(page.get_by_role("alert")).to_contain_text("La ventanilla 1 está ocupada por Clerk2")
-    page.get_by_role("button", name="Tomar esta ventanilla").click()
     expect(page.get_by_role("alert")).to_contain_text("pida al supervisor que la libere")
+    page.get_by_role("button", name="Tomar esta ventanilla").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Solo un supervisor puede tomarla: pida al supervisor que la libere")
+    expect(page.get_by_role("button", name="Tomar esta ventanilla")).to_be_hidden()
     page.context.close()
     page = desk(browser)
     submit_sign_in(page, live_server, "super", counter=1)
+    page.get_by_label("Motivo para tomarla").fill("la funcionaria tuvo una calamidad")
     page.get_by_role("button", name="Tomar esta ventanilla").click()
     expect(page.locator("#conn")).to_have_text("En línea")
     expect(page.locator("#clerk-name")).to_have_text("Super")
+    expect(displaced.locator(".notice")).to_have_text(
+        "Su sesión terminó: Super (super) tomó la ventanilla 1. Motivo: la funcionaria tuvo "
+        "una calamidad. Ingrese de nuevo.")
     page.context.close()
+    displaced.context.close()
 
 
 def test_a_double_click_never_calls_two_tickets(live_server: LiveServer, browser: Browser
@@ -173,6 +188,8 @@ def test_a_double_click_never_calls_two_tickets(live_server: LiveServer, browser
     expect(page.locator("#stat-total")).to_have_text("3")
     page.get_by_role("button", name="Llamar siguiente").dblclick()
     expect(in_hand(page)).to_have_text("A-001")
+    page.get_by_role("button", name="Iniciar atención").click()
+    expect(page.locator("#flash")).to_have_text("Atendiendo a A-001.")  # its answer is in
     # Two clicks in the same instant, straight from the page's code.
     page.evaluate("() => { const b = document.querySelector('#btn-next'); b.click(); b.click(); }")
     expect(page.locator("#flash")).to_contain_text("Llamando a A-002")
@@ -183,7 +200,7 @@ def test_a_double_click_never_calls_two_tickets(live_server: LiveServer, browser
         const csrf = document.cookie.match(/turnero_csrf=([^;]+)/)[1];
         const post = () => fetch('/api/v1/counters/1/next', {method: 'POST',
             headers: {'X-CSRF-Token': csrf, 'Content-Type': 'application/json'},
-            body: JSON.stringify({in_hand: held})}).then(r => r.json());
+            body: JSON.stringify({in_hand: held, previous: 'served'})}).then(r => r.json());
         return Promise.all([post(), post()]);
     }""", page.locator("#ticket").get_attribute("data-ticket-id"))
     numbers = sorted(a["number"] for a in answers)
@@ -227,8 +244,10 @@ def test_panel_has_no_serious_accessibility_problems(
     live_server.issue("B")
     page.get_by_role("button", name="Llamar siguiente").click()
     expect(in_hand(page)).to_have_text("A-001")
-    page.get_by_role("button", name="No se presentó").click()
     page.get_by_role("button", name="Llamar siguiente").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    assert serious_violations(page, axe_source) == []
+    page.get_by_role("alertdialog").get_by_role("button", name="No se presentó").click()
     expect(in_hand(page)).to_have_text("B-001")
     assert serious_violations(page, axe_source) == []
     page.context.close()

@@ -18,10 +18,12 @@ export class ApiError extends Error {
   /**
    * @param {number} status  HTTP status, 0 when the server could not be reached
    * @param {string} detail  the server's message, in plain Spanish
+   * @param {Record<string, any>} [body]  the whole answer (e.g. `ticket` of a 409)
    */
-  constructor(status, detail) {
+  constructor(status, detail, body = {}) {
     super(detail);
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -55,23 +57,28 @@ async function send(method, path, body, { token = null, anonymous = false } = {}
   } catch (e) {
     throw new ApiError(0, "No hay conexión con el servidor.");
   }
-  if (!response.ok) throw new ApiError(response.status, await problem(response));
+  if (!response.ok) {
+    const { detail, body: answer } = await problem(response);
+    throw new ApiError(response.status, detail, answer);
+  }
   return response;
 }
 
 /**
- * The server's `detail` (a list of validation problems joined), or "Error 500".
+ * The server's `detail` (a list of validation problems joined), or "Error 500", and the
+ * whole answer.
  * @param {Response} response
  */
 async function problem(response) {
-  let detail = null;
+  let answer = {};
   try {
-    detail = (await response.json()).detail;
+    answer = (await response.json()) || {};
   } catch (e) {
-    detail = null;
+    answer = {};
   }
+  let detail = answer.detail;
   if (Array.isArray(detail)) detail = detail.map((d) => d.msg).join("; ");
-  return detail || `Error ${response.status}`;
+  return { detail: detail || `Error ${response.status}`, body: answer };
 }
 
 /**

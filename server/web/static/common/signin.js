@@ -37,14 +37,48 @@ export async function whoAmI() {
   }
 }
 
-/** End the session, then reload the page, which asks for a new sign-in. */
-export async function signOut() {
+/** Marks a sign-out the person asked for, so the reloaded form says "Sesión cerrada". */
+const SIGNED_OUT_KEY = "turnero-signed-out";
+
+/**
+ * End the session, then reload the page, which asks for a new sign-in ("Sesión cerrada").
+ * A clerk with a ticket in hand sends what to do with it (`{ in_hand: "return" }`); the
+ * server refuses (409) without it, and the caller asks the clerk.
+ * @param {Record<string, unknown> | undefined} [body]
+ */
+export async function signOut(body) {
+  // Used directly as a click listener too: the event is not a body.
+  const payload = body instanceof Event ? undefined : body;
   try {
-    await api("POST", "/api/v1/auth/logout");
+    await api("POST", "/api/v1/auth/logout", payload);
   } catch (e) {
+    if (e instanceof ApiError && e.status === 409) throw e;
     // Already signed out, or the server is away: the reloaded page tells which.
   }
+  sessionStorage.setItem(SIGNED_OUT_KEY, "1");
   location.reload();
+}
+
+/**
+ * What to tell a person whose session ended without asking: who took or freed their counter
+ * and why, when that is what happened; otherwise the generic notice.
+ * @returns {Promise<string>}
+ */
+export async function whyEnded() {
+  try {
+    const ended = await api("GET", "/api/v1/auth/ended");
+    if (ended.taken) return `Su sesión terminó: ${ended.detail} Ingrese de nuevo.`;
+  } catch (e) {
+    // the generic notice below
+  }
+  return "Su sesión terminó. Ingrese de nuevo.";
+}
+
+/** The notice after a sign-out the person asked for (read once). */
+function signedOutNotice() {
+  if (!sessionStorage.getItem(SIGNED_OUT_KEY)) return "";
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return "Sesión cerrada.";
 }
 
 /**
@@ -63,6 +97,7 @@ function counterLabel(c) {
  */
 export function signIn(container, { title, subtitle = "", withCounter = false, notice = "",
   clerkRefused = "" }) {
+  notice = notice || signedOutNotice();
   return new Promise((resolve) => {
     container.replaceChildren();
     container.hidden = false;
@@ -87,10 +122,15 @@ export function signIn(container, { title, subtitle = "", withCounter = false, n
     }
     const submit = h("button", { type: "submit", class: "btn btn-primary btn-block",
       text: "Ingresar" });
+    const reason = h("input", { id: "signin-reason", name: "reason", type: "text",
+      maxlength: "200", autocomplete: "off" });
+    const reasonField = h("div", { class: "field", hidden: true },
+      h("label", { for: "signin-reason",
+        text: "Motivo para tomarla (lo verá quien la tenía)" }), reason);
     const takeOver = h("button", { type: "button", class: "btn btn-warn btn-block", hidden: true,
       text: "Tomar esta ventanilla" });
     const form = h("form", { class: "signin-form", novalidate: true },
-      ...fields, message, submit, takeOver);
+      ...fields, message, submit, reasonField, takeOver);
     const card = h("section", { class: "signin-card", "aria-labelledby": "signin-title" },
       h("h1", { id: "signin-title", text: title }),
       subtitle ? h("p", { class: "muted", text: subtitle }) : null,
@@ -105,8 +145,10 @@ export function signIn(container, { title, subtitle = "", withCounter = false, n
       message.textContent = "";
       message.className = "form-message";
       takeOver.hidden = true;
+      reasonField.hidden = true;
       /** @type {Record<string, unknown>} */
       const body = { username: user.value.trim(), password: password.value, force };
+      if (force && reason.value.trim()) body.reason = reason.value.trim();
       if (!body.username || !body.password) {
         fail("Escriba su usuario y su contraseña.");
         return;
@@ -129,7 +171,12 @@ export function signIn(container, { title, subtitle = "", withCounter = false, n
         const status = e instanceof ApiError ? e.status : 0;
         const clerk = status === 422 && !counter && clerkRefused;
         fail(clerk ? clerkRefused : /** @type {Error} */ (e).message);
-        if (status === 409 && counter) takeOver.hidden = false;
+        // Taking over is a supervisor's act: a clerk refused (403) keeps the advice to ask
+        // the supervisor to free the counter, and no button that cannot work.
+        if (status === 409 && counter) {
+          takeOver.hidden = false;
+          reasonField.hidden = false;
+        }
         if (status === 401) password.select();
       } finally {
         submit.disabled = false;

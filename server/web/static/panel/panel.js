@@ -1,4 +1,10 @@
-// Clerk panel: sign in at a counter, see the ticket in hand and the line, act on it.
+// Clerk panel: sign in at a counter, see the ticket in hand and the line, act on it, give a
+// ticket to a citizen who does not use the kiosk.
+//
+// Nothing that could wrong a citizen happens in one stray click: calling over a ticket only
+// called asks "¿A-006 no se presentó?" first (the server refuses without the answer), the
+// office's grace rule shows as a countdown on "No se presentó", a paused counter calls
+// nobody, and pausing or signing out with a ticket in hand asks what to do with it.
 //
 // State comes from the live events socket (snapshot on every (re)connect, then one event per
 // change), so the page never reloads; every action also applies its own answer at once, so
@@ -10,7 +16,7 @@ import { $, h, show } from "../common/dom.js";
 import { duration, seconds } from "../common/format.js";
 import { loadLabels } from "../common/labels.js";
 import { LiveEvents } from "../common/live.js";
-import { signIn, signOut, whoAmI } from "../common/signin.js";
+import { signIn, signOut, whoAmI, whyEnded } from "../common/signin.js";
 
 /** The pause reasons a clerk picks from (the menu shows all but the generic "other"). */
 const PAUSE_CHOICES = ["break", "lunch", "other_task"];
@@ -24,6 +30,8 @@ const state = {
   number: null,          // this counter's number
   counter: null,         // public info: { number, name, services: [{code, name}] }
   services: [],          // every service of the office: [{ code, name, active, ... }]
+  groups: [],            // preferential groups: [{ code, name, enabled }]
+  noShowRule: { min_calls_before_no_show: 1, no_show_after_s: 0 },
   counterView: null,     // live counter view: { state, pause_reason, ticket, ... }
   waiting: new Map(),    // id → ticket view, every service (filtered when drawn)
   absent: new Map(),     // id → ticket view, today's no-shows of this counter's services
@@ -89,7 +97,7 @@ async function startDesk(me) {
     onSnapshot: applySnapshot,
     onEvent: applyEvent,
     onStatus: setConnected,
-    onRefused: () => askSignIn("Su sesión terminó. Ingrese de nuevo."),
+    onRefused: () => sessionEnded(),
   });
   state.live.start();
 }
@@ -97,17 +105,21 @@ async function startDesk(me) {
 // Counter names and services, and the service list: again whenever the admin changes them.
 async function loadOffice() {
   try {
-    const [counters, services, office, labels] = await Promise.all([
+    const [counters, services, office, labels, groups] = await Promise.all([
       api("GET", "/api/v1/counters/public"),
       api("GET", "/api/v1/services"),
       api("GET", "/api/v1/office"),
       loadLabels(),
+      api("GET", "/api/v1/groups"),
     ]);
+    state.groups = groups;
+    if (office.no_show_rule) state.noShowRule = office.no_show_rule;
     state.pauseReasons = labels.pause_reasons;
     renderPauseChoices();
     state.counter = counters.find((c) => c.number === state.number)
       || { number: state.number, name: `Ventanilla ${state.number}`, services: [] };
     state.services = services;
+    renderIssueChoices();
     $("#office-name").textContent = office.name;
   } catch (e) {
     handleError(e);
@@ -172,10 +184,20 @@ function setConnected(connected) {
 // sign-in form, not an endless "reconnecting". A server that is away keeps the banner.
 async function checkSession() {
   try {
-    if (await whoAmI() === null) askSignIn("Su sesión terminó. Ingrese de nuevo.");
+    if (await whoAmI() === null) sessionEnded();
   } catch (e) {
     // the server is away: LiveEvents keeps retrying and the banner says so
   }
+}
+
+// The session ended without the clerk asking (another person took or freed the counter, the
+// password changed): the sign-in form says who and why when the server knows.
+async function sessionEnded() {
+  if (state.live) {
+    state.live.stop();
+    state.live = null;
+  }
+  askSignIn(await whyEnded());
 }
 
 // --------------------------------------------------------------------------- drawing
@@ -255,11 +277,15 @@ function renderButtons() {
   const t = inHand();
   const called = t && t.status === "called";
   const busy = state.busy;
-  button("#btn-next").disabled = busy;
+  const paused = isPaused();
+  const wait = called ? noShowWait(t) : "";
+  button("#btn-next").disabled = busy || paused;
+  button("#btn-next").title = paused ? "La ventanilla está en pausa; reanude primero." : "";
   button("#btn-recall").disabled = busy || !called;
   button("#btn-start").disabled = busy || !called;
   button("#btn-finish").disabled = busy || !t;
-  button("#btn-noshow").disabled = busy || !called;
+  button("#btn-noshow").disabled = busy || !called || Boolean(wait);
+  $("#noshow-wait").textContent = wait ? `(${wait})` : "";
   const select = transferSelect();
   const options = state.services.filter((s) => s.active && (!t || s.code !== t.service));
   const keep = select.value;
@@ -270,9 +296,29 @@ function renderButtons() {
   button("#btn-transfer").disabled = busy || !t || !options.length;
   button("#btn-pause").disabled = busy;
   button("#btn-resume").disabled = busy;
-  for (const b of document.querySelectorAll(".tickets button")) {
+  for (const b of document.querySelectorAll("#waiting button")) {
+    /** @type {HTMLButtonElement} */ (b).disabled = busy || paused;
+  }
+  for (const b of document.querySelectorAll("#absent button")) {
     /** @type {HTMLButtonElement} */ (b).disabled = busy;
   }
+  button("#btn-issue").disabled = busy;
+}
+
+const isPaused = () => Boolean(state.counterView && state.counterView.state === "paused");
+
+/**
+ * What is still missing before the office's grace rule allows "No se presentó" ("" when it
+ * does): calls to make, or a countdown in seconds from the first call.
+ */
+function noShowWait(t) {
+  if (t.call_count === undefined) return "";
+  const rule = state.noShowRule;
+  const missing = rule.min_calls_before_no_show - t.call_count;
+  if (missing > 0) return missing === 1 ? "llame 1 vez más" : `llame ${missing} veces más`;
+  const first = seconds(t.first_called_at) || seconds(t.called_at);
+  const left = Math.ceil(first + rule.no_show_after_s - now());
+  return left > 0 ? `en ${left} s` : "";
 }
 
 function myLine() {
@@ -349,7 +395,7 @@ function flash(text, kind = "info") {
 
 function handleError(e) {
   if (e instanceof ApiError && e.status === 401) {
-    askSignIn("Su sesión terminó. Ingrese de nuevo.");
+    sessionEnded();
     return;
   }
   flash(e.message || "Algo salió mal. Intente de nuevo.", "error");
@@ -382,6 +428,60 @@ function takeTicket(ticket, { called = false } = {}) {
   }
 }
 
+/**
+ * Ask the clerk a question with a few choices, in one tap; resolves with the chosen key, or
+ * null for "Cancelar". Nothing that could wrong a citizen happens without this answer.
+ * @param {string} text
+ * @param {{ key: string, label: string, kind?: string, disabled?: boolean }[]} choices
+ * @returns {Promise<string | null>}
+ */
+function ask(text, choices) {
+  const box = $("#ask");
+  return new Promise((resolve) => {
+    const done = (key) => {
+      show(box, false);
+      box.replaceChildren(h("p", { id: "ask-text", class: "ask-text" }),
+        h("div", { id: "ask-choices", class: "ask-choices" }));
+      resolve(key);
+    };
+    $("#ask-text").textContent = text;
+    $("#ask-choices").replaceChildren(
+      ...choices.map((c) => h("button", { type: "button", class: `btn ${c.kind || ""}`,
+        disabled: c.disabled, text: c.label, onClick: () => done(c.key) })),
+      h("button", { type: "button", class: "btn btn-quiet", text: "Cancelar",
+        onClick: () => done(null) }));
+    show(box, true);
+    const first = /** @type {HTMLButtonElement | null} */ (box.querySelector("button:not(:disabled)"));
+    if (first) first.focus();
+  });
+}
+
+/** For a ticket called but not started: did the person come? ("served" / "no_show" / null) */
+function askPrevious(t) {
+  const wait = noShowWait(t);
+  return ask(`¿${t.number} no se presentó?`, [
+    { key: "no_show", label: wait ? `No se presentó (${wait})` : "No se presentó",
+      kind: "btn-danger", disabled: Boolean(wait) },
+    { key: "served", label: `Sí se presentó: ${t.number} atendido`, kind: "btn-success" },
+  ]);
+}
+
+/**
+ * Send a call; when the counter holds a called ticket the page did not know about (another
+ * screen), ask about that one and try again.
+ */
+async function sendCall(path, body) {
+  try {
+    return await api("POST", path, body);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 409 || !e.body.ticket) throw e;
+    const held = e.body.ticket; // only id, number, status: the server applies the grace rule
+    const previous = await askPrevious(held);
+    if (!previous) return undefined;
+    return api("POST", path, { ...body, in_hand: held.id, previous });
+  }
+}
+
 function describeCall(result) {
   const parts = [];
   if (result && result.closed_previous) {
@@ -394,20 +494,36 @@ function describeCall(result) {
   return parts.join(" ");
 }
 
-function callNext() {
+/** Before calling: what became of a ticket only called (null: the clerk cancelled). */
+async function previousChoice() {
+  const held = inHand();
+  if (!held || held.status !== "called") return { held, previous: undefined };
+  const previous = await askPrevious(held);
+  return previous ? { held, previous } : null;
+}
+
+async function callNext() {
+  if (state.busy || isPaused()) return undefined;
+  const choice = await previousChoice();
+  if (!choice) return undefined;
   return act(async () => {
-    const held = inHand();
-    const result = await api("POST", `/api/v1/counters/${state.number}/next`,
-      { in_hand: held ? held.id : null });
+    const { held, previous } = choice;
+    const result = await sendCall(`/api/v1/counters/${state.number}/next`,
+      { in_hand: held ? held.id : null, previous });
+    if (result === undefined) return;
     takeTicket(result, { called: true });
     flash(describeCall(result), result ? "ok" : "info");
   });
 }
 
-function callSpecific(ticket) {
+async function callSpecific(ticket) {
+  if (state.busy || isPaused()) return undefined;
+  const choice = await previousChoice();
+  if (!choice) return undefined;
   return act(async () => {
-    const result = await api("POST", `/api/v1/counters/${state.number}/call`,
-      { ticket: ticket.id });
+    const result = await sendCall(`/api/v1/counters/${state.number}/call`,
+      { ticket: ticket.id, previous: choice.previous });
+    if (result === undefined) return;
     takeTicket(result, { called: true });
     flash(describeCall(result), "ok");
   });
@@ -455,6 +571,93 @@ function pause(reason) {
   });
 }
 
+// Pausing with a ticket in hand: finish it (or say the person did not come) first.
+async function openPauseMenu() {
+  const menu = $("#pause-menu");
+  if (menu.hidden) {
+    const t = inHand();
+    if (t) {
+      const called = t.status === "called";
+      const wait = called ? noShowWait(t) : "";
+      const choice = await ask(called ? `${t.number} fue llamado: diga si se presentó antes de pausar.`
+        : `Finalice la atención de ${t.number} antes de pausar.`, [
+        { key: "finish", label: `Finalizar ${t.number}`, kind: "btn-success" },
+        ...(called ? [{ key: "no-show", label: wait ? `No se presentó (${wait})` : "No se presentó",
+          kind: "btn-danger", disabled: Boolean(wait) }] : []),
+      ]);
+      if (!choice) return;
+      await ticketAction(choice, (r) => `${r.number} ${choice === "finish" ? "atendido" : "quedó como ausente"}.`);
+      if (inHand()) return;
+    }
+  }
+  show(menu, menu.hidden);
+  $("#btn-pause").setAttribute("aria-expanded", String(!menu.hidden));
+  if (!menu.hidden) $("button", menu).focus();
+}
+
+// Signing out with a ticket in hand asks what to do with it: a ticket is never left
+// "serving" at a closed counter.
+async function logout() {
+  const t = inHand();
+  /** @type {Record<string, string> | undefined} */
+  let body;
+  if (t) {
+    const wait = t.status === "called" ? noShowWait(t) : "";
+    const choice = await ask(`Tiene ${t.number} en mano. ¿Qué hace con el turno antes de cerrar sesión?`, [
+      { key: "finish", label: `Finalizar ${t.number}`, kind: "btn-success" },
+      { key: "return", label: "Devolver a la fila (conserva su lugar)" },
+      ...(t.status === "called" ? [{ key: "no_show", label: wait ? `No se presentó (${wait})`
+        : "No se presentó", kind: "btn-danger", disabled: Boolean(wait) }] : []),
+    ]);
+    if (!choice) return;
+    body = { in_hand: choice };
+  }
+  if (state.live) {
+    state.live.stop();
+    state.live = null;
+  }
+  try {
+    await signOut(body);
+  } catch (e) {
+    // A ticket reached the counter meanwhile (another screen): back to the desk to decide.
+    handleError(e);
+    startDesk(state.me);
+  }
+}
+
+// --------------------------------------------------------------------------- giving a ticket
+
+function renderIssueChoices() {
+  const service = /** @type {HTMLSelectElement} */ ($("#issue-service"));
+  const group = /** @type {HTMLSelectElement} */ ($("#issue-group"));
+  const keep = [service.value, group.value];
+  service.replaceChildren(...state.services.filter((s) => s.active).map((s) =>
+    h("option", { value: s.code, text: `${s.code} · ${s.name}` })));
+  group.replaceChildren(h("option", { value: "", text: "No pertenece a ningún grupo" }),
+    ...state.groups.filter((g) => g.enabled !== false).map((g) =>
+      h("option", { value: g.code, text: g.name })));
+  if (keep[0]) service.value = keep[0];
+  if (keep[1]) group.value = keep[1];
+  if (!service.value && service.options.length) service.selectedIndex = 0;
+}
+
+function issueTicket(event) {
+  event.preventDefault();
+  const service = /** @type {HTMLSelectElement} */ ($("#issue-service")).value;
+  const group = /** @type {HTMLSelectElement} */ ($("#issue-group")).value || null;
+  if (!service) return undefined;
+  return act(async () => {
+    const t = await api("POST", `/api/v1/counters/${state.number}/issue`, { service, group });
+    state.waiting.set(t.id, t);
+    $("#issued-number").textContent = t.number;
+    const pref = t.group_name ? ` · Preferencial: ${t.group_name}` : "";
+    $("#issued-text").textContent = `${t.service_name}${pref}. Con el código QR sigue su turno en el celular.`;
+    /** @type {HTMLImageElement} */ ($("#issued-qr")).src = `/api/v1/tickets/${encodeURIComponent(t.id)}/qr.svg`;
+    show($("#issued"), true);
+    flash(`Turno ${t.number} entregado; espera en la fila como cualquier otro.`, "ok");
+  });
+}
+
 function resume() {
   return act(async () => {
     state.counterView = await api("POST", `/api/v1/counters/${state.number}/resume`);
@@ -475,23 +678,20 @@ function wire() {
   $("#btn-noshow").addEventListener("click", () => ticketAction("no-show",
     (t) => `${t.number} quedó como ausente. Puede reactivarlo si se presenta.`));
   $("#btn-transfer").addEventListener("click", transfer);
-  $("#btn-pause").addEventListener("click", () => {
-    const menu = $("#pause-menu");
-    show(menu, menu.hidden);
-    $("#btn-pause").setAttribute("aria-expanded", String(!menu.hidden));
-    if (!menu.hidden) $("button", menu).focus();
-  });
+  $("#btn-pause").addEventListener("click", openPauseMenu);
   $("#pause-cancel").addEventListener("click", () => {
     show($("#pause-menu"), false);
     $("#btn-pause").setAttribute("aria-expanded", "false");
   });
   $("#btn-resume").addEventListener("click", resume);
-  $("#btn-logout").addEventListener("click", signOut);
+  $("#btn-logout").addEventListener("click", logout);
+  $("#issue-form").addEventListener("submit", issueTicket);
+  $("#btn-issued-print").addEventListener("click", () => window.print());
 
   // Keyboard shortcuts for the frequent actions; never while typing in a field.
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
-    if ($("#desk").hidden) return;
+    if ($("#desk").hidden || !$("#ask").hidden) return;  // a question waits for its answer
     const target = /** @type {HTMLElement | null} */ (event.target);
     if (target && (target.isContentEditable
       || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))) return;
@@ -509,6 +709,13 @@ function wire() {
       renderLine();
     }
   }, 10000);
+  // The grace countdown before "No se presentó" counts by the second.
+  setInterval(() => {
+    const t = inHand();
+    if (!$("#desk").hidden && t && t.status === "called" && state.noShowRule.no_show_after_s) {
+      renderButtons();
+    }
+  }, 1000);
 }
 
 wire();

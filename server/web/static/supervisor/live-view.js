@@ -7,6 +7,8 @@ import { $, h } from "../common/dom.js";
 import { debounce, fmt } from "../common/format.js";
 import { loadLabels } from "../common/labels.js";
 import { LiveEvents } from "../common/live.js";
+import { closeDay, freeCounter } from "./actions.js";
+import { startAudit } from "./audit.js";
 import { kpi } from "./kpi.js";
 
 const STATE_NAMES = { open: "Abierta", paused: "En pausa", closed: "Cerrada" };
@@ -66,8 +68,28 @@ function renderCounters(queue) {
       h("p", { class: "clerk" }, c.clerk_name || "Sin funcionario"),
       h("p", { class: "muted" }, c.ticket
         ? `Turno ${c.ticket.number} · ${TICKET_STATE[c.ticket.status] || c.ticket.status}`
-        : `${fmt.int(c.waiting)} en espera para esta ventanilla`));
+        : `${fmt.int(c.waiting)} en espera para esta ventanilla`),
+      c.state !== "closed" ? h("button", { type: "button", class: "btn btn-small",
+        "aria-label": `Liberar ${c.name}`, text: "Liberar",
+        onClick: () => freeCounter(c).then(refresh) }) : null);
   }));
+}
+
+// Open or closed, as the kiosks see it, and when it opens.
+function renderOffice(queue) {
+  const box = $("#office-state");
+  const open = queue.opening.open;
+  box.textContent = open ? "Oficina abierta: los quioscos dan turnos."
+    : queue.opening.message || "La oficina está cerrada.";
+  box.classList.toggle("closed", !open);
+}
+
+// A line nobody can call, a wait past its target: what a supervisor acts on first.
+function renderQueueAlerts(queue) {
+  const list = $("#queue-alerts");
+  list.replaceChildren(...(queue.alerts.length ? queue.alerts.map((a) =>
+    h("li", { class: "alert", dataset: { kind: a.kind, service: a.service } }, a.message))
+    : [h("li", { class: "empty" }, "Todas las filas tienen ventanilla abierta y van dentro de la meta.")]));
 }
 
 function renderAlerts(today) {
@@ -124,6 +146,9 @@ async function refresh() {
       api("GET", "/api/v1/hardware/bridges"), loadLabels()]);
     pauseNames = labels.pause_reasons;
     renderKpis(queue, today);
+    renderOffice(queue);
+    renderQueueAlerts(queue);
+    startAudit(queue.day);
     renderQueues(queue);
     renderCounters(queue);
     renderAlerts(today);
@@ -151,6 +176,7 @@ export function startLive() {
     onRefused: () => location.reload(),
   });
   live.start();
+  $("#btn-close-day").addEventListener("click", () => closeDay().then(refresh));
   refresh();
   setInterval(refresh, REFRESH_MS);
 }
