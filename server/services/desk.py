@@ -4,6 +4,7 @@ sign-out, and what the clerk panel reads besides the live queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,9 +237,11 @@ class Desk:
             why_not = no_show_refusal(held, self.office.config.no_show, now)
             if why_not:
                 raise Conflict(why_not)
-        change = {SETTLE_FINISH: lambda t: lifecycle.finish(t, now),
-                  SETTLE_RETURN: lifecycle.return_to_line,
-                  SETTLE_NO_SHOW: lambda t: lifecycle.no_show(t, now)}[choice]
+        changes: dict[str, Callable[[Ticket], Ticket]] = {
+            SETTLE_FINISH: lambda t: lifecycle.finish(t, now),
+            SETTLE_RETURN: lifecycle.return_to_line,
+            SETTLE_NO_SHOW: lambda t: lifecycle.no_show(t, now)}
+        change = changes[choice]
         after = change(held)
         tx.save_ticket(after)
         kind = {SETTLE_FINISH: "ticket.finished", SETTLE_RETURN: "ticket.returned",

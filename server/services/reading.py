@@ -161,9 +161,11 @@ class Reading:
         def wait_min(oldest: float | None) -> float:
             return round((now - oldest) / 60, 1) if oldest is not None else 0
 
-        services = []
+        services: list[dict[str, Any]] = []
+        now_lines: dict[str, LineNow] = {}
         for s in cfg.services:
             count, pref, oldest = lines.get(s.code, (0, 0, None))
+            now_lines[s.code] = LineNow(count, wait_min(oldest))
             services.append({
                 "code": s.code, "name": s.name, "active": s.active,
                 "target_wait_min": s.target_wait_min,
@@ -182,7 +184,6 @@ class Reading:
             view["waiting_preferential"] = sum(m[1] for m in mine)
             view["longest_wait_min"] = wait_min(min((m[2] for m in mine), default=None))
             counters.append(view)
-        now_lines = {s["code"]: LineNow(s["waiting"], s["longest_wait_min"]) for s in services}
         states = {c["number"]: c["state"] for c in counters}
         return {
             "at": iso(now, cfg.tz),

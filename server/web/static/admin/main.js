@@ -111,5 +111,5 @@ function renderSection() {
 
 page.renderSection = renderSection;
 page.signInAgain = signInAgain;
-$("#btn-logout").addEventListener("click", signOut);
+$("#btn-logout").addEventListener("click", () => signOut());
 main();

@@ -39,7 +39,7 @@ function render({ ticket: t, history }) {
   const actions = [];
   if (["waiting", "called"].includes(t.status)) {
     actions.push(h("button", { type: "button", class: "btn btn-danger", text: "Cancelar turno",
-      onClick: () => cancelTicket(t).then((ok) => ok && search()) }));
+      onClick: () => cancelTicket(t).then((ok) => { if (ok) search(); }) }));
   }
   if (["waiting", "called", "serving"].includes(t.status)) {
     const others = services.filter((s) => s.active && s.code !== t.service);
@@ -48,7 +48,7 @@ function render({ ticket: t, history }) {
     actions.push(select, h("button", { type: "button", class: "btn", text: "Mover a ese servicio",
       onClick: () => {
         const target = others.find((s) => s.code === select.value);
-        if (target) moveTicket(t, target).then((ok) => ok && search());
+        if (target) moveTicket(t, target).then((ok) => { if (ok) search(); });
       } }));
   }
   $("#audit-actions").replaceChildren(...actions);

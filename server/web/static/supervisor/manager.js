@@ -9,7 +9,7 @@ import { requireRole, signOut } from "../common/signin.js";
  * @param {(me: import("../common/signin.js").Me) => void} onReady
  */
 export async function startManagerPage(onReady) {
-  $("#logout").addEventListener("click", signOut);
+  $("#logout").addEventListener("click", () => signOut());
   show($("#loading"), false);
   const me = await requireRole($("#gate"), { roles: ["supervisor", "admin"],
     who: "supervisores y administradores", title: "Iniciar sesión",
