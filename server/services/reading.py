@@ -31,6 +31,9 @@ from server.views import counter_view, iso, public_ticket
 #: Phones hear of a change within this long: a busy minute's events are coalesced into a
 #: few recomputations instead of one per ticket issued.
 LIVE_INTERVAL_S = 0.25
+#: Up to this many followed waiting tickets, each one's place is counted through the index;
+#: beyond it the whole line is read once.
+PLACES_BY_COUNT = 50
 #: How far back the snapshot looks for recent calls (the board's history).
 RECENT_CALLS_S = 12 * 3600
 RECENT_CALLS = 20
@@ -307,15 +310,13 @@ class LiveTickets:
         tickets = r.tickets_by_id(ticket_ids)
         ahead: dict[str, int] = {}
         waits = None
-        if any(t.status == Status.WAITING for t in tickets.values()):
-            waiting = r.tickets_with_status(Status.WAITING)
-            lines: dict[str, list[Any]] = {}
-            for t in waiting:
-                lines.setdefault(t.service, []).append(t)
-            for line in lines.values():
-                line.sort(key=lambda t: (not t.preferential, t.line_key()))
-                ahead.update((t.id, i) for i, t in enumerate(line))
-            waits = office.waits(r, waiting)
+        followed_waiting = [t for t in tickets.values() if t.status == Status.WAITING]
+        if followed_waiting:
+            ahead = self._places(r, followed_waiting)
+            # The same estimate the ticket got when it was issued (the front of the line
+            # simulated, the rest at its service's pace): the phone and the paper agree, and
+            # a long line costs no more than a short one.
+            waits = office.waits(r)
         out: Computed = {}
         for tid, t in tickets.items():
             place: int | None = None
@@ -332,6 +333,21 @@ class LiveTickets:
                                      if place is not None else office.view(t))
             out[tid] = (inputs, view)
         return seq, out
+
+    @staticmethod
+    def _places(r: Reader, followed: list[Ticket]) -> dict[str, int]:
+        """People ahead of each followed waiting ticket: one indexed count each for a few
+        phones, one read of the whole line when many are following."""
+        if len(followed) <= PLACES_BY_COUNT:
+            return {t.id: r.count_ahead(t) for t in followed}
+        lines: dict[str, list[Ticket]] = {}
+        for t in r.tickets_with_status(Status.WAITING):
+            lines.setdefault(t.service, []).append(t)
+        ahead: dict[str, int] = {}
+        for line in lines.values():
+            line.sort(key=lambda t: (not t.preferential, t.line_key()))
+            ahead.update((t.id, i) for i, t in enumerate(line))
+        return ahead
 
     async def follow(self, ticket_id: str) -> Follower:
         """Start following (before the first view is read, so no change is missed); raises
