@@ -18,10 +18,10 @@ from server.auth import Principal, Role
 from server.config import OfficeConfig
 from server.errors import AccessDenied, Invalid, NotFound
 from server.events import EventHub
-from server.first_start import qr_warning
 from server.queue.alerts import LineNow, queue_alerts
 from server.queue.history_text import describe
 from server.queue.model import Status, Ticket
+from server.queue.public_address import qr_warning
 from server.queue.stats_query import parse_day
 from server.security import clerk_scope
 from server.services.office import Office

@@ -282,7 +282,7 @@ def test_demo_is_not_wiped_while_its_server_runs(tmp_path: Path) -> None:
         _wait_for(up, "the demo server", timeout=60)
         again = turnero("demo", "--dir", str(folder), "--no-serve")
         assert again.returncode == 2
-        assert f"en ejecución (proceso {demo.pid})" in again.stderr
+        assert f"el proceso {demo.pid}" in again.stderr and "No se borró nada" in again.stderr
         assert (folder / "turnero.db").exists()
     finally:
         demo.terminate()

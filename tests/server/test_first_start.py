@@ -14,7 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from server.first_start import own_command, points_to_this_machine, qr_warning
+from server.first_start import own_command
+from server.queue.public_address import points_to_this_machine, qr_warning
 from tests.conftest import ROOT, LiveServer, free_port, subprocess_env
 from tests.server.test_cli import turnero
 from tests.web.conftest import sign_in

@@ -42,7 +42,7 @@ def test_a_tickets_history_is_found_by_number_and_told_in_spanish(
         assert audit["ticket"]["id"] == pref["id"]
         texts = [h["text"] for h in audit["history"]]
         assert texts[0] == ("Emitido por el quiosco «quiosco-prueba» para A · Radicación de "
-                            "PQRSD, preferencial (Adulto mayor).")
+                            "PQRSD, preferencial (Persona mayor).")
         assert texts[1].startswith("Llamado en la ventanilla 1 por Clerk1 (clerk1). Por qué: ")
         assert texts[-1] == "Atendido en la ventanilla 1; finalizó Clerk1 (clerk1)."
         missing = s.get("/api/v1/audit/tickets", params={"number": "A-099", "day": "2026-01-05"})

@@ -105,7 +105,7 @@ def test_a_clerk_gives_a_ticket_with_its_qr_code(live_server: LiveServer,
     page.get_by_label("Atención preferencial").select_option("AM")
     page.get_by_role("button", name="Dar turno").click()
     expect(page.locator("#issued-number")).to_have_text("B-001")
-    expect(page.locator("#issued-text")).to_contain_text("Preferencial: Adulto mayor")
+    expect(page.locator("#issued-text")).to_contain_text("Preferencial: Persona mayor")
     qr = page.locator("#issued-qr")
     expect(qr).to_be_visible()
     page.wait_for_function("() => document.querySelector('#issued-qr').naturalWidth > 0")
