@@ -46,10 +46,18 @@ class Distribution:
     @classmethod
     def of(cls, values: Iterable[float]) -> Distribution:
         xs = sorted(values)  # already sorted input costs O(n): timsort finds the one run
-        if not xs:
+        return cls.of_sorted(xs, math.fsum(xs))
+
+    @classmethod
+    def of_sorted(cls, xs: Sequence[float], total: float) -> Distribution:
+        """From values already sorted ascending and their exact sum (``math.fsum``, correctly
+        rounded, so any grouping of the same values gives the same ``total``)."""
+        n = len(xs)
+        if not n:
             return cls()
-        return cls(len(xs), math.fsum(xs) / len(xs), percentile(xs, 0.5), percentile(xs, 0.9),
-                   xs[-1])
+        median, p90 = percentile(xs, 0.5), percentile(xs, 0.9)
+        assert median is not None and p90 is not None
+        return cls(n, total / n, float(median), float(p90), float(xs[-1]))
 
     def in_minutes(self) -> dict[str, Any]:
         def m(v: float | None) -> float | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from server.config import OfficeConfig
 from server.errors import Invalid
-from server.queue.indicators import Summary, summarize
+from server.queue.indicators import Summary
 from server.queue.stats_query import DIMENSIONS, StatsQuery
 from server.queue.stats_tables import (
     SUMMARY_HEADER,
@@ -29,11 +29,13 @@ from server.queue.stats_tables import (
     ticket_header,
     ticket_records,
 )
-from server.services import export
+from server.services import export, stats_rollups
 from server.services.analytics import MIN_DAYS, Analytics
 from server.services.office import Office
-from server.storage import Reader, ReadPool
+from server.services.stats_rollups import summarize_with_rollups
+from server.storage import Reader, ReadPool, Store
 from server.storage.stats import PAIR_SEP, Selection
+from server.storage.stats_rollups import DayRollup
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("tickets", "summary")
@@ -68,26 +70,23 @@ def selection_of(cfg: OfficeConfig, query: StatsQuery) -> Selection:
     return Selection(query, {s.code: s.target_wait_min * 60.0 for s in cfg.services})
 
 
-def summarize_selection(r: Reader, sel: Selection, by: str) -> Summary:
-    return summarize(
-        ((k, p, values) for k, p, *values in r.group_counts(sel, by)),
-        r.wait_seconds(sel, by),
-        r.service_seconds(sel, by),
-    )
-
-
-def summary_of(cfg: OfficeConfig, query: StatsQuery, r: Reader) -> dict[str, Any]:
-    """The summary answer (module level: the analytics process runs it too)."""
-    result = summarize_selection(r, selection_of(cfg, query), query.by)
-    return summary_json(result, query, labels_of(cfg, r))
+def summary_of(cfg: OfficeConfig, query: StatsQuery, today: str, r: Reader
+               ) -> tuple[dict[str, Any], list[DayRollup]]:
+    """The summary answer and the day rollups it built (module level: the analytics process
+    runs it too)."""
+    result, built = summarize_with_rollups(r, selection_of(cfg, query), query.by, today)
+    return summary_json(result, query, labels_of(cfg, r)), built
 
 
 class Statistics:
     def __init__(self, reads: ReadPool, office: Office,
-                 analytics: Analytics | None = None) -> None:
+                 analytics: Analytics | None = None, store: Store | None = None) -> None:
+        """Without a ``store`` (a benchmark over a file it only reads), the rollups a summary
+        builds are not kept."""
         self.reads = reads
         self.office = office
         self.analytics = analytics
+        self.store = store
 
     @property
     def config(self) -> OfficeConfig:
@@ -101,9 +100,8 @@ class Statistics:
     def _selection(self, query: StatsQuery) -> Selection:
         return selection_of(self.config, query)
 
-    @staticmethod
-    def _summarize(r: Reader, sel: Selection, by: str) -> Summary:
-        return summarize_selection(r, sel, by)
+    def _today(self) -> str:
+        return datetime.fromtimestamp(self.office.clock(), self.config.tz).date().isoformat()
 
     def _bounds(self, start: date, end: date) -> tuple[float, float]:
         tz = self.config.tz
@@ -115,16 +113,19 @@ class Statistics:
     async def summary(self, query: StatsQuery) -> dict[str, Any]:
         """Indicators of a range, one row per value of ``query.by``. Long ranges run in the
         analytics process (see ``server.services.analytics``), with the same code."""
-        compute = functools.partial(summary_of, self.config, query)
+        compute = functools.partial(summary_of, self.config, query, self._today())
         if self.analytics is not None and (query.end - query.start).days + 1 >= MIN_DAYS:
-            return await self.analytics.run(compute)
-        return await self.reads.run(compute)
+            result, built = await self.analytics.run(compute)
+        else:
+            result, built = await self.reads.run(compute)
+        await stats_rollups.keep(self.store, built)
+        return result
 
     async def today(self) -> dict[str, Any]:
         """Today's totals and printer/kiosk alerts for the live view."""
-        return await self.reads.run(lambda r: self._today(r, self.office.clock()))
+        return await self.reads.run(lambda r: self._today_view(r, self.office.clock()))
 
-    def _today(self, r: Reader, now: float) -> dict[str, Any]:
+    def _today_view(self, r: Reader, now: float) -> dict[str, Any]:
         tz = self.config.tz
         local = datetime.fromtimestamp(now, tz)
         midnight = datetime.combine(local.date(), time(0), tz).timestamp()
@@ -176,8 +177,13 @@ class Statistics:
 
     def _summary_blocks(self, r: Reader, query: StatsQuery,
                         dims: Sequence[str]) -> list[tuple[str, Summary]]:
-        sel = self._selection(query)
-        return [(by, self._summarize(r, sel, by)) for by in dims]
+        sel, today = self._selection(query), self._today()
+        blocks = []
+        for by in dims:
+            summary, built = stats_rollups.summarize_with_rollups(r, sel, by, today)
+            stats_rollups.keep_sync(self.store, built)
+            blocks.append((by, summary))
+        return blocks
 
     def _dims(self) -> list[str]:
         """Every dimension a summary export breaks the indicators down by."""
