@@ -71,9 +71,8 @@ def historial(page: Any, side: Side, first: date, last: date) -> float:
     page.fill("#f-to", last.isoformat())
     t0 = time.perf_counter()
     page.locator("#filters button[type=submit]").click()
-    page.wait_for_function(
-        "document.querySelector('#history-results').getAttribute('aria-busy') === 'false'",
-        timeout=180_000)
+    page.locator("#history-results[aria-busy='false']").wait_for(state="attached",
+                                                                  timeout=180_000)
     took = time.perf_counter() - t0
     error = page.locator("#history-error").text_content()
     assert not error, f"{side.name}: {error}"
@@ -88,9 +87,9 @@ def open_historial(browser: Any, side: Side) -> Any:
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Ingresar").click()
     page.locator("#tab-history").click()
-    page.wait_for_function(
-        "document.querySelector('#history-results').getAttribute('aria-busy') === 'false' "
-        "&& document.querySelector('#detail tbody') !== null", timeout=180_000)
+    page.locator("#detail tbody").wait_for(state="attached", timeout=180_000)
+    page.locator("#history-results[aria-busy='false']").wait_for(state="attached",
+                                                                  timeout=180_000)
     return page
 
 
