@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SATISFACTION_SCALE = (1, 2, 3, 4, 5)
+#: The percentiles every distribution reports (median and p90).
+PERCENTILES = (0.5, 0.9)
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float | None:
@@ -50,12 +52,14 @@ class Distribution:
 
     @classmethod
     def of_sorted(cls, xs: Sequence[float], total: float) -> Distribution:
-        """From values already sorted ascending and their exact sum (``math.fsum``, correctly
-        rounded, so any grouping of the same values gives the same ``total``)."""
+        """From values sorted ascending and their exact sum (``math.fsum``, correctly
+        rounded, so any grouping of the same values gives the same ``total``). Only the
+        positions the percentiles interpolate between and the last are read: values in
+        their sorted place there are enough (``server.queue.rollups.order_ranks``)."""
         n = len(xs)
         if not n:
             return cls()
-        median, p90 = percentile(xs, 0.5), percentile(xs, 0.9)
+        median, p90 = (percentile(xs, p) for p in PERCENTILES)
         assert median is not None and p90 is not None
         return cls(n, total / n, float(median), float(p90), float(xs[-1]))
 

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from server.queue.indicators import (
     GENERAL,
+    PERCENTILES,
     PREFERENTIAL,
     Counts,
     Distribution,
@@ -64,10 +65,13 @@ def exact_parts(values: Iterable[float]) -> list[float]:
 
 @dataclass
 class Durations:
-    """Durations in seconds, sorted ascending, with their exact sum as parts."""
+    """Durations in seconds with their exact sum as parts. ``values`` is sorted ascending
+    unless ``merged`` (runs put together): a distribution then needs only its order
+    statistics, which ``np.partition`` puts in place in linear time, not a sort."""
 
-    sorted: Floats = field(default_factory=lambda: _EMPTY)
+    values: Floats = field(default_factory=lambda: _EMPTY)
     parts: Floats = field(default_factory=lambda: _EMPTY)
+    merged: bool = False
 
     @classmethod
     def of(cls, values: Sequence[float]) -> Durations:
@@ -79,19 +83,36 @@ class Durations:
         return cls(np.frombuffer(packed, dtype=PACKED), np.frombuffer(parts, dtype=PACKED))
 
     def pack(self) -> tuple[bytes, bytes]:
-        return (self.sorted.astype(PACKED).tobytes(), self.parts.astype(PACKED).tobytes())
+        values = np.sort(self.values) if self.merged else self.values
+        return values.astype(PACKED).tobytes(), self.parts.astype(PACKED).tobytes()
 
     def distribution(self) -> Distribution:
-        return Distribution.of_sorted(self.sorted, math.fsum(self.parts.tolist()))
+        """``Distribution.of_sorted`` reads only the values at the percentile ranks and the
+        last one: after ``np.partition`` at those ranks they hold exactly the sorted
+        values, so the figures are those of a full sort."""
+        values = self.values
+        if self.merged and len(values):
+            values = np.partition(values, sorted(order_ranks(len(values))))
+        return Distribution.of_sorted(values, math.fsum(self.parts.tolist()))
+
+
+def order_ranks(n: int) -> set[int]:
+    """The positions ``Distribution.of_sorted`` reads in n sorted values (n > 0): both
+    neighbours of the median's and p90's interpolation, and the maximum."""
+    ranks = {n - 1}
+    for p in PERCENTILES:
+        lo = math.floor((n - 1) * p)
+        ranks |= {lo, min(lo + 1, n - 1)}
+    return ranks
 
 
 def merge_durations(groups: Sequence[Durations]) -> Durations:
-    """One sorted run from several (numpy's sort of the concatenated runs)."""
+    """Several groups as one (their values put together, unsorted)."""
     if len(groups) == 1:
         return groups[0]
-    runs = [g.sorted for g in groups if len(g.sorted)]
-    merged = np.sort(np.concatenate(runs)) if runs else _EMPTY
-    return Durations(merged, np.concatenate([g.parts for g in groups]))
+    runs = [g.values for g in groups if len(g.values)]
+    values = np.concatenate(runs) if runs else _EMPTY
+    return Durations(values, np.concatenate([g.parts for g in groups]), merged=True)
 
 
 #: A group's counters as one vector: ``Counts.FIELDS`` in order, then the five ratings.
@@ -155,6 +176,19 @@ def assemble(parts: Iterable[tuple[Hashable, Any, Part]], split_keys: bool = Fal
         split.setdefault(key, {PREFERENTIAL: Indicators(), GENERAL: Indicators()})[name] = \
             part.indicators()
     return summary, split
+
+
+def part_of_packed(counts: Sequence[bytes], waits: Sequence[bytes], wait_sums: Sequence[bytes],
+                   services: Sequence[bytes], service_sums: Sequence[bytes]) -> Part:
+    """One part from the packed rollups of several days of one (key, preferential): the
+    bytes joined and read once (a year is thousands of small rollups)."""
+    def floats(blobs: Sequence[bytes]) -> Floats:
+        return np.frombuffer(b"".join(blobs), dtype=PACKED)
+
+    tallies = np.frombuffer(b"".join(counts), dtype=COUNTED).reshape(-1, COUNTS_WIDTH)
+    return Part(tallies.sum(axis=0, dtype=COUNTED),
+                Durations(floats(waits), floats(wait_sums), merged=len(waits) > 1),
+                Durations(floats(services), floats(service_sums), merged=len(services) > 1))
 
 
 def parts_of_rows(counts: Iterable[Sequence[Any]], waits: Iterable[Sequence[Any]],

@@ -19,10 +19,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
-
 from server.queue.indicators import Summary, summarize
-from server.queue.rollups import COUNTED, Durations, Part, assemble, parts_of_rows
+from server.queue.rollups import COUNTED, Part, assemble, part_of_packed, parts_of_rows
 from server.queue.stats_query import Filters
 from server.storage import Reader, Store
 from server.storage.stats import Selection
@@ -68,9 +66,14 @@ def summarize_with_rollups(r: Reader, sel: Selection, by: str, today: str
         built = _rollups(by, [d for d in days if d < today], by_day, targets,
                          r.day_versions(first, last))
     if fresh:
-        parts += [(key, pref, _part(counts, waits, wsum, services, ssum))
-                  for key, pref, counts, waits, wsum, services, ssum
-                  in r.fresh_rollups(by, first, closed_last, targets)]
+        packed: dict[tuple[Any, Any], tuple[list[bytes], ...]] = {}
+        for key, pref, *blobs in r.fresh_rollups(by, first, closed_last, targets):
+            lists = packed.get((key, pref))
+            if lists is None:
+                lists = packed[(key, pref)] = ([], [], [], [], [])
+            for into, blob in zip(lists, blobs, strict=True):
+                into.append(blob)
+        parts += [(key, pref, part_of_packed(*lists)) for (key, pref), lists in packed.items()]
     summary, _split = assemble(parts)
     return summary, built
 
@@ -80,11 +83,6 @@ def _days(first: str, last: str) -> Iterable[str]:
     while day <= end:
         yield day.isoformat()
         day += timedelta(days=1)
-
-
-def _part(counts: bytes, waits: bytes, wsum: bytes, services: bytes, ssum: bytes) -> Part:
-    return Part(np.frombuffer(counts, dtype=COUNTED), Durations.unpack(waits, wsum),
-                Durations.unpack(services, ssum))
 
 
 def _rollups(by: str, days: list[str], by_day: dict[tuple[Any, ...], Part], targets: str,
