@@ -70,8 +70,14 @@ class Durations:
     statistics, which ``np.partition`` puts in place in linear time, not a sort."""
 
     values: Floats = field(default_factory=lambda: _EMPTY)
-    parts: Floats = field(default_factory=lambda: _EMPTY)
+    #: None: not kept (the exact sum is then ``math.fsum`` of the values themselves).
+    parts: Floats | None = field(default_factory=lambda: _EMPTY)
     merged: bool = False
+
+    @classmethod
+    def sorted_run(cls, values: Sequence[float]) -> Durations:
+        """Values already sorted ascending (e.g. by the database), without their parts."""
+        return cls(np.asarray(values, dtype=PACKED), None)
 
     @classmethod
     def of(cls, values: Sequence[float]) -> Durations:
@@ -84,7 +90,9 @@ class Durations:
 
     def pack(self) -> tuple[bytes, bytes]:
         values = np.sort(self.values) if self.merged else self.values
-        return values.astype(PACKED).tobytes(), self.parts.astype(PACKED).tobytes()
+        parts = self.parts if self.parts is not None else np.asarray(
+            exact_parts(values.tolist()), dtype=PACKED)
+        return values.astype(PACKED).tobytes(), parts.astype(PACKED).tobytes()
 
     def distribution(self) -> Distribution:
         """``Distribution.of_sorted`` reads only the values at the percentile ranks and the
@@ -93,7 +101,8 @@ class Durations:
         values = self.values
         if self.merged and len(values):
             values = np.partition(values, sorted(order_ranks(len(values))))
-        return Distribution.of_sorted(values, math.fsum(self.parts.tolist()))
+        total = self.parts if self.parts is not None else self.values
+        return Distribution.of_sorted(values, math.fsum(total.tolist()))
 
 
 def order_ranks(n: int) -> set[int]:
@@ -112,7 +121,9 @@ def merge_durations(groups: Sequence[Durations]) -> Durations:
         return groups[0]
     runs = [g.values for g in groups if len(g.values)]
     values = np.concatenate(runs) if runs else _EMPTY
-    return Durations(values, np.concatenate([g.parts for g in groups]), merged=True)
+    kept = [g.parts for g in groups]
+    parts = None if any(p is None for p in kept) else np.concatenate(kept)
+    return Durations(values, parts, merged=True)
 
 
 #: A group's counters as one vector: ``Counts.FIELDS`` in order, then the five ratings.
