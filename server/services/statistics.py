@@ -78,6 +78,54 @@ def summary_of(cfg: OfficeConfig, query: StatsQuery, today: str, r: Reader
     return summary_json(result, query, labels_of(cfg, r)), built
 
 
+def _bounds(cfg: OfficeConfig, start: date, end: date) -> tuple[float, float]:
+    tz = cfg.tz
+    return (datetime.combine(start, time(0), tz).timestamp(),
+            datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
+
+
+def ticket_stream(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Labels
+                  ) -> Iterator[list[Any]]:
+    rows = r.ticket_rows(selection_of(cfg, query), *_bounds(cfg, query.start, query.end))
+    return ticket_records(rows, labels, cfg.tz, PAIR_SEP)
+
+
+def export_dimensions(cfg: OfficeConfig) -> list[str]:
+    """Every dimension a summary export breaks the indicators down by."""
+    c = cfg.characterization
+    extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
+    return [*DIMENSIONS, *extra]
+
+
+def summary_blocks(cfg: OfficeConfig, r: Reader, query: StatsQuery, today: str
+                   ) -> tuple[list[tuple[str, Summary]], list[DayRollup]]:
+    """The summary by every export dimension, and the day rollups built for them."""
+    sel = selection_of(cfg, query)
+    blocks, built = [], []
+    for by in export_dimensions(cfg):
+        summary, fresh = summarize_with_rollups(r, sel, by, today)
+        blocks.append((by, summary))
+        built += fresh
+    return blocks, built
+
+
+def xlsx_of(cfg: OfficeConfig, kind: str, query: StatsQuery, today: str, path: str,
+            r: Reader) -> tuple[int, list[DayRollup]]:
+    """Write the workbook to ``path``: the number of data rows and the day rollups built
+    (module level: the analytics process runs it). The summary has a "Resumen" sheet
+    (totals and classes) and one sheet per dimension."""
+    labels = labels_of(cfg, r)
+    if kind == "tickets":
+        return export.write_xlsx(Path(path), [("Turnos", ticket_header(labels),
+                                               ticket_stream(cfg, r, query, labels))]), []
+    blocks, built = summary_blocks(cfg, r, query, today)
+    sheets: list[tuple[str, Sequence[str], Any]] = [
+        ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
+    sheets += [(labels.dimension_name(by), SUMMARY_HEADER,
+                dimension_records(by, summary, labels)) for by, summary in blocks]
+    return export.write_xlsx(Path(path), sheets), built
+
+
 class Statistics:
     def __init__(self, reads: ReadPool, office: Office,
                  analytics: Analytics | None = None, store: Store | None = None) -> None:
@@ -97,16 +145,8 @@ class Statistics:
     def labels(self, r: Reader) -> Labels:
         return labels_of(self.config, r)
 
-    def _selection(self, query: StatsQuery) -> Selection:
-        return selection_of(self.config, query)
-
     def _today(self) -> str:
         return datetime.fromtimestamp(self.office.clock(), self.config.tz).date().isoformat()
-
-    def _bounds(self, start: date, end: date) -> tuple[float, float]:
-        tz = self.config.tz
-        return (datetime.combine(start, time(0), tz).timestamp(),
-                datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
 
     # ------------------------------------------------------------------ summaries
 
@@ -169,58 +209,36 @@ class Statistics:
         what = "turnos" if kind == "tickets" else "indicadores"
         return f"{what}_{query.start.isoformat()}_{query.end.isoformat()}.{fmt}"
 
-    def _ticket_stream(self, r: Reader, query: StatsQuery, labels: Labels
-                       ) -> Iterator[list[Any]]:
-        sel = self._selection(query)
-        rows = r.ticket_rows(sel, *self._bounds(query.start, query.end))
-        return ticket_records(rows, labels, self.config.tz, PAIR_SEP)
-
-    def _summary_blocks(self, r: Reader, query: StatsQuery,
-                        dims: Sequence[str]) -> list[tuple[str, Summary]]:
-        sel, today = self._selection(query), self._today()
-        blocks = []
-        for by in dims:
-            summary, built = stats_rollups.summarize_with_rollups(r, sel, by, today)
-            stats_rollups.keep_sync(self.store, built)
-            blocks.append((by, summary))
-        return blocks
-
-    def _dims(self) -> list[str]:
-        """Every dimension a summary export breaks the indicators down by."""
-        c = self.config.characterization
-        extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
-        return [*DIMENSIONS, *extra]
-
     def csv(self, kind: str, query: StatsQuery, spanish_excel: bool) -> Iterator[bytes]:
         """The CSV as byte chunks; the read transaction stays open while they are consumed.
         The summary is one table: totals, classes, then one block per dimension."""
+        cfg = self.config
         with self.reads.snapshot() as r:
             labels = self.labels(r)
             if kind == "tickets":
                 yield from export.csv_chunks(ticket_header(labels),
-                                             self._ticket_stream(r, query, labels),
+                                             ticket_stream(cfg, r, query, labels),
                                              spanish_excel=spanish_excel)
                 return
-            blocks = self._summary_blocks(r, query, self._dims())
+            blocks, built = summary_blocks(cfg, r, query, self._today())
+            stats_rollups.keep_sync(self.store, built)
             records = overview_records(blocks[0][1])
             for by, summary in blocks:
                 records += dimension_records(by, summary, labels)
             yield from export.csv_chunks(SUMMARY_HEADER, records, spanish_excel=spanish_excel)
 
     def xlsx(self, kind: str, query: StatsQuery, path: Path) -> int:
-        """Write the workbook to ``path``; returns the number of data rows. The summary has a
-        "Resumen" sheet (totals and classes) and one sheet per dimension."""
-        with self.reads.snapshot() as r:
-            labels = self.labels(r)
-            if kind == "tickets":
-                return export.write_xlsx(path, [("Turnos", ticket_header(labels),
-                                                 self._ticket_stream(r, query, labels))])
-            blocks = self._summary_blocks(r, query, self._dims())
-            sheets: list[tuple[str, Sequence[str], Any]] = [
-                ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
-            sheets += [(labels.dimension_name(by), SUMMARY_HEADER,
-                        dimension_records(by, summary, labels)) for by, summary in blocks]
-            return export.write_xlsx(path, sheets)
+        """Write the workbook to ``path``; returns the number of data rows. In the analytics
+        process when there is one (a year's workbook is seconds of per-cell work that would
+        hold this process's interpreter lock against the kiosks)."""
+        compute = partial(xlsx_of, self.config, kind, query, self._today(), str(path))
+        if self.analytics is not None:
+            written, built = self.analytics.run_sync(compute)
+        else:
+            with self.reads.snapshot() as r:
+                written, built = compute(r)
+        stats_rollups.keep_sync(self.store, built)
+        return written
 
     async def export(self, query: StatsQuery, fmt: str = "csv", kind: str = "tickets",
                      sep: str | None = None) -> ExportFile:
