@@ -126,6 +126,18 @@ def xlsx_of(cfg: OfficeConfig, kind: str, query: StatsQuery, today: str, path: s
     return export.write_xlsx(Path(path), sheets), built
 
 
+#: Closed days a background warm-up builds rollups for (older ones: at first use).
+WARM_DAYS = 400
+
+
+def missing_rollups(cfg: OfficeConfig, by: str, today: str, r: Reader) -> list[DayRollup]:
+    """The rollups of ``by`` that the closed days of the last WARM_DAYS lack (module level:
+    the analytics process runs it)."""
+    last = date.fromisoformat(today) - timedelta(days=1)
+    query = StatsQuery(last - timedelta(days=WARM_DAYS - 1), last, by)
+    return summarize_with_rollups(r, selection_of(cfg, query), by, today)[1]
+
+
 class Statistics:
     def __init__(self, reads: ReadPool, office: Office,
                  analytics: Analytics | None = None, store: Store | None = None) -> None:
@@ -135,6 +147,7 @@ class Statistics:
         self.office = office
         self.analytics = analytics
         self.store = store
+        self._warmed: str | None = None
 
     @property
     def config(self) -> OfficeConfig:
@@ -160,6 +173,22 @@ class Statistics:
             result, built = await self.reads.run(compute)
         await stats_rollups.keep(self.store, built)
         return result
+
+    async def warm_rollups(self) -> int:
+        """Once a day (and once after start), build the rollups the recent closed days lack,
+        in the analytics process, so the first summary after a day ends (or after an
+        upgrade) does not build them itself. Returns how many were built."""
+        today = self._today()
+        if self.analytics is None or self._warmed == today:
+            return 0
+        built = 0
+        for by in export_dimensions(self.config):
+            rollups = await self.analytics.run(
+                functools.partial(missing_rollups, self.config, by, today))
+            await stats_rollups.keep(self.store, rollups)
+            built += len(rollups)
+        self._warmed = today
+        return built
 
     async def today(self) -> dict[str, Any]:
         """Today's totals and printer/kiosk alerts for the live view."""

@@ -14,6 +14,7 @@ next summary over those days reads them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -25,6 +26,8 @@ from server.queue.stats_query import Filters
 from server.storage import Reader, Store
 from server.storage.stats import Selection
 from server.storage.stats_rollups import DayRollup
+
+log = logging.getLogger("turnero.stats")
 
 #: Rollups stored per write job, by bytes of durations: the writer is held a few
 #: milliseconds at a time, never long against a kiosk's ticket.
@@ -110,16 +113,23 @@ def chunks(rollups: list[DayRollup]) -> Iterable[list[DayRollup]]:
 
 
 async def keep(store: Store | None, rollups: list[DayRollup]) -> None:
-    """Store built rollups, a small write job at a time."""
+    """Store built rollups, a small write job at a time. A failed write (a full disk) costs
+    only the next summary's time: it builds them again."""
     if store is None:
         return
-    for batch in chunks(rollups):
-        await store.run(lambda tx, b=batch: tx.put_rollups(b))
+    try:
+        for batch in chunks(rollups):
+            await store.run(lambda tx, b=batch: tx.put_rollups(b))
+    except Exception:  # noqa: BLE001 - the summary itself was answered
+        log.warning("statistics rollups not stored", exc_info=True)
 
 
 def keep_sync(store: Store | None, rollups: list[DayRollup]) -> None:
     """``keep`` from a worker thread (an export)."""
     if store is None:
         return
-    for batch in chunks(rollups):
-        store.run_sync(lambda tx, b=batch: tx.put_rollups(b))
+    try:
+        for batch in chunks(rollups):
+            store.run_sync(lambda tx, b=batch: tx.put_rollups(b))
+    except Exception:  # noqa: BLE001 - the export itself is written
+        log.warning("statistics rollups not stored", exc_info=True)

@@ -140,3 +140,16 @@ def test_a_database_made_before_the_rollups_keeps_its_figures(tmp_path: Path) ->
             assert differences(answered, built) == [] and again == built, query
     finally:
         services.close()
+
+
+def test_the_recent_closed_days_get_their_rollups_before_anyone_asks(
+        office: tuple[bootstrap.Services, list[float]]) -> None:
+    services, now = office
+    assert fresh_days(services, "hour") == set()
+    built = asyncio.run(services.statistics.warm_rollups())  # in the analytics process
+    closed = {(TODAY - timedelta(days=i)).isoformat() for i in range(1, 10)}
+    assert built >= 9 and fresh_days(services, "hour") == closed
+    assert fresh_days(services, "clerk") == closed
+    assert asyncio.run(services.statistics.warm_rollups()) == 0  # once a day
+    q = StatsQuery(TODAY - timedelta(days=9), TODAY, "hour")
+    assert asyncio.run(services.statistics.summary(q)) == from_tickets(services, q)
