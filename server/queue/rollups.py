@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -102,7 +102,8 @@ class Durations:
         if self.merged and len(values):
             values = np.partition(values, sorted(order_ranks(len(values))))
         total = self.parts if self.parts is not None else self.values
-        return Distribution.of_sorted(values, math.fsum(total.tolist()))
+        return Distribution.of_sorted(cast(Sequence[float], values),
+                                      math.fsum(total.tolist()))
 
 
 def order_ranks(n: int) -> set[int]:
@@ -121,8 +122,8 @@ def merge_durations(groups: Sequence[Durations]) -> Durations:
         return groups[0]
     runs = [g.values for g in groups if len(g.values)]
     values = np.concatenate(runs) if runs else _EMPTY
-    kept = [g.parts for g in groups]
-    parts = None if any(p is None for p in kept) else np.concatenate(kept)
+    kept = [g.parts for g in groups if g.parts is not None]
+    parts = np.concatenate(kept) if len(kept) == len(groups) else None
     return Durations(values, parts, merged=True)
 
 

@@ -18,12 +18,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from server.queue.indicators import Summary, summarize
 from server.queue.rollups import COUNTED, Part, assemble, part_of_packed, parts_of_rows
 from server.queue.stats_query import Filters
-from server.storage import Reader, Store
+from server.storage import Reader, Store, Tx
 from server.storage.stats import Selection
 from server.storage.stats_rollups import DayRollup
 
@@ -112,6 +113,10 @@ def chunks(rollups: list[DayRollup]) -> Iterable[list[DayRollup]]:
         yield batch
 
 
+def _put(rollups: list[DayRollup], tx: Tx) -> int:
+    return tx.put_rollups(rollups)
+
+
 async def keep(store: Store | None, rollups: list[DayRollup]) -> None:
     """Store built rollups, a small write job at a time. A failed write (a full disk) costs
     only the next summary's time: it builds them again."""
@@ -119,7 +124,7 @@ async def keep(store: Store | None, rollups: list[DayRollup]) -> None:
         return
     try:
         for batch in chunks(rollups):
-            await store.run(lambda tx, b=batch: tx.put_rollups(b))
+            await store.run(partial(_put, batch))
     except Exception:  # noqa: BLE001 - the summary itself was answered
         log.warning("statistics rollups not stored", exc_info=True)
 
@@ -130,6 +135,6 @@ def keep_sync(store: Store | None, rollups: list[DayRollup]) -> None:
         return
     try:
         for batch in chunks(rollups):
-            store.run_sync(lambda tx, b=batch: tx.put_rollups(b))
+            store.run_sync(partial(_put, batch))
     except Exception:  # noqa: BLE001 - the export itself is written
         log.warning("statistics rollups not stored", exc_info=True)
