@@ -10,7 +10,9 @@ on is unit-tested with a fake clock:
 - nobody leaves without their turn: the ticket stays on screen until it printed, and for
   longer (with its QR code) when it could not be printed;
 - outside opening hours nothing is issued and the screen says when the office opens;
-- when the server cannot be reached the kiosk says so, retries by itself and recovers.
+- when the server cannot be reached the kiosk says so, retries by itself and recovers;
+- "Letra grande" and "Alto contraste" (:class:`Aids`) last for one citizen: they stay on
+  from screen to screen and reset when the kiosk goes back to welcome for the next person.
 
 Time is passed in (``now``, monotonic seconds) rather than read, for the same reason.
 """
@@ -110,6 +112,18 @@ class Catalog:
 
 
 @dataclass(frozen=True)
+class Aids:
+    """The reading aids a citizen turned on: larger text, high-contrast colours."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+
+
+#: The screens of one citizen's visit: leaving them for welcome ends the visit.
+CITIZEN_SCREENS = frozenset({Screen.SERVICES, Screen.GROUPS, Screen.TICKET, Screen.ERROR})
+
+
+@dataclass(frozen=True)
 class IssueRequest:
     """A ticket to ask the server for; ``number`` tells replies apart. ``request_id`` is the
     idempotency key sent to the server: retrying with it can never issue a second turn."""
@@ -161,6 +175,7 @@ class KioskFlow:
         self._next_refresh = now
         self._refreshing = False
         self._failures = 0
+        self.aids = Aids()
 
     # ------------------------------------------------------------------ what to show
     @property
@@ -264,6 +279,14 @@ class KioskFlow:
     def touched(self, now: float) -> None:
         """Any touch anywhere: the person is still there."""
         self._last_touch = now
+
+    def toggle_large_text(self, now: float) -> None:
+        self.touched(now)
+        self.aids = replace(self.aids, large_text=not self.aids.large_text)
+
+    def toggle_high_contrast(self, now: float) -> None:
+        self.touched(now)
+        self.aids = replace(self.aids, high_contrast=not self.aids.high_contrast)
 
     def start(self, now: float) -> None:
         """The welcome screen was touched."""
@@ -393,6 +416,8 @@ class KioskFlow:
         server shows up for the next person (``refresh=False`` when it was just loaded).
         """
         self.service = None
+        if self.screen in CITIZEN_SCREENS:
+            self.aids = Aids()  # the next person starts with the kiosk as it normally is
         if self.catalog is None or self.connected is False:
             self._offline(now)
             return

@@ -46,6 +46,8 @@ ES: dict[str, str] = {
     "listen": "Escuchar",
     "large_text": "Letra grande",
     "large_text_off": "Letra normal",
+    "high_contrast": "Alto contraste",
+    "high_contrast_off": "Contraste normal",
     "no_services": "En este momento no hay servicios disponibles. Avise al personal.",
 }
 
