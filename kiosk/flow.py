@@ -73,6 +73,8 @@ class Office:
     closed_message: str | None = None
     footer: tuple[str, ...] = ()
     timezone: str = "America/Bogota"
+    #: The office's own letter names (``[speech] letters``), as the board says them.
+    spoken_letters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Catalog:
                 closed_message=opening.get("message"),
                 footer=tuple(office.get("ticket_footer") or ()),
                 timezone=str(office.get("timezone") or "America/Bogota"),
+                spoken_letters=tuple(sorted(
+                    (str(k), str(v)) for k, v in (office.get("spoken_letters") or {}).items())),
             ),
             services=tuple(
                 ServiceOption(s["code"], s["name"], s.get("description") or "")
@@ -214,7 +218,8 @@ class KioskFlow:
             return (f"{t['preferential_question']} " + "; ".join(g.name for g in self.groups)
                     + f". {t['preferential_hint']}.")
         if self.screen == Screen.TICKET and self.ticket:
-            said = (f"{t['your_turn']} {tx.spoken_number(self.ticket['number'])}. "
+            letters = self.catalog.office.spoken_letters if self.catalog else ()
+            said = (f"{t['your_turn']} {tx.spoken_number(self.ticket['number'], letters)}. "
                     f"{tx.people_ahead(self.ticket.get('ahead') or 0)}.")
             if self.print_state == PrintState.FAILED:
                 return f"{said} {t['print_failed']}. {t['print_failed_hint']}"

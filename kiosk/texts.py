@@ -6,9 +6,10 @@ dictionary (``--lang``). Pure: no Kivy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from display.spanish_numbers import spoken_ticket
+from display.spanish_numbers import letter_names, spoken_ticket
 from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
@@ -75,9 +76,15 @@ def clock_text(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
 
 
-def spoken_number(number: str) -> str:
-    """'A-007' → 'A siete', as the display board says it; anything else as written."""
+def spoken_number(number: str, letters: Iterable[tuple[str, str]] = ()) -> str:
+    """'A-007' → 'A siete', 'V-007' → 've corta siete', as the display board says it, with
+    the office's own ``letters`` ([speech] letters, e.g. (("V", "ve"),)) applied by the same
+    rule; anything else as written."""
     try:
-        return spoken_ticket(number)
+        names = letter_names(dict(letters))
+    except ValueError:  # the server checks them; a bad set here falls back to the defaults
+        names = letter_names()
+    try:
+        return spoken_ticket(number, names)
     except ValueError:
         return number
