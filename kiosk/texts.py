@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from display.spanish_numbers import letter_names, spoken_ticket
+from printer.layout import clock_text as printed_clock
 from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
@@ -70,10 +71,9 @@ def estimated_wait(minutes: int | None, note: str | None = None) -> str:
 
 
 def clock_text(moment: datetime) -> str:
-    """ "3:05 p. m.": the 12-hour clock with "a. m."/"p. m." as Colombians write it, the same
-    format as the board and the phone page (Intl es-CO, hour "numeric", hour12)."""
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
+    """ "3:05 p. m.": as printed on the ticket (one clock format for screen and paper, the
+    same as the board and the phone page)."""
+    return printed_clock(moment)
 
 
 def spoken_number(number: str, letters: Iterable[tuple[str, str]] = ()) -> str:
