@@ -404,6 +404,7 @@ def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
             lines.append(f"  {role:<11} {name:<13} contraseña: {password}")
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-demo")
         display, _ = accounts.create_device_token_sync("display", "pantalla-demo")
+        survey, _ = accounts.create_device_token_sync("survey", "tableta-demo")
         _issue_demo_tickets(services)
     finally:
         services.close()
@@ -419,9 +420,11 @@ def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
         "Usuarios (se muestran solo esta vez):", *lines,
         f"Token de quiosco:  {kiosk}",
         f"Token de pantalla: {display}",
+        f"Token de tableta de encuesta: {survey}",
         "Abra:",
         f"  Ventanillas:  {base}/panel",
         f"  Pantalla:     {base}/display?token={display}",
+        f"  Encuesta (tableta de la ventanilla 1): {base}/survey?counter=1&token={survey}",
         f"  Supervisión:  {base}/supervisor",
         f"  Administración: {base}/admin",
         f"  API:          {base}/docs",
