@@ -166,12 +166,14 @@ class Layout:
     #: reach of a person in a wheelchair (up to ~1.2 m); 0 on the other layouts.
     reach_top: float = 0
     #: The always-visible buttons at the bottom ("Escuchar", "Letra grande", "Alto
-    #: contraste"): beside the bottom-left "Volver"/"Listo" where the width allows, else (a
-    #: narrow portrait screen) in a full-width row of their own under it; ``access_room`` is
-    #: the height the screens leave free for that row (0 when side by side).
+    #: contraste"): beside the bottom-left "Volver"/"Listo" where their titles still read,
+    #: else (a very narrow window) in a full-width row of their own under it;
+    #: ``access_room`` is the height the screens leave free for that row (0 when side by
+    #: side), ``font_access`` their title size (the longest word on one line).
     access_w: float = 0
     access_h: float = 0
     access_room: float = 0
+    font_access: float = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -217,6 +219,11 @@ _SIZES: dict[str, dict[str, int]] = {
 PORTRAIT_REACH_TOP = 0.55
 #: Buttons in the always-visible bar: "Escuchar", "Letra grande", "Alto contraste".
 ACCESS_BUTTONS = 3
+#: Their longest word ("Contraste"), in characters; a bold Roboto character is ~0.6 em wide.
+ACCESS_LONGEST_WORD = 9
+EM_PER_CHAR = 0.6
+#: Their side padding, as a share of the gap (less than other buttons: their words are long).
+ACCESS_INNER_PAD = 0.3
 #: Sizes a finger must hit: never below MIN_TOUCH_CM on the glass, whatever the scaling.
 _TOUCH_SIZES = ("service_h", "group_h", "back_w")
 
@@ -235,15 +242,30 @@ def layout_for(width: int, height: int, dpi: float, text_scale: float = 1.0) -> 
         if name.startswith("font_"):
             values[name] = round(values[name] * text_scale)
     reach_top = round(height * PORTRAIT_REACH_TOP) if kind == "portrait" else 0
-    access_h = max(round(touch) + 1, round(values["header_h"] * 0.8))
-    # a button's title is ~0.8 × font_button; its longest word ("Contraste") ~9 characters
-    access_min = round(values["font_button"] * 0.8 * 0.6 * 9 + 2 * values["gap"])
-    gap, pad, n = values["gap"], values["pad"], ACCESS_BUTTONS
-    beside_back = int((width - values["back_w"] - 2 * pad - n * gap) / n)
-    if beside_back >= access_min:
-        access_w, access_room = min(round(values["back_w"] * 1.2), beside_back), 0
-    else:
-        access_w, access_room = int((width - 2 * pad - (n - 1) * gap) / n), access_h + gap
     return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch,
-                  reach_top=reach_top, access_w=max(access_w, round(touch) + 1),
-                  access_h=access_h, access_room=access_room, **values)
+                  reach_top=reach_top, **_access_sizes(values, width, touch, text_scale),
+                  **values)
+
+
+def _access_sizes(values: dict[str, int], width: int, touch: float, text_scale: float
+                  ) -> dict[str, float]:
+    """Where the always-visible buttons go and their type size: beside "Volver" with a title
+    that still reads (at least ~font_small), else in a full-width row of their own. The place
+    does not depend on "Letra grande" (the buttons do not jump when it is touched)."""
+    gap, pad, n = values["gap"], values["pad"], ACCESS_BUTTONS
+    inner = round(gap * ACCESS_INNER_PAD)
+
+    def title_font(button_w: float) -> float:
+        # the longest word must fit on one line: a word split in two does not read
+        fits = (button_w - 2 * inner) / (ACCESS_LONGEST_WORD * EM_PER_CHAR)
+        return max(1.0, float(min(values["font_button"] * 0.8, int(fits))))
+
+    access_h = max(round(touch) + 1, round(values["header_h"] * 0.8))
+    beside = min(round(values["back_w"] * 1.2),
+                 int((width - values["back_w"] - 2 * pad - n * gap) / n))
+    if beside > touch and title_font(beside) >= values["font_small"] / text_scale * 0.9:
+        access_w, room = beside, 0
+    else:
+        access_w, room = int((width - 2 * pad - (n - 1) * gap) / n), access_h + gap
+    return {"access_w": max(access_w, round(touch) + 1), "access_h": access_h,
+            "access_room": room, "font_access": title_font(access_w)}

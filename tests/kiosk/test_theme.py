@@ -9,6 +9,9 @@ from kiosk.theme import (
     AA_NORMAL,
     AAA_NORMAL,
     ACCESS_BUTTONS,
+    ACCESS_INNER_PAD,
+    ACCESS_LONGEST_WORD,
+    EM_PER_CHAR,
     HIGH_CONTRAST,
     MIN_TOUCH_CM,
     PALETTE,
@@ -90,17 +93,29 @@ def test_columns_one_in_portrait_a_grid_in_landscape() -> None:
     assert compact.columns("groups", 9) == 3
 
 
+#: The kiosk's screens plus a very narrow one, where the access buttons need a row of their own.
+ACCESS_SCREENS = [*SCREENS, (360, 1200, 96.0)]
+
+
 @pytest.mark.parametrize("text_scale", [1.0, 1.3])
-@pytest.mark.parametrize(("width", "height", "dpi"), SCREENS)
+@pytest.mark.parametrize(("width", "height", "dpi"), ACCESS_SCREENS)
 def test_access_buttons_fit_beside_volver_or_in_a_row_of_their_own(
         width: int, height: int, dpi: float, text_scale: float) -> None:
     """"Escuchar", "Letra grande" and "Alto contraste" never cover "Volver"/"Listo": beside
-    it when the width allows, else in a full-width row the screens leave free under it."""
+    it when the width allows titles that read, else in a full-width row the screens leave
+    free under it. Their longest word fits on one line, and "Letra grande" never moves them."""
     ui = layout_for(width, height, dpi, text_scale)
     row = ACCESS_BUTTONS * ui.access_w + (ACCESS_BUTTONS - 1) * ui.gap
     assert ui.access_w >= cm_to_px(MIN_TOUCH_CM, dpi) and ui.access_h > ui.touch
     if ui.access_room == 0:
         assert ui.pad + ui.back_w + ui.gap + row + ui.pad <= width
+        assert ui.font_access >= layout_for(width, height, dpi).font_small * 0.9
     else:
         assert ui.access_room >= ui.access_h and ui.pad + row + ui.pad <= width
-    assert (ui.access_room > 0) == (ui.kind == "portrait")
+    inner = round(ui.gap * ACCESS_INNER_PAD)
+    assert ui.font_access * ACCESS_LONGEST_WORD * EM_PER_CHAR + 2 * inner <= ui.access_w
+    assert ui.font_access <= ui.font_button
+    normal = layout_for(width, height, dpi)
+    assert (ui.access_w, ui.access_room) == (normal.access_w, normal.access_room)
+    # the kiosk's own screens keep them beside "Volver"; only the narrow one stacks them
+    assert (ui.access_room > 0) == ((width, height, dpi) not in SCREENS)
