@@ -153,3 +153,20 @@ def test_the_recent_closed_days_get_their_rollups_before_anyone_asks(
     assert asyncio.run(services.statistics.warm_rollups()) == 0  # once a day
     q = StatsQuery(TODAY - timedelta(days=9), TODAY, "hour")
     assert asyncio.run(services.statistics.summary(q)) == from_tickets(services, q)
+
+
+def test_a_changed_target_is_counted_again_from_the_tickets(
+        office: tuple[bootstrap.Services, list[float]]) -> None:
+    services, _now = office
+    admin = Principal(Role.ADMIN, "a", "a", 3)
+    q = StatsQuery(TODAY - timedelta(days=9), TODAY, "counter")
+    before = asyncio.run(services.statistics.summary(q))
+    assert before == from_tickets(services, q) and fresh_days(services, "counter")
+    data = services.admin.config()
+    for s in data["services"]:
+        s["target_wait_min"] = 1  # every wait over a minute is now past the target
+    asyncio.run(services.admin.save_config(data, admin))
+    after = asyncio.run(services.statistics.summary(q))
+    assert after == from_tickets(services, q)
+    assert after["total"]["within_target"]["count"] < before["total"]["within_target"]["count"]
+    assert asyncio.run(services.statistics.summary(q)) == after  # rollups built again
