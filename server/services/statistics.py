@@ -158,15 +158,12 @@ class Statistics:
     def labels(self, r: Reader) -> Labels:
         return labels_of(self.config, r)
 
-    def _today(self) -> str:
-        return datetime.fromtimestamp(self.office.clock(), self.config.tz).date().isoformat()
-
     # ------------------------------------------------------------------ summaries
 
     async def summary(self, query: StatsQuery) -> dict[str, Any]:
         """Indicators of a range, one row per value of ``query.by``. Long ranges run in the
         analytics process (see ``server.services.analytics``), with the same code."""
-        compute = functools.partial(summary_of, self.config, query, self._today())
+        compute = functools.partial(summary_of, self.config, query, self.office.today())
         if self.analytics is not None and (query.end - query.start).days + 1 >= MIN_DAYS:
             result, built = await self.analytics.run(compute)
         else:
@@ -178,7 +175,7 @@ class Statistics:
         """Once a day (and once after start), build the rollups the recent closed days lack,
         in the analytics process, so the first summary after a day ends (or after an
         upgrade) does not build them itself. Returns how many were built."""
-        today = self._today()
+        today = self.office.today()
         if self.analytics is None or self._warmed == today:
             return 0
         built = 0
@@ -249,7 +246,7 @@ class Statistics:
                                              ticket_stream(cfg, r, query, labels),
                                              spanish_excel=spanish_excel)
                 return
-            blocks, built = summary_blocks(cfg, r, query, self._today())
+            blocks, built = summary_blocks(cfg, r, query, self.office.today())
             stats_rollups.keep_sync(self.store, built)
             records = overview_records(blocks[0][1])
             for by, summary in blocks:
@@ -260,7 +257,7 @@ class Statistics:
         """Write the workbook to ``path``; returns the number of data rows. In the analytics
         process when there is one (a year's workbook is seconds of per-cell work that would
         hold this process's interpreter lock against the kiosks)."""
-        compute = partial(xlsx_of, self.config, kind, query, self._today(), str(path))
+        compute = partial(xlsx_of, self.config, kind, query, self.office.today(), str(path))
         if self.analytics is not None:
             written, built = self.analytics.run_sync(compute)
         else:
