@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from central import opendata
 from central.catalog import labels_of
-from central.figures import OfficeNames, assemble, parse_by, summary_json
+from central.figures import Finished, OfficeNames, finish, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.refusals import Forbidden, Unauthorized
-from central.storage import CentralStore, GroupRow, month_start, next_month
+from central.storage import CentralStore, month_start, next_month
 from server.auth import Passwords, new_token, token_digest
 from server.errors import Invalid, NotFound, TooManyAttempts
 from server.queue.stats_query import parse_range
@@ -154,13 +154,27 @@ class CentralService:
             raise NotFound(f"La oficina {office!r} no está registrada en la central.")
         return office
 
-    def grouped(self, by: str, start: date, end: date, office: str | None
-                ) -> list[GroupRow]:
-        """Groups of tickets issued on days start..end: from the monthly rollups when the
-        range is made of whole months, else from the tickets themselves."""
+    def finished(self, by: str, start: date, end: date, office: str | None) -> Finished:
+        """The figures of tickets issued on days start..end. One whole month across all
+        offices (the dashboard's table) is computed once and stored until a batch for that
+        month arrives; other whole months are merged from the monthly rollups, any other
+        range is read from the tickets themselves."""
         stop = end + timedelta(days=1)
+        if office is None and by != "day" and start.day == 1 and stop == next_month(start):
+            return self.finished_month(by, start)
         whole_months = by != "day" and start.day == 1 and stop.day == 1
-        return self.store.grouped(by, start, stop, office, whole_months)
+        return finish(self.store.grouped(by, start, stop, office, whole_months),
+                      by == "office")
+
+    def finished_month(self, by: str, month: date) -> Finished:
+        body = self.store.finished_month(month, by)
+        if body is not None:
+            return Finished.from_json(body)
+        generation, settled, rows = self.store.month_groups(by, month)
+        figures = finish(rows, by == "office")
+        if settled:  # no batch waiting for this month: the figures hold until the next one
+            self.store.save_finished_month(month, by, generation, figures.to_json())
+        return figures
 
     def summary(self, start_s: str | None, end_s: str | None, by_s: str | None,
                 office_s: str | None) -> dict[str, Any]:
@@ -168,17 +182,18 @@ class CentralService:
         by = parse_by(by_s)
         names, _ = self._names()
         office = self._check_office(office_s, names)
-        summary, classes = assemble(self.grouped(by, start, end, office), by == "office")
-        return summary_json(summary, by, start, end, office, names,
-                            classes if by == "office" else None)
+        return summary_json(self.finished(by, start, end, office), by, start, end, office,
+                            names)
 
     def open_data(self) -> list[dict[str, Any]]:
-        """Every complete month so far (the current month is published once it ends)."""
+        """Every complete month so far (the current month is published once it ends), from
+        each month's stored figures by office and service."""
         names, _ = self._names()
         this_month = month_start(datetime.now(UTC).date())
-        grouped = self.store.grouped("month_office_service", date(2000, 1, 1), this_month,
-                                     None, True)
-        return opendata.monthly_rows(assemble(grouped)[0], names, self.settings.min_count)
+        figures = {f"{month:%Y-%m}/{key}": row
+                   for month in self.store.months_with_tickets(this_month)
+                   for key, row in self.finished_month("office_service", month).rows.items()}
+        return opendata.monthly_rows(figures, names, self.settings.min_count)
 
     def open_data_csv(self) -> Iterator[bytes]:
         rows = self.open_data()

@@ -11,6 +11,11 @@ Schema choices (docs/central.md, docs/benchmarks.md):
   the additive counters and the sorted waiting and service durations of the group. A batch
   only marks its (office, month) pairs in ``rollup_dirty``; the next read recomputes those
   pairs (one office-month at a time), so rollups are never stale and ingest stays cheap.
+- ``month_figures`` holds a whole month's finished summary across all offices, per
+  grouping (office, service, …), stored by the first read that computes it. Each batch bumps
+  its (office, month) count in ``rollup_generation``; a stored summary carries the month's
+  sum of those counts and is read only while it still matches, so a new batch invalidates
+  it at once and a summary computed while a batch arrived is never used.
 - Migrations are named and recorded in ``_migrations`` like the office's; a database that
   has a migration this program does not know is refused.
 """
@@ -118,9 +123,29 @@ ALTER TABLE tickets ADD COLUMN first_service text,
                     ADD COLUMN first_clerk text;
 """
 
+#: Finished month summaries (see the module docstring): ``generation`` is the month's sum
+#: of ``rollup_generation`` when the summary was computed; ``body`` the JSON text, kept as
+#: text so every figure reads back exactly as it was written.
+_M003 = """
+CREATE TABLE rollup_generation (
+    office text NOT NULL,
+    month date NOT NULL,
+    generation bigint NOT NULL,
+    PRIMARY KEY (month, office)
+);
+CREATE TABLE month_figures (
+    month date NOT NULL,
+    by text NOT NULL,
+    generation bigint NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (month, by)
+);
+"""
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001),
-                                     ("002_transfer_first_counter", _M002)]
+                                     ("002_transfer_first_counter", _M002),
+                                     ("003_month_figures", _M003)]
 
 
 def migrate(conn: Conn) -> list[str]:
@@ -180,14 +205,10 @@ _ROLLUP_SELECT = f"""
 #: A summary's key as SQL, over the rollups and over the tickets.
 _ROLLUP_KEYS = {"office": "office", "service": "service", "group": "group_code",
                 "month": "to_char(month, 'YYYY-MM')",
-                "office_service": "office || '/' || service",
-                "month_office_service": "to_char(month, 'YYYY-MM') || '/' || office || '/' || "
-                                        "service"}
+                "office_service": "office || '/' || service"}
 _TICKET_KEYS = {"office": "t.office", "service": "t.service", "group": "t.group_code",
                 "month": "to_char(t.day, 'YYYY-MM')", "day": "to_char(t.day, 'YYYY-MM-DD')",
-                "office_service": "t.office || '/' || t.service",
-                "month_office_service": "to_char(t.day, 'YYYY-MM') || '/' || t.office || '/' "
-                                        "|| t.service"}
+                "office_service": "t.office || '/' || t.service"}
 
 
 #: (key, preferential, counters, sorted waits, sorted service durations) of one group.
@@ -207,6 +228,23 @@ EXPORT_SELECT = """SELECT number, to_char(day, 'YYYY-MM-DD'), weekday, issued_at
                           status, outcome, transfers, calls, satisfaction,
                           satisfaction_reason, characterization, first_service,
                           first_counter, first_clerk"""
+
+
+#: The month's generation: it grows with every batch of any office for that month.
+_GENERATION_SQL = "SELECT coalesce(sum(generation), 0) FROM rollup_generation WHERE month = %s"
+
+
+def _mark_dirty(conn: Conn, office: str, months: Sequence[date]) -> None:
+    """An office's months changed: their rollups are rebuilt on the next read, and their
+    stored month summaries stop being read (the generation moves). Last statements of the
+    batch's transaction, so the per-(office, month) row lock is held only to the commit."""
+    conn.execute("INSERT INTO rollup_dirty (office, month) "
+                 "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
+                 (office, sorted(months)))
+    conn.execute("INSERT INTO rollup_generation (office, month, generation) "
+                 "SELECT %s, m, 1 FROM unnest(%s::date[]) m ON CONFLICT (month, office) "
+                 "DO UPDATE SET generation = rollup_generation.generation + 1",
+                 (office, sorted(months)))
 
 
 def month_start(d: date) -> date:
@@ -354,15 +392,12 @@ class CentralStore:
                                RETURNING 1)
                    SELECT count(*) FROM up""",
                 (list(targets), list(targets.values()), office)).fetchone()
-            if changed and changed[0]:
-                conn.execute("""INSERT INTO rollup_dirty (office, month)
-                                SELECT DISTINCT office, month FROM month_rollup WHERE office = %s
-                                ON CONFLICT DO NOTHING""", (office,))
+            if changed and changed[0]:  # the share within target of every month changes
+                months = months | {r[0] for r in conn.execute(
+                    "SELECT DISTINCT month FROM month_rollup WHERE office = %s", (office,))}
             if records:
                 self._copy_upsert(conn, office, records)
-            conn.execute("INSERT INTO rollup_dirty (office, month) "
-                         "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
-                         (office, sorted(months)))
+            _mark_dirty(conn, office, sorted(months))
         return len(records)
 
     @staticmethod
@@ -398,9 +433,7 @@ class CentralStore:
                     as cp:
                 for row in rows:
                     cp.write_row(row)
-            conn.execute("INSERT INTO rollup_dirty (office, month) "
-                         "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
-                         (office, sorted(months)))
+            _mark_dirty(conn, office, sorted(months))
 
     def set_targets(self, office: str, targets: dict[str, float]) -> None:
         with self._tx() as conn:
@@ -438,6 +471,17 @@ class CentralStore:
                              {"start": month, "stop": next_month(month), "office": office})
             done += 1
 
+    @staticmethod
+    def _rollup_rows(conn: Conn, by: str, start: date, stop: date, office: str | None
+                     ) -> list[GroupRow]:
+        where = "month >= %(start)s AND month < %(stop)s"
+        where += " AND office = %(office)s" if office else ""
+        cur = conn.execute(f"""SELECT {_ROLLUP_KEYS[by]}, group_code IS NOT NULL, counts,
+                                      waits, services
+                               FROM month_rollup WHERE {where}""",
+                           {"start": start, "stop": stop, "office": office}, binary=True)
+        return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
+
     def grouped(self, by: str, start: date, stop: date, office: str | None,
                 from_rollups: bool) -> list[GroupRow]:
         """Groups of the tickets issued on days [start, stop): (key, preferential, counters
@@ -445,25 +489,65 @@ class CentralStore:
         [start, stop) is whole months, so the monthly rollups (refreshed first) are read —
         several rows may share a (key, preferential) — instead of the tickets. Fetched in
         binary: a month of 30 offices is over a million durations."""
-        params = {"start": start, "stop": stop, "office": office}
         if from_rollups:
             self.refresh_rollups()
-            where = "month >= %(start)s AND month < %(stop)s"
-            where += " AND office = %(office)s" if office else ""
-            query = f"""SELECT {_ROLLUP_KEYS[by]}, group_code IS NOT NULL, counts, waits,
-                               services
-                        FROM month_rollup WHERE {where}"""
-        else:
-            where = "t.day >= %(start)s AND t.day < %(stop)s"
-            where += " AND t.office = %(office)s" if office else ""
-            query = f"""SELECT {_TICKET_KEYS[by]}, t.group_code IS NOT NULL, {_COUNTS_SQL},
-                               {_WAITS_SQL}, {_SERVICES_SQL}
-                        FROM tickets t LEFT JOIN service_targets g
-                             ON g.office = t.office AND g.service = t.service
-                        WHERE {where} GROUP BY 1, 2"""
+            with self._tx() as conn:
+                return self._rollup_rows(conn, by, start, stop, office)
+        where = "t.day >= %(start)s AND t.day < %(stop)s"
+        where += " AND t.office = %(office)s" if office else ""
+        query = f"""SELECT {_TICKET_KEYS[by]}, t.group_code IS NOT NULL, {_COUNTS_SQL},
+                           {_WAITS_SQL}, {_SERVICES_SQL}
+                    FROM tickets t LEFT JOIN service_targets g
+                         ON g.office = t.office AND g.service = t.service
+                    WHERE {where} GROUP BY 1, 2"""
         with self._tx() as conn:
-            cur = conn.execute(query, params, binary=True)
+            cur = conn.execute(query, {"start": start, "stop": stop, "office": office},
+                               binary=True)
             return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
+
+    # ------------------------------------------------------------------ finished months
+
+    def finished_month(self, month: date, by: str) -> str | None:
+        """The stored summary of a whole month across all offices (JSON text), or None when
+        there is none or a batch arrived since it was computed."""
+        with self._tx() as conn:
+            row = conn.execute(
+                f"SELECT body FROM month_figures WHERE month = %s AND by = %s "
+                f"AND generation = ({_GENERATION_SQL})", (month, by, month)).fetchone()
+        return None if row is None else str(row[0])
+
+    def month_groups(self, by: str, month: date) -> tuple[int, bool, list[GroupRow]]:
+        """A whole month's groups across all offices from its fresh rollups, with the
+        month's generation and whether no batch is waiting to be rolled up. The generation
+        is read first (READ COMMITTED): the rows read after it are at least as new, so a
+        summary saved under it is either exact or already invalid."""
+        self.refresh_rollups()
+        with self._tx() as conn:
+            gen = conn.execute(_GENERATION_SQL, (month,)).fetchone()
+            dirty = conn.execute("SELECT 1 FROM rollup_dirty WHERE month = %s LIMIT 1",
+                                 (month,)).fetchone()
+            rows = self._rollup_rows(conn, by, month, next_month(month), None)
+        return (int(gen[0]) if gen else 0), dirty is None, rows
+
+    def save_finished_month(self, month: date, by: str, generation: int, body: str) -> None:
+        """Store a month's summary computed at ``generation`` (only if no batch came since:
+        a late writer never replaces a newer summary with an older one)."""
+        with self._tx() as conn:
+            conn.execute(
+                f"""INSERT INTO month_figures (month, by, generation, body)
+                    SELECT %(month)s, %(by)s, %(gen)s, %(body)s
+                    WHERE ({_GENERATION_SQL.replace('%s', '%(month)s')}) = %(gen)s
+                    ON CONFLICT (month, by) DO UPDATE
+                    SET generation = excluded.generation, body = excluded.body""",
+                {"month": month, "by": by, "gen": generation, "body": body})
+
+    def months_with_tickets(self, before: date) -> list[date]:
+        """Months before ``before`` that hold tickets of any office (fresh rollups)."""
+        self.refresh_rollups()
+        with self._tx() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT DISTINCT month FROM month_rollup WHERE month < %s ORDER BY month",
+                (before,))]
 
     def ticket_rows(self, office: str, start: date, stop: date,
                     each: Callable[[Iterator[tuple[Any, ...]]], Iterator[Any]]

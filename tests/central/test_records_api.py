@@ -295,3 +295,60 @@ def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
     finally:
         book.close()
     assert values[0][:3] == ("Código de la oficina", "Oficina", "Turno") and len(values) == 8
+
+
+def test_a_whole_month_is_stored_once_computed_and_a_new_batch_for_it_replaces_it(
+        centre: tuple[TestClient, dict[str, str]], central_dsn: str) -> None:
+    """A whole month across all offices is computed once and then read back as stored: the
+    same figures, to the last digit, as the same tickets read from the tickets table. A
+    batch for that month (a new ticket, or a ticket updated later) shows at once; a batch
+    for another month leaves the stored month in place."""
+    import psycopg
+
+    client, tokens = centre
+    user = tokens["user"]
+    nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
+    for office, rows in (("A", nov[:70]), ("B", nov[70:])):
+        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", rows),
+                        headers=auth(tokens[office]))
+        assert r.status_code == 200, r.text
+    month = {"from": "2025-11-01", "to": "2025-11-30"}
+    from_tickets = {"from": "2025-11-01", "to": "2025-11-29"}  # no ticket on the 30th
+
+    def same(a: dict[str, Any], b: dict[str, Any]) -> None:
+        for part in ("total", "classes", "rows"):
+            assert a[part] == b[part], part
+
+    levels = ("office", "service", "group", "month", "office_service")
+    for by in levels:
+        first = summary(client, user, **month, by=by)
+        stored = summary(client, user, **month, by=by)
+        assert stored == first
+        same(stored, summary(client, user, **from_tickets, by=by))
+    with psycopg.connect(central_dsn) as conn:
+        kept = {r[0] for r in conn.execute("SELECT by FROM month_figures")}
+    assert kept == set(levels)
+    assert first["total"]["issued"] == 120
+
+    # December's batch leaves November's stored figures in use.
+    r = client.post("/api/v1/central/records", json=batch("OF-A", [record(500, day="2025-12-02")]),
+                    headers=auth(tokens["A"]))
+    assert r.status_code == 200
+    with psycopg.connect(central_dsn) as conn:
+        conn.execute("UPDATE month_figures SET body = replace(body, '\"issued\": 120', "
+                     "'\"issued\": 999') WHERE by = 'group'")
+    assert summary(client, user, **month, by="group")["total"]["issued"] == 999  # still read
+
+    # A ticket of November answered the survey later, and a new ticket: both show at once.
+    r = client.post("/api/v1/central/records",
+                    json=batch("OF-B", [record(71, day=nov[71]["day"], satisfaction=5),
+                                        record(601, day="2025-11-28")]),
+                    headers=auth(tokens["B"]))
+    assert r.status_code == 200
+    for by in levels:
+        after = summary(client, user, **month, by=by)
+        assert after["total"]["issued"] == 121
+        same(after, summary(client, user, **from_tickets, by=by))
+    assert nov[71]["satisfaction"] is None and record(601)["satisfaction"] is None
+    answers = after["total"]["satisfaction"]["answers"]
+    assert answers == first["total"]["satisfaction"]["answers"] + 1
