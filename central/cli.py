@@ -39,6 +39,11 @@ def register(sub: Any) -> None:
     add.add_argument("--name", required=True)
     _database(add)
     add.set_defaults(func=cmd_office_add)
+    rotate = office.add_parser("rotate-token", help="give an office a new token (printed "
+                                                    "once); the old one stops working at once")
+    rotate.add_argument("code")
+    _database(rotate)
+    rotate.set_defaults(func=cmd_office_rotate_token)
 
     user = commands.add_parser("user", help="users of the centre").add_subparsers(
         dest="user_cmd", required=True)
@@ -92,12 +97,33 @@ def _with_service(args: argparse.Namespace, fn: Any) -> int:
 
 def cmd_office_add(args: argparse.Namespace) -> int:
     def add(service: Any) -> None:
-        token = service.add_office(args.code, args.name)
+        token = service.add_office(args.code, args.name, _actor())
         print(f"Oficina {args.code} «{args.name}» registrada. Guarde el token: no se mostrará "
               "de nuevo. Póngalo en [central] token del archivo de la oficina.")
         print(token)
 
     return _with_service(args, add)
+
+
+def _actor() -> str:
+    """Who ran the command, for the centre's audit: the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
+
+
+def cmd_office_rotate_token(args: argparse.Namespace) -> int:
+    def rotate(service: Any) -> None:
+        token = service.rotate_office_token(args.code, _actor())
+        print(f"Token de la oficina {args.code} renovado: el anterior ya no sirve. Guarde el "
+              "nuevo: no se mostrará de nuevo. Póngalo en [central] token del archivo de la "
+              "oficina y reinicie su servidor.")
+        print(token)
+
+    return _with_service(args, rotate)
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

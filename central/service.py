@@ -5,6 +5,7 @@ the password check goes to a thread (as the office's sign-in does)."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,16 @@ from server.storage.stats import PAIR_SEP
 
 SESSION_HOURS = 12
 ROLES = ("supervisor", "admin")
+
+
+log = logging.getLogger("turnero.central")
+
+
+def _office_token() -> str:
+    token = new_token()
+    while token.startswith("-"):  # so it can follow --central-token on a command line
+        token = new_token()
+    return token
 
 
 @dataclass(frozen=True)
@@ -61,17 +72,26 @@ class CentralService:
 
     # ------------------------------------------------------------------ set-up
 
-    def add_office(self, code: str, name: str) -> str:
+    def add_office(self, code: str, name: str, actor: str = "") -> str:
         """Register an office; returns its token (shown once, stored hashed)."""
         if not OFFICE_CODE_RE.match(code):
             raise Invalid(f"Código de oficina {code!r} no válido: letras, dígitos, - o _ "
                           "(máx. 32).")
         if not name.strip():
             raise Invalid("El nombre de la oficina no puede estar vacío.")
-        token = new_token()
-        while token.startswith("-"):  # so it can follow --central-token on a command line
-            token = new_token()
-        self.store.add_office(code, name.strip(), token_digest(token))
+        token = _office_token()
+        self.store.add_office(code, name.strip(), token_digest(token), actor)
+        return token
+
+    def rotate_office_token(self, code: str, actor: str) -> str:
+        """A new token for an office (a token leaked, a technician left); the old one is
+        refused from now on. Returns the new token (shown once, stored hashed); the audit
+        records who rotated it, never the token."""
+        token = _office_token()
+        if not self.store.replace_office_token(code, token_digest(token), actor):
+            raise NotFound(f"La oficina {code!r} no está registrada en la central.")
+        log.warning("central: token de la oficina %s renovado por %s; el anterior ya no sirve",
+                    code, actor or "?")
         return token
 
     def add_user(self, username: str, role: str, password: str) -> None:

@@ -142,10 +142,24 @@ CREATE TABLE month_figures (
 );
 """
 
+#: What was done to the centre's offices and by whom (the operating-system user who ran the
+#: command): never a token, only that one was issued or replaced.
+_M004 = """
+CREATE TABLE audit (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    action text NOT NULL,
+    office text,
+    actor text NOT NULL,
+    detail jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+"""
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001),
                                      ("002_transfer_first_counter", _M002),
-                                     ("003_month_figures", _M003)]
+                                     ("003_month_figures", _M003),
+                                     ("004_audit", _M004)]
 
 
 def migrate(conn: Conn) -> list[str]:
@@ -287,13 +301,37 @@ class CentralStore:
 
     # ------------------------------------------------------------------ offices and users
 
-    def add_office(self, code: str, name: str, token_hash: str) -> None:
+    def add_office(self, code: str, name: str, token_hash: str, actor: str = "") -> None:
         try:
             with self._tx() as conn:
                 conn.execute("INSERT INTO offices (code, name, token_hash) VALUES (%s, %s, %s)",
                              (code, name, token_hash))
+                self._audit(conn, "office.added", code, actor, {"name": name})
         except psycopg.errors.UniqueViolation:
             raise Conflict(f"La oficina {code} ya existe.") from None
+
+    def replace_office_token(self, code: str, token_hash: str, actor: str) -> bool:
+        """Give an office a new token; the old one stops working with this commit (every
+        request looks its token up). False when there is no such office."""
+        with self._tx() as conn:
+            row = conn.execute("UPDATE offices SET token_hash = %s WHERE code = %s "
+                               "RETURNING code", (token_hash, code)).fetchone()
+            if row is not None:
+                self._audit(conn, "office.token_rotated", code, actor, {})
+        return row is not None
+
+    @staticmethod
+    def _audit(conn: Conn, action: str, office: str | None, actor: str,
+               detail: dict[str, Any]) -> None:
+        conn.execute("INSERT INTO audit (action, office, actor, detail) VALUES (%s, %s, %s, %s)",
+                     (action, office, actor, Jsonb(detail)))
+
+    def audit(self, office: str) -> list[tuple[datetime, str, str, dict[str, Any]]]:
+        """(when, action, actor, detail) of an office, oldest first."""
+        with self._tx() as conn:
+            return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+                "SELECT at, action, actor, detail FROM audit WHERE office = %s ORDER BY id",
+                (office,))]
 
     def office_for_token(self, token_hash: str) -> str | None:
         with self._tx() as conn:
