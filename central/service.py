@@ -205,7 +205,7 @@ class CentralService:
             return Finished.from_json(body)
         generation, settled, rows = self.store.month_groups(by, month)
         figures = finish(rows, by == "office")
-        if settled:  # no batch waiting for this month: the figures hold until the next one
+        if settled and rows:  # no batch waiting: the figures hold until the next batch
             self.store.save_finished_month(month, by, generation, figures.to_json())
         return figures
 
