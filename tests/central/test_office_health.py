@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.central.conftest import wait_until_sent
+from tests.central.conftest import turnero, wait_until_sent
 from tests.central.test_offices_to_centre import office_config
 from tests.conftest import LiveServer
 
@@ -36,6 +36,9 @@ def test_health_shows_the_central_link_as_the_supervisor_sees_it(
     assert report["central"]["configured"] is True and report["central"]["pending"] == 0
     assert report["central"]["office"] == "ALC-OESTE" and report["central"]["last_success_at"]
     assert token not in str(report)
+    doctor = turnero("doctor", "--db", str(office.db), "--url", office.base_url)
+    assert "OK     Envío a la central: último envío" in doctor.stdout, doctor.stdout
+    assert "0 registros en espera" in doctor.stdout and token not in doctor.stdout
 
     centre.stop()
     office.issue("A")
@@ -45,6 +48,9 @@ def test_health_shows_the_central_link_as_the_supervisor_sees_it(
         time.sleep(0.2)
     assert link["pending"] == 1 and "Sin conexión" in link["last_error"]
     assert link["last_success_at"] == status["last_success_at"]
+    doctor = turnero("doctor", "--db", str(office.db), "--url", office.base_url)
+    assert "AVISO  Envío a la central:" in doctor.stdout and "1 registro en espera" in \
+        doctor.stdout and "Sin conexión" in doctor.stdout, doctor.stdout
     report = health(office)
     assert "central" not in report["failing"] and set(report["checks"]) == {
         "database", "disk", "backup", "printers", "bridges"}
