@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
                        help="open data: no published cell from fewer than N tickets")
     serve.add_argument("--late-after-hours", type=float, default=24.0, metavar="H",
                        help="an office silent for H hours is shown as late")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed, e.g. the "
+                            "gobernación's HTTPS proxy (repeatable; default: none, or "
+                            "TURNERO_TRUSTED_PROXIES)")
     serve.set_defaults(func=cmd_serve)
 
     office = commands.add_parser("office", help="offices").add_subparsers(
@@ -142,14 +147,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.app import create_app
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
 
     settings = _settings(args)
+    try:  # the sign-in throttle counts the client's address: only a listed proxy may tell it
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
     code = _with_service(args, lambda _service: None)  # migrate, or refuse, before serving
     if code:
         return code
     print(f"Turnero central en http://{settings.host}:{settings.port}/central", flush=True)
     from server.cli import passwords_from_env
 
+    proxies: dict[str, Any] = dict(uvicorn_proxy_options(trusted))
     uvicorn.run(create_app(settings, passwords_from_env()), host=settings.host, port=settings.port,
-                log_level="warning", workers=1)
+                log_level="warning", workers=1, **proxies)
     return 0

@@ -54,3 +54,27 @@ def test_a_flood_of_wrong_passwords_is_throttled_and_the_user_still_signs_in(
     with centre.login("gobernacion") as gov:
         assert gov.get("/api/v1/central/auth/me").json() == {"username": "gobernacion",
                                                              "role": "supervisor"}
+
+
+def _sign_in(client: httpx.Client, password: str, forwarded_for: str) -> int:
+    r = client.post(LOGIN, json={"username": "gobernacion", "password": password},
+                    headers={"X-Forwarded-For": forwarded_for})
+    return r.status_code
+
+
+def test_behind_the_listed_proxy_each_client_counts_on_its_own_address(
+        make_central: Any) -> None:
+    """The centre sits behind the gobernación's HTTPS proxy: guesses relayed for one client
+    slow that client down, not the user signing in through the same proxy; a client that is
+    not the listed proxy cannot pick its address with the header."""
+    centre = make_central(extra_args=["--trusted-proxy", "127.0.0.4"])
+    centre.add_user("gobernacion")
+    with httpx.Client(base_url=centre.base_url, timeout=10,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.4")) as proxy:
+        assert [_sign_in(proxy, "adivinando", "10.1.1.1") for _ in range(5)] == [401] * 5
+        assert _sign_in(proxy, CENTRAL_PASSWORD, "10.1.1.1") == 429
+        assert _sign_in(proxy, CENTRAL_PASSWORD, "10.1.1.2") == 200
+    with httpx.Client(base_url=centre.base_url, timeout=10,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.5")) as other:
+        assert [_sign_in(other, "adivinando", f"10.9.9.{i}") for i in range(5)] == [401] * 5
+        assert _sign_in(other, CENTRAL_PASSWORD, "10.9.9.99") == 429  # the header is ignored
