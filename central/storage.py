@@ -326,13 +326,6 @@ class CentralStore:
         conn.execute("INSERT INTO audit (action, office, actor, detail) VALUES (%s, %s, %s, %s)",
                      (action, office, actor, Jsonb(detail)))
 
-    def audit(self, office: str) -> list[tuple[datetime, str, str, dict[str, Any]]]:
-        """(when, action, actor, detail) of an office, oldest first."""
-        with self._tx() as conn:
-            return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
-                "SELECT at, action, actor, detail FROM audit WHERE office = %s ORDER BY id",
-                (office,))]
-
     def office_for_token(self, token_hash: str) -> str | None:
         with self._tx() as conn:
             row = conn.execute("SELECT code FROM offices WHERE token_hash = %s",
