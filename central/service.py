@@ -188,25 +188,25 @@ class CentralService:
         return office
 
     def finished(self, by: str, start: date, end: date, office: str | None) -> Finished:
-        """The figures of tickets issued on days start..end. One whole month across all
-        offices (the dashboard's table) is computed once and stored until a batch for that
-        month arrives; other whole months are merged from the monthly rollups, any other
-        range is read from the tickets themselves."""
+        """The figures of tickets issued on days start..end. Whole months across all offices
+        (the dashboard's month, a year's report) are computed once from the monthly rollups
+        and stored until a batch for one of those months arrives; whole months of one office
+        are merged from the rollups, any other range is read from the tickets themselves."""
         stop = end + timedelta(days=1)
-        if office is None and by != "day" and start.day == 1 and stop == next_month(start):
-            return self.finished_month(by, start)
         whole_months = by != "day" and start.day == 1 and stop.day == 1
+        if whole_months and office is None:
+            return self.stored(by, start, stop)
         return finish(self.store.grouped(by, start, stop, office, whole_months),
                       by == "office")
 
-    def finished_month(self, by: str, month: date) -> Finished:
-        body = self.store.finished_month(month, by)
+    def stored(self, by: str, start: date, stop: date) -> Finished:
+        body = self.store.stored_summary(by, start, stop)
         if body is not None:
             return Finished.from_json(body)
-        generation, settled, rows = self.store.month_groups(by, month)
+        generation, settled, rows = self.store.range_groups(by, start, stop)
         figures = finish(rows, by == "office")
         if settled and rows:  # no batch waiting: the figures hold until the next batch
-            self.store.save_finished_month(month, by, generation, figures.to_json())
+            self.store.save_summary(by, start, stop, generation, figures.to_json())
         return figures
 
     def summary(self, start_s: str | None, end_s: str | None, by_s: str | None,
@@ -225,7 +225,8 @@ class CentralService:
         this_month = month_start(datetime.now(UTC).date())
         figures = {f"{month:%Y-%m}/{key}": row
                    for month in self.store.months_with_tickets(this_month)
-                   for key, row in self.finished_month("office_service", month).rows.items()}
+                   for key, row in self.stored("office_service", month,
+                                               next_month(month)).rows.items()}
         return opendata.monthly_rows(figures, names, self.settings.min_count)
 
     def open_data_csv(self) -> Iterator[bytes]:

@@ -11,11 +11,12 @@ Schema choices (docs/central.md, docs/benchmarks.md):
   the additive counters and the sorted waiting and service durations of the group. A batch
   only marks its (office, month) pairs in ``rollup_dirty``; the next read recomputes those
   pairs (one office-month at a time), so rollups are never stale and ingest stays cheap.
-- ``month_figures`` holds a whole month's finished summary across all offices, per
-  grouping (office, service, …), stored by the first read that computes it. Each batch bumps
-  its (office, month) count in ``rollup_generation``; a stored summary carries the month's
-  sum of those counts and is read only while it still matches, so a new batch invalidates
-  it at once and a summary computed while a batch arrived is never used.
+- ``stored_summaries`` holds the finished summary of a range of whole months across all
+  offices, per grouping (office, service, …), stored by the first read that computes it.
+  Each batch bumps its (office, month) count in ``rollup_generation``; a stored summary
+  carries its months' sum of those counts and is read only while it still matches, so a
+  batch for one of its months invalidates it at once and a summary computed while a batch
+  arrived is never used.
 - Migrations are named and recorded in ``_migrations`` like the office's; a database that
   has a migration this program does not know is refused.
 """
@@ -123,9 +124,9 @@ ALTER TABLE tickets ADD COLUMN first_service text,
                     ADD COLUMN first_clerk text;
 """
 
-#: Finished month summaries (see the module docstring): ``generation`` is the month's sum
-#: of ``rollup_generation`` when the summary was computed; ``body`` the JSON text, kept as
-#: text so every figure reads back exactly as it was written.
+#: Finished summaries of whole months [start, stop) (see the module docstring):
+#: ``generation`` is the range's sum of ``rollup_generation`` when the summary was computed;
+#: ``body`` the JSON text, kept as text so every figure reads back exactly as written.
 _M003 = """
 CREATE TABLE rollup_generation (
     office text NOT NULL,
@@ -133,12 +134,13 @@ CREATE TABLE rollup_generation (
     generation bigint NOT NULL,
     PRIMARY KEY (month, office)
 );
-CREATE TABLE month_figures (
-    month date NOT NULL,
+CREATE TABLE stored_summaries (
+    start date NOT NULL,
+    stop date NOT NULL,
     by text NOT NULL,
     generation bigint NOT NULL,
     body text NOT NULL,
-    PRIMARY KEY (month, by)
+    PRIMARY KEY (start, stop, by)
 );
 """
 
@@ -158,7 +160,7 @@ CREATE TABLE audit (
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001),
                                      ("002_transfer_first_counter", _M002),
-                                     ("003_month_figures", _M003),
+                                     ("003_stored_summaries", _M003),
                                      ("004_audit", _M004)]
 
 
@@ -244,8 +246,10 @@ EXPORT_SELECT = """SELECT number, to_char(day, 'YYYY-MM-DD'), weekday, issued_at
                           first_counter, first_clerk"""
 
 
-#: The month's generation: it grows with every batch of any office for that month.
-_GENERATION_SQL = "SELECT coalesce(sum(generation), 0) FROM rollup_generation WHERE month = %s"
+#: The generation of the months [start, stop): it grows with every batch of any office for
+#: any of them (counters only grow, so a sum is never seen twice).
+_GENERATION_SQL = ("SELECT coalesce(sum(generation), 0) FROM rollup_generation "
+                   "WHERE month >= %(start)s AND month < %(stop)s")
 
 
 def _mark_dirty(conn: Conn, office: str, months: Sequence[date]) -> None:
@@ -536,41 +540,51 @@ class CentralStore:
                                binary=True)
             return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
 
-    # ------------------------------------------------------------------ finished months
+    # ------------------------------------------------------------------ stored summaries
 
-    def finished_month(self, month: date, by: str) -> str | None:
-        """The stored summary of a whole month across all offices (JSON text), or None when
-        there is none or a batch arrived since it was computed."""
+    def stored_summary(self, by: str, start: date, stop: date) -> str | None:
+        """The stored summary of the whole months [start, stop) across all offices (JSON
+        text), or None when there is none or a batch for those months arrived since."""
         with self._tx() as conn:
             row = conn.execute(
-                f"SELECT body FROM month_figures WHERE month = %s AND by = %s "
-                f"AND generation = ({_GENERATION_SQL})", (month, by, month)).fetchone()
+                f"""SELECT body FROM stored_summaries
+                    WHERE start = %(start)s AND stop = %(stop)s AND by = %(by)s
+                    AND generation = ({_GENERATION_SQL})""",
+                {"start": start, "stop": stop, "by": by}).fetchone()
         return None if row is None else str(row[0])
 
-    def month_groups(self, by: str, month: date) -> tuple[int, bool, list[GroupRow]]:
-        """A whole month's groups across all offices from its fresh rollups, with the
-        month's generation and whether no batch is waiting to be rolled up. The generation
-        is read first (READ COMMITTED): the rows read after it are at least as new, so a
-        summary saved under it is either exact or already invalid."""
+    def range_groups(self, by: str, start: date, stop: date
+                     ) -> tuple[int, bool, list[GroupRow]]:
+        """The groups of the whole months [start, stop) across all offices from their fresh
+        rollups, with the months' generation and whether no batch waits to be rolled up.
+        The generation is read first (READ COMMITTED): the rows read after it are at least
+        as new, so a summary saved under it is either exact or already invalid."""
         self.refresh_rollups()
+        params = {"start": start, "stop": stop}
         with self._tx() as conn:
-            gen = conn.execute(_GENERATION_SQL, (month,)).fetchone()
-            dirty = conn.execute("SELECT 1 FROM rollup_dirty WHERE month = %s LIMIT 1",
-                                 (month,)).fetchone()
-            rows = self._rollup_rows(conn, by, month, next_month(month), None)
+            gen = conn.execute(_GENERATION_SQL, params).fetchone()
+            dirty = conn.execute("SELECT 1 FROM rollup_dirty WHERE month >= %(start)s "
+                                 "AND month < %(stop)s LIMIT 1", params).fetchone()
+            rows = self._rollup_rows(conn, by, start, stop, None)
         return (int(gen[0]) if gen else 0), dirty is None, rows
 
-    def save_finished_month(self, month: date, by: str, generation: int, body: str) -> None:
-        """Store a month's summary computed at ``generation`` (only if no batch came since:
-        a late writer never replaces a newer summary with an older one)."""
+    def save_summary(self, by: str, start: date, stop: date, generation: int, body: str
+                     ) -> None:
+        """Store a summary computed at ``generation``, only if no batch came since (a late
+        writer never replaces a newer summary with an older one). Summaries no batch can
+        make valid again (their generation is behind) are dropped meanwhile, so the table
+        holds only what can still be read."""
+        params = {"start": start, "stop": stop, "by": by, "gen": generation, "body": body}
         with self._tx() as conn:
+            conn.execute("""DELETE FROM stored_summaries s WHERE s.generation <> (
+                                SELECT coalesce(sum(generation), 0) FROM rollup_generation g
+                                WHERE g.month >= s.start AND g.month < s.stop)""")
             conn.execute(
-                f"""INSERT INTO month_figures (month, by, generation, body)
-                    SELECT %(month)s, %(by)s, %(gen)s, %(body)s
-                    WHERE ({_GENERATION_SQL.replace('%s', '%(month)s')}) = %(gen)s
-                    ON CONFLICT (month, by) DO UPDATE
-                    SET generation = excluded.generation, body = excluded.body""",
-                {"month": month, "by": by, "gen": generation, "body": body})
+                f"""INSERT INTO stored_summaries (start, stop, by, generation, body)
+                    SELECT %(start)s, %(stop)s, %(by)s, %(gen)s, %(body)s
+                    WHERE ({_GENERATION_SQL}) = %(gen)s
+                    ON CONFLICT (start, stop, by) DO UPDATE
+                    SET generation = excluded.generation, body = excluded.body""", params)
 
     def months_with_tickets(self, before: date) -> list[date]:
         """Months before ``before`` that hold tickets of any office (fresh rollups)."""

@@ -297,58 +297,71 @@ def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
     assert values[0][:3] == ("Código de la oficina", "Oficina", "Turno") and len(values) == 8
 
 
-def test_a_whole_month_is_stored_once_computed_and_a_new_batch_for_it_replaces_it(
+def test_whole_months_are_stored_once_computed_and_a_batch_for_them_replaces_them(
         centre: tuple[TestClient, dict[str, str]], central_dsn: str) -> None:
-    """A whole month across all offices is computed once and then read back as stored: the
-    same figures, to the last digit, as the same tickets read from the tickets table. A
-    batch for that month (a new ticket, or a ticket updated later) shows at once; a batch
-    for another month leaves the stored month in place."""
+    """Whole months across all offices (a month, two months) are computed once and then read
+    back as stored: the same figures, to the last digit, as the same tickets read from the
+    tickets table. A batch for one of those months (a new ticket, a ticket updated later)
+    shows at once; a batch for another month leaves them in place."""
     import psycopg
 
     client, tokens = centre
     user = tokens["user"]
     nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
-    for office, rows in (("A", nov[:70]), ("B", nov[70:])):
+    dec = [record(300 + i, day=f"2025-12-{1 + i % 20:02d}") for i in range(30)]
+    for office, rows in (("A", nov[:70] + dec), ("B", nov[70:])):
         r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", rows),
                         headers=auth(tokens[office]))
         assert r.status_code == 200, r.text
-    month = {"from": "2025-11-01", "to": "2025-11-30"}
-    from_tickets = {"from": "2025-11-01", "to": "2025-11-29"}  # no ticket on the 30th
-
-    def same(a: dict[str, Any], b: dict[str, Any]) -> None:
-        for part in ("total", "classes", "rows"):
-            assert a[part] == b[part], part
-
+    # Whole months, and the same tickets read from the tickets table (no ticket on the last
+    # day of either month, so a range one day shorter holds the same tickets).
+    ranges = {"nov": ({"from": "2025-11-01", "to": "2025-11-30"},
+                      {"from": "2025-11-01", "to": "2025-11-29"}),
+              "nov-dec": ({"from": "2025-11-01", "to": "2025-12-31"},
+                          {"from": "2025-11-01", "to": "2025-12-30"})}
     levels = ("office", "service", "group", "month", "office_service")
-    for by in levels:
-        first = summary(client, user, **month, by=by)
-        stored = summary(client, user, **month, by=by)
-        assert stored == first
-        same(stored, summary(client, user, **from_tickets, by=by))
-    with psycopg.connect(central_dsn) as conn:
-        kept = {r[0] for r in conn.execute("SELECT by FROM month_figures")}
-    assert kept == set(levels)
-    assert first["total"]["issued"] == 120
 
-    # December's batch leaves November's stored figures in use.
-    r = client.post("/api/v1/central/records", json=batch("OF-A", [record(500, day="2025-12-02")]),
-                    headers=auth(tokens["A"]))
-    assert r.status_code == 200
+    def same_as_the_tickets(name: str, by: str) -> dict[str, Any]:
+        whole, from_tickets = ranges[name]
+        got = summary(client, user, **whole, by=by)
+        fresh = summary(client, user, **from_tickets, by=by)
+        for part in ("total", "classes", "rows"):
+            assert got[part] == fresh[part], (name, by, part)
+        return got
+
+    def total(name: str) -> int:
+        return int(summary(client, user, **ranges[name][0], by="group")["total"]["issued"])
+
+    for name in ranges:
+        for by in levels:
+            first = same_as_the_tickets(name, by)
+            assert summary(client, user, **ranges[name][0], by=by) == first  # now stored
     with psycopg.connect(central_dsn) as conn:
-        conn.execute("UPDATE month_figures SET body = replace(body, '\"issued\": 120', "
-                     "'\"issued\": 999') WHERE by = 'group'")
-    assert summary(client, user, **month, by="group")["total"]["issued"] == 999  # still read
+        kept = set(conn.execute("SELECT to_char(start, 'MM'), to_char(stop, 'MM'), by "
+                                "FROM stored_summaries").fetchall())
+        assert kept == {(a, b, by) for a, b in (("11", "12"), ("11", "01")) for by in levels}
+        # Mark what is stored, to see below which summaries are read back as stored.
+        conn.execute("""UPDATE stored_summaries SET body = replace(body, '"issued": ',
+                                                                 '"issued": 9')""")
+    assert (total("nov"), total("nov-dec")) == (9120, 9150)
+
+    def send(office: str, records: list[dict[str, Any]]) -> None:
+        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", records),
+                        headers=auth(tokens[office]))
+        assert r.status_code == 200, r.text
+
+    send("A", [record(500, day="2026-01-05")])  # another month: both stay in use
+    assert (total("nov"), total("nov-dec")) == (9120, 9150)
+    send("A", [record(501, day="2025-12-02")])  # December: only the two-month range changes
+    assert total("nov") == 9120
+    assert same_as_the_tickets("nov-dec", "group")["total"]["issued"] == 151
 
     # A ticket of November answered the survey later, and a new ticket: both show at once.
-    r = client.post("/api/v1/central/records",
-                    json=batch("OF-B", [record(71, day=nov[71]["day"], satisfaction=5),
-                                        record(601, day="2025-11-28")]),
-                    headers=auth(tokens["B"]))
-    assert r.status_code == 200
-    for by in levels:
-        after = summary(client, user, **month, by=by)
-        assert after["total"]["issued"] == 121
-        same(after, summary(client, user, **from_tickets, by=by))
+    before = summary(client, user, **ranges["nov"][1], by="office")["total"]
+    send("B", [record(71, day=nov[71]["day"], satisfaction=5), record(601, day="2025-11-28")])
     assert nov[71]["satisfaction"] is None and record(601)["satisfaction"] is None
+    for by in levels:
+        after = same_as_the_tickets("nov", by)
+        assert after["total"]["issued"] == 121
     answers = after["total"]["satisfaction"]["answers"]
-    assert answers == first["total"]["satisfaction"]["answers"] + 1
+    assert answers == before["satisfaction"]["answers"] + 1
