@@ -85,6 +85,15 @@ def summary(client: TestClient, token: str, **params: str) -> dict[str, Any]:
     return dict(r.json())
 
 
+def send(centre: tuple[TestClient, dict[str, str]], office: str,
+         records: list[dict[str, Any]]) -> None:
+    """Office ``office`` ("A" or "B") sends a batch; the centre accepts it."""
+    client, tokens = centre
+    r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", records),
+                    headers=auth(tokens[office]))
+    assert r.status_code == 200, r.text
+
+
 def test_a_replayed_batch_changes_nothing_and_a_later_version_replaces_the_row(
         centre: tuple[TestClient, dict[str, str]]) -> None:
     client, tokens = centre
@@ -172,10 +181,8 @@ def test_summaries_from_rollups_equal_summaries_from_the_tickets(
     client, tokens = centre
     nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
     dec = [record(200 + i, day=f"2025-12-{1 + i % 20:02d}") for i in range(30)]
-    for office, rows in (("A", nov[:60] + dec), ("B", nov[60:])):
-        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", rows),
-                        headers=auth(tokens[office]))
-        assert r.status_code == 200, r.text
+    send(centre, "A", nov[:60] + dec)
+    send(centre, "B", nov[60:])
     user = tokens["user"]
     month = summary(client, user, **{"from": "2025-11-01", "to": "2025-11-30", "by": "service"})
     by_days = summary(client, user, **{"from": "2025-11-01", "to": "2025-11-29",
@@ -309,10 +316,8 @@ def test_whole_months_are_stored_once_computed_and_a_batch_for_them_replaces_the
     user = tokens["user"]
     nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
     dec = [record(300 + i, day=f"2025-12-{1 + i % 20:02d}") for i in range(30)]
-    for office, rows in (("A", nov[:70] + dec), ("B", nov[70:])):
-        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", rows),
-                        headers=auth(tokens[office]))
-        assert r.status_code == 200, r.text
+    send(centre, "A", nov[:70] + dec)
+    send(centre, "B", nov[70:])
     # Whole months, and the same tickets read from the tickets table (no ticket on the last
     # day of either month, so a range one day shorter holds the same tickets).
     ranges = {"nov": ({"from": "2025-11-01", "to": "2025-11-30"},
@@ -345,20 +350,16 @@ def test_whole_months_are_stored_once_computed_and_a_batch_for_them_replaces_the
                                                                  '"issued": 9')""")
     assert (total("nov"), total("nov-dec")) == (9120, 9150)
 
-    def send(office: str, records: list[dict[str, Any]]) -> None:
-        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", records),
-                        headers=auth(tokens[office]))
-        assert r.status_code == 200, r.text
-
-    send("A", [record(500, day="2026-01-05")])  # another month: both stay in use
+    send(centre, "A", [record(500, day="2026-01-05")])  # another month: both stay in use
     assert (total("nov"), total("nov-dec")) == (9120, 9150)
-    send("A", [record(501, day="2025-12-02")])  # December: only the two-month range changes
+    send(centre, "A", [record(501, day="2025-12-02")])  # December: only the two-month range changes
     assert total("nov") == 9120
     assert same_as_the_tickets("nov-dec", "group")["total"]["issued"] == 151
 
     # A ticket of November answered the survey later, and a new ticket: both show at once.
     before = summary(client, user, **ranges["nov"][1], by="office")["total"]
-    send("B", [record(71, day=nov[71]["day"], satisfaction=5), record(601, day="2025-11-28")])
+    send(centre, "B", [record(71, day=nov[71]["day"], satisfaction=5),
+                       record(601, day="2025-11-28")])
     assert nov[71]["satisfaction"] is None and record(601)["satisfaction"] is None
     for by in levels:
         after = same_as_the_tickets("nov", by)
