@@ -4,7 +4,7 @@
 
 - summary (what the dashboard asks) for each `by`, over a month and over a year: the same
   function GET /api/v1/stats/summary runs, on the read pool. Best of 3 runs, and the
-  first run (colder cache).
+  first run (which builds the daily rollups of days that have none).
 - export of the year's tickets as CSV and XLSX, and of a month's for comparison, each in a
   fresh process so its peak RSS is its own: flat memory means the year's peak is about the
   month's, not 12 times it.
@@ -33,12 +33,14 @@ from server.config import DEMO_CONFIG, load_config  # noqa: E402
 from server.queue.stats_query import DIMENSIONS, StatsQuery, parse_month  # noqa: E402
 from server.services.office import Office, OfficeSettings  # noqa: E402
 from server.services.statistics import Statistics  # noqa: E402
-from server.storage import ReadPool  # noqa: E402
+from server.storage import ReadPool, Store  # noqa: E402
 
 
 def service(db: Path) -> Statistics:
-    """The statistics service on its own read pool (the database is read, never written)."""
-    return Statistics(ReadPool(db), Office(load_config(DEMO_CONFIG), OfficeSettings()))
+    """The statistics service on its own read pool; the store keeps the daily rollups the
+    first summaries build (the tickets are never written)."""
+    return Statistics(ReadPool(db), Office(load_config(DEMO_CONFIG), OfficeSettings()),
+                      store=Store.open(db))
 
 
 def time_summaries(db: Path, label: str, start: date, end: date) -> list[dict[str, object]]:

@@ -6,6 +6,9 @@ year summary again and again meanwhile). Printed: issue p50/p99 per phase and th
 busy ÷ idle of the p99 (target: within 2x).
 
     python -m bench.stats_stall [--per-day 1000] [--phases 3] [--seconds 10]
+                                [--report summary|csv|xlsx]
+
+``--report csv`` / ``xlsx``: the supervisor downloads the year's tickets export instead.
 """
 
 from __future__ import annotations
@@ -49,12 +52,15 @@ async def kiosk(base: str, token: str, seconds: float) -> list[float]:
 async def supervisor(base: str, token: str, params: dict[str, str],
                      stop: asyncio.Event) -> list[float]:
     took: list[float] = []
-    async with httpx.AsyncClient(base_url=base, timeout=120,
+    path = "/api/v1/stats/export" if "format" in params else "/api/v1/stats/summary"
+    async with httpx.AsyncClient(base_url=base, timeout=600,
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         while not stop.is_set():
             t0 = time.perf_counter()
-            r = await c.get("/api/v1/stats/summary", params=params)
-            assert r.status_code == 200, r.text
+            async with c.stream("GET", path, params=params) as r:
+                assert r.status_code == 200, await r.aread()
+                async for _chunk in r.aiter_bytes():
+                    pass
             took.append(time.perf_counter() - t0)
     return took
 
@@ -84,6 +90,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=1000)
     parser.add_argument("--phases", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--report", choices=["summary", "csv", "xlsx"], default="summary")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "history.db"
@@ -94,6 +101,9 @@ def main() -> None:
         try:
             sup = server.login("super")
             params = {"from": first.isoformat(), "to": last.isoformat(), "by": "service"}
+            if args.report != "summary":
+                params = {"from": first.isoformat(), "to": last.isoformat(),
+                          "format": args.report, "kind": "tickets"}
             idle: list[float] = []
             busy: list[float] = []
             reports: list[float] = []
@@ -108,12 +118,13 @@ def main() -> None:
     print(f"# a year of history ({count:,} tickets), kiosk at {RATE:g} tickets/s, "
           f"{args.phases} idle and {args.phases} busy phases of {args.seconds:g} s, alternating")
     print("| phase | issues | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|")
-    for name, lat in (("idle", idle), ("beside year summaries", busy)):
+    for name, lat in (("idle", idle), (f"beside {args.report}", busy)):
         ms = [v * 1000 for v in lat]
         print(f"| {name} | {len(ms)} | {percentile(ms, 50):.1f} | {percentile(ms, 99):.1f} | "
               f"{max(ms):.1f} |")
     ms = sorted(v * 1000 for v in reports)
-    print(f"\nyear summaries meanwhile: {len(ms)}, p50 {percentile(ms, 50):.0f} ms")
+    what = "year summaries" if args.report == "summary" else f"year {args.report} exports"
+    print(f"\n{what} meanwhile: {len(ms)}, p50 {percentile(ms, 50):.0f} ms")
     print(f"issue p99 busy ÷ idle: **{percentile(busy, 99) / percentile(idle, 99):.1f}x** "
           "(target ≤ 2x)")
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from server.errors import Invalid
+from server.queue import rollups
 from server.queue.indicators import (
     GENERAL,
     PREFERENTIAL,
-    SATISFACTION_SCALE,
-    Counts,
-    Distribution,
     Indicators,
     Summary,
 )
@@ -37,67 +35,17 @@ def parse_by(value: str | None) -> str:
     return by
 
 
-#: Counters of a group: the nine ``Counts.FIELDS`` then the five ratings.
-_WIDTH = len(Counts.FIELDS) + len(SATISFACTION_SCALE)
-
-
-@dataclass
-class _Group:
-    """Counters as a flat list in ``Counts.from_values`` order (added element-wise: cheaper
-    than ``Counts.add`` for the thousands of parts of a year), and sorted durations."""
-
-    counts: list[int]
-    waits: list[float] = field(default_factory=list)
-    services: list[float] = field(default_factory=list)
-
-    def indicators(self) -> Indicators:
-        return Indicators(Counts.from_values(self.counts), Distribution.of_sorted(self.waits),
-                          Distribution.of_sorted(self.services))
-
-
-def _merge(groups: Iterable[_Group]) -> _Group:
-    """Counters added, durations sorted (the parts are sorted: timsort merges their runs).
-    A single part is already that: it is returned as it is."""
-    groups = list(groups)
-    if len(groups) == 1:
-        return groups[0]
-    out = _Group([sum(column) for column in zip(*(g.counts for g in groups), strict=True)]
-                 if groups else [0] * _WIDTH)
-    for g in groups:
-        out.waits.extend(g.waits)
-        out.services.extend(g.services)
-    out.waits.sort()
-    out.services.sort()
-    return out
-
-
 def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequence[float]]],
              split_keys: bool = False) -> tuple[Summary, dict[Hashable, dict[str, Indicators]]]:
     """Indicators per key, per class (preferential/general), in total and per key and class,
     from groups of (key, preferential, counters, sorted waits, sorted service durations);
-    several groups may share a (key, preferential). Each level is merged from the one below
-    (key and class → key, key and class → class → total), so every sort only merges sorted
-    runs. With ``split_keys`` each key's indicators per class come too (else empty)."""
-    parts: dict[tuple[Hashable, str], list[_Group]] = {}
-    for key, pref, counts, waits, services in rows:
-        parts.setdefault((key, PREFERENTIAL if pref else GENERAL), []).append(
-            _Group([int(v or 0) for v in counts], waits if isinstance(waits, list) else
-                   list(waits), services if isinstance(services, list) else list(services)))
-    key_class = {kc: _merge(gs) for kc, gs in parts.items()}
-    keys: dict[Hashable, list[_Group]] = {}
-    by_class: dict[str, list[_Group]] = {PREFERENTIAL: [], GENERAL: []}
-    for (key, name), g in key_class.items():
-        keys.setdefault(key, []).append(g)
-        by_class[name].append(g)
-    classes = {name: _merge(gs) for name, gs in by_class.items()}
-    summary = Summary({k: _merge(gs).indicators() for k, gs in keys.items()},
-                      {name: g.indicators() for name, g in classes.items()},
-                      _merge(classes.values()).indicators())
-    split: dict[Hashable, dict[str, Indicators]] = {}
-    for (key, name), g in key_class.items() if split_keys else ():
-        split.setdefault(key, {PREFERENTIAL: Indicators(), GENERAL: Indicators()})[name] = \
-            g.indicators()
-    return summary, split
+    several groups may share a (key, preferential). The office's own merge of sorted runs
+    (``server.queue.rollups.assemble``). With ``split_keys`` each key's indicators per class
+    come too (else empty)."""
+    return rollups.assemble(
+        ((key, pref, rollups.Part(rollups.tally(counts), rollups.Durations.sorted_run(waits),
+                                  rollups.Durations.sorted_run(services)))
+         for key, pref, counts, waits, services in rows), split_keys)
 
 
 Figures = dict[str, Any]

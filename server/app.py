@@ -44,6 +44,7 @@ from server.auth import SESSION_HOURS, Passwords
 from server.backup import BackupScheduler
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.services.office import OfficeSettings
+from server.services.statistics import Statistics
 from server.services.ticketing import Ticketing
 from server.web import pages
 
@@ -95,7 +96,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
         closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
-        tasks = [asyncio.create_task(_sweep(services.ticketing)),
+        tasks = [asyncio.create_task(_sweep(services.ticketing, services.statistics)),
                  asyncio.create_task(services.live.run()),
                  asyncio.create_task(services.accounts.watch_session_expiry())]
         if seed.backup is not None:  # the daily backup of the office file's [backup]
@@ -153,13 +154,17 @@ def _central_sender(settings: Settings, seed: OfficeConfig, services: bootstrap.
     return sender
 
 
-async def _sweep(ticketing: Ticketing) -> None:
+async def _sweep(ticketing: Ticketing, statistics: Statistics) -> None:
     while True:
         await asyncio.sleep(SWEEP_INTERVAL_S)
         try:
             await ticketing.close_stale_days()
         except Exception:  # noqa: BLE001 - keep sweeping
             log.exception("closing stale days failed")
+        try:  # the statistics rollups of the days that ended, before a supervisor asks
+            await statistics.warm_rollups()
+        except Exception:  # noqa: BLE001 - a summary builds them itself at worst
+            log.exception("building the statistics rollups failed")
 
 
 class SecurityHeaders:

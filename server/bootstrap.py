@@ -120,7 +120,7 @@ def build(
         ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
-        statistics=Statistics(reads, office, Analytics(db_path)),
+        statistics=Statistics(reads, office, Analytics(db_path), store),
         surveys=Surveys(store, reads, office),
         health=health,
         hardware=hardware,

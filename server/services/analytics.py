@@ -5,13 +5,15 @@ duration). On a read-pool thread it still holds the interpreter lock: while it r
 loop, and so every kiosk and board, waits. In a separate process it competes only for a core.
 The process reads the same SQLite file through its own read-only connection (WAL: a
 consistent snapshot beside the writer) and computes with the same code, so the figures are
-identical. The pool starts its process on first use and keeps it for the next report.
+identical. The pool starts its process on first use and keeps it for the next report. An
+XLSX export (seconds of per-cell work for a year) is written there too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -46,14 +48,23 @@ class Analytics:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:  # an export's worker thread and the event loop may both start it
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
 
     async def run(self, fn: Callable[[Reader], T]) -> T:
         """``fn`` must be picklable (a module-level function or a ``functools.partial``)."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, read_in_process, self.path, fn)
+        return await loop.run_in_executor(self._executor(), read_in_process, self.path, fn)
+
+    def run_sync(self, fn: Callable[[Reader], T]) -> T:
+        """``run`` from a worker thread (an XLSX export being written)."""
+        return self._executor().submit(read_in_process, self.path, fn).result()
 
     def close(self) -> None:
         if self._pool is not None:

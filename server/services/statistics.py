@@ -18,7 +18,7 @@ from typing import Any
 
 from server.config import OfficeConfig
 from server.errors import Invalid
-from server.queue.indicators import Summary, summarize
+from server.queue.indicators import Summary
 from server.queue.stats_query import DIMENSIONS, StatsQuery
 from server.queue.stats_tables import (
     SUMMARY_HEADER,
@@ -29,11 +29,13 @@ from server.queue.stats_tables import (
     ticket_header,
     ticket_records,
 )
-from server.services import export
+from server.services import export, stats_rollups
 from server.services.analytics import MIN_DAYS, Analytics
 from server.services.office import Office
-from server.storage import Reader, ReadPool
+from server.services.stats_rollups import summarize_with_rollups
+from server.storage import Reader, ReadPool, Store
 from server.storage.stats import PAIR_SEP, Selection
+from server.storage.stats_rollups import DayRollup
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("tickets", "summary")
@@ -68,26 +70,84 @@ def selection_of(cfg: OfficeConfig, query: StatsQuery) -> Selection:
     return Selection(query, {s.code: s.target_wait_min * 60.0 for s in cfg.services})
 
 
-def summarize_selection(r: Reader, sel: Selection, by: str) -> Summary:
-    return summarize(
-        ((k, p, values) for k, p, *values in r.group_counts(sel, by)),
-        r.wait_seconds(sel, by),
-        r.service_seconds(sel, by),
-    )
+def summary_of(cfg: OfficeConfig, query: StatsQuery, today: str, r: Reader
+               ) -> tuple[dict[str, Any], list[DayRollup]]:
+    """The summary answer and the day rollups it built (module level: the analytics process
+    runs it too)."""
+    result, built = summarize_with_rollups(r, selection_of(cfg, query), query.by, today)
+    return summary_json(result, query, labels_of(cfg, r)), built
 
 
-def summary_of(cfg: OfficeConfig, query: StatsQuery, r: Reader) -> dict[str, Any]:
-    """The summary answer (module level: the analytics process runs it too)."""
-    result = summarize_selection(r, selection_of(cfg, query), query.by)
-    return summary_json(result, query, labels_of(cfg, r))
+def _bounds(cfg: OfficeConfig, start: date, end: date) -> tuple[float, float]:
+    tz = cfg.tz
+    return (datetime.combine(start, time(0), tz).timestamp(),
+            datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
+
+
+def ticket_stream(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Labels
+                  ) -> Iterator[list[Any]]:
+    rows = r.ticket_rows(selection_of(cfg, query), *_bounds(cfg, query.start, query.end))
+    return ticket_records(rows, labels, cfg.tz, PAIR_SEP)
+
+
+def export_dimensions(cfg: OfficeConfig) -> list[str]:
+    """Every dimension a summary export breaks the indicators down by."""
+    c = cfg.characterization
+    extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
+    return [*DIMENSIONS, *extra]
+
+
+def summary_blocks(cfg: OfficeConfig, r: Reader, query: StatsQuery, today: str
+                   ) -> tuple[list[tuple[str, Summary]], list[DayRollup]]:
+    """The summary by every export dimension, and the day rollups built for them."""
+    sel = selection_of(cfg, query)
+    blocks, built = [], []
+    for by in export_dimensions(cfg):
+        summary, fresh = summarize_with_rollups(r, sel, by, today)
+        blocks.append((by, summary))
+        built += fresh
+    return blocks, built
+
+
+def xlsx_of(cfg: OfficeConfig, kind: str, query: StatsQuery, today: str, path: str,
+            r: Reader) -> tuple[int, list[DayRollup]]:
+    """Write the workbook to ``path``: the number of data rows and the day rollups built
+    (module level: the analytics process runs it). The summary has a "Resumen" sheet
+    (totals and classes) and one sheet per dimension."""
+    labels = labels_of(cfg, r)
+    if kind == "tickets":
+        return export.write_xlsx(Path(path), [("Turnos", ticket_header(labels),
+                                               ticket_stream(cfg, r, query, labels))]), []
+    blocks, built = summary_blocks(cfg, r, query, today)
+    sheets: list[tuple[str, Sequence[str], Any]] = [
+        ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
+    sheets += [(labels.dimension_name(by), SUMMARY_HEADER,
+                dimension_records(by, summary, labels)) for by, summary in blocks]
+    return export.write_xlsx(Path(path), sheets), built
+
+
+#: Closed days a background warm-up builds rollups for (older ones: at first use).
+WARM_DAYS = 400
+
+
+def missing_rollups(cfg: OfficeConfig, by: str, today: str, r: Reader) -> list[DayRollup]:
+    """The rollups of ``by`` that the closed days of the last WARM_DAYS lack (module level:
+    the analytics process runs it)."""
+    last = date.fromisoformat(today) - timedelta(days=1)
+    query = StatsQuery(last - timedelta(days=WARM_DAYS - 1), last, by)
+    return summarize_with_rollups(r, selection_of(cfg, query), by, today)[1]
 
 
 class Statistics:
     def __init__(self, reads: ReadPool, office: Office,
-                 analytics: Analytics | None = None) -> None:
+                 analytics: Analytics | None = None, store: Store | None = None) -> None:
+        """Without a ``store`` (a benchmark over a file it only reads), the rollups a summary
+        builds are not kept."""
         self.reads = reads
         self.office = office
         self.analytics = analytics
+        self.store = store
+        self._warmed: str | None = None
 
     @property
     def config(self) -> OfficeConfig:
@@ -98,33 +158,40 @@ class Statistics:
     def labels(self, r: Reader) -> Labels:
         return labels_of(self.config, r)
 
-    def _selection(self, query: StatsQuery) -> Selection:
-        return selection_of(self.config, query)
-
-    @staticmethod
-    def _summarize(r: Reader, sel: Selection, by: str) -> Summary:
-        return summarize_selection(r, sel, by)
-
-    def _bounds(self, start: date, end: date) -> tuple[float, float]:
-        tz = self.config.tz
-        return (datetime.combine(start, time(0), tz).timestamp(),
-                datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
-
     # ------------------------------------------------------------------ summaries
 
     async def summary(self, query: StatsQuery) -> dict[str, Any]:
         """Indicators of a range, one row per value of ``query.by``. Long ranges run in the
         analytics process (see ``server.services.analytics``), with the same code."""
-        compute = functools.partial(summary_of, self.config, query)
+        compute = functools.partial(summary_of, self.config, query, self.office.today())
         if self.analytics is not None and (query.end - query.start).days + 1 >= MIN_DAYS:
-            return await self.analytics.run(compute)
-        return await self.reads.run(compute)
+            result, built = await self.analytics.run(compute)
+        else:
+            result, built = await self.reads.run(compute)
+        await stats_rollups.keep(self.store, built)
+        return result
+
+    async def warm_rollups(self) -> int:
+        """Once a day (and once after start), build the rollups the recent closed days lack,
+        in the analytics process, so the first summary after a day ends (or after an
+        upgrade) does not build them itself. Returns how many were built."""
+        today = self.office.today()
+        if self.analytics is None or self._warmed == today:
+            return 0
+        built = 0
+        for by in export_dimensions(self.config):
+            rollups = await self.analytics.run(
+                functools.partial(missing_rollups, self.config, by, today))
+            await stats_rollups.keep(self.store, rollups)
+            built += len(rollups)
+        self._warmed = today
+        return built
 
     async def today(self) -> dict[str, Any]:
         """Today's totals and printer/kiosk alerts for the live view."""
-        return await self.reads.run(lambda r: self._today(r, self.office.clock()))
+        return await self.reads.run(lambda r: self._today_view(r, self.office.clock()))
 
-    def _today(self, r: Reader, now: float) -> dict[str, Any]:
+    def _today_view(self, r: Reader, now: float) -> dict[str, Any]:
         tz = self.config.tz
         local = datetime.fromtimestamp(now, tz)
         midnight = datetime.combine(local.date(), time(0), tz).timestamp()
@@ -168,53 +235,36 @@ class Statistics:
         what = "turnos" if kind == "tickets" else "indicadores"
         return f"{what}_{query.start.isoformat()}_{query.end.isoformat()}.{fmt}"
 
-    def _ticket_stream(self, r: Reader, query: StatsQuery, labels: Labels
-                       ) -> Iterator[list[Any]]:
-        sel = self._selection(query)
-        rows = r.ticket_rows(sel, *self._bounds(query.start, query.end))
-        return ticket_records(rows, labels, self.config.tz, PAIR_SEP)
-
-    def _summary_blocks(self, r: Reader, query: StatsQuery,
-                        dims: Sequence[str]) -> list[tuple[str, Summary]]:
-        sel = self._selection(query)
-        return [(by, self._summarize(r, sel, by)) for by in dims]
-
-    def _dims(self) -> list[str]:
-        """Every dimension a summary export breaks the indicators down by."""
-        c = self.config.characterization
-        extra = [f"char:{q.code}" for q in c.questions] if c.enabled else []
-        return [*DIMENSIONS, *extra]
-
     def csv(self, kind: str, query: StatsQuery, spanish_excel: bool) -> Iterator[bytes]:
         """The CSV as byte chunks; the read transaction stays open while they are consumed.
         The summary is one table: totals, classes, then one block per dimension."""
+        cfg = self.config
         with self.reads.snapshot() as r:
             labels = self.labels(r)
             if kind == "tickets":
                 yield from export.csv_chunks(ticket_header(labels),
-                                             self._ticket_stream(r, query, labels),
+                                             ticket_stream(cfg, r, query, labels),
                                              spanish_excel=spanish_excel)
                 return
-            blocks = self._summary_blocks(r, query, self._dims())
+            blocks, built = summary_blocks(cfg, r, query, self.office.today())
+            stats_rollups.keep_sync(self.store, built)
             records = overview_records(blocks[0][1])
             for by, summary in blocks:
                 records += dimension_records(by, summary, labels)
             yield from export.csv_chunks(SUMMARY_HEADER, records, spanish_excel=spanish_excel)
 
     def xlsx(self, kind: str, query: StatsQuery, path: Path) -> int:
-        """Write the workbook to ``path``; returns the number of data rows. The summary has a
-        "Resumen" sheet (totals and classes) and one sheet per dimension."""
-        with self.reads.snapshot() as r:
-            labels = self.labels(r)
-            if kind == "tickets":
-                return export.write_xlsx(path, [("Turnos", ticket_header(labels),
-                                                 self._ticket_stream(r, query, labels))])
-            blocks = self._summary_blocks(r, query, self._dims())
-            sheets: list[tuple[str, Sequence[str], Any]] = [
-                ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]
-            sheets += [(labels.dimension_name(by), SUMMARY_HEADER,
-                        dimension_records(by, summary, labels)) for by, summary in blocks]
-            return export.write_xlsx(path, sheets)
+        """Write the workbook to ``path``; returns the number of data rows. In the analytics
+        process when there is one (a year's workbook is seconds of per-cell work that would
+        hold this process's interpreter lock against the kiosks)."""
+        compute = partial(xlsx_of, self.config, kind, query, self.office.today(), str(path))
+        if self.analytics is not None:
+            written, built = self.analytics.run_sync(compute)
+        else:
+            with self.reads.snapshot() as r:
+                written, built = compute(r)
+        stats_rollups.keep_sync(self.store, built)
+        return written
 
     async def export(self, query: StatsQuery, fmt: str = "csv", kind: str = "tickets",
                      sep: str | None = None) -> ExportFile:

@@ -19,11 +19,12 @@ from server.storage.hardware import HardwareReads, HardwareWrites
 from server.storage.rows import CommittedEvent
 from server.storage.settings import SettingReads, SettingWrites
 from server.storage.stats import StatsReads
+from server.storage.stats_rollups import RollupReads, RollupWrites
 from server.storage.tickets import TicketReads, TicketWrites
 
 
 class Reader(TicketReads, AuditReads, CounterReads, AccountReads, SettingReads, FeedbackReads,
-             StatsReads, HardwareReads):
+             RollupReads, StatsReads, HardwareReads):
     """Typed reads on one connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -32,7 +33,7 @@ class Reader(TicketReads, AuditReads, CounterReads, AccountReads, SettingReads, 
 
 @dataclass(init=False)
 class Tx(Reader, TicketWrites, AuditWrites, CounterWrites, AccountWrites, SettingWrites,
-         FeedbackWrites, HardwareWrites):
+         FeedbackWrites, HardwareWrites, RollupWrites):
     """What a write function sees: typed reads and writes inside the current transaction.
     ``events`` collects what ``record`` wrote, published after commit."""
 

@@ -18,6 +18,7 @@ import sqlite_utils
 from server.errors import SchemaTooNew
 from server.storage.central_outbox import m_central_outbox
 from server.storage.line_counts import m_line_counts
+from server.storage.stats_rollups import m_stats_rollups
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -219,6 +220,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("009_line_counts", m_line_counts),
     ("006_security", _m006_security),
     ("010_transfer_first_counter", _m010_transfer_first_counter),
+    ("011_stats_rollups", m_stats_rollups),
 ]
 
 

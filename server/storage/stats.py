@@ -11,6 +11,7 @@ parameters: nothing from a request is pasted into SQL.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -41,11 +42,22 @@ class Selection:
     query: StatsQuery
     targets_s: Mapping[str, float]
     default_target_s: float = 15 * 60
+    #: Only these days of the query's range (those without a fresh rollup); None: all.
+    days: tuple[str, ...] | None = None
+
+    def targets_text(self) -> str:
+        """The targets as one canonical text: a rollup built with other targets is stale."""
+        return json.dumps([sorted(self.targets_s.items()), self.default_target_s])
 
     def where(self) -> tuple[str, list[Any]]:
         q, f = self.query, self.query.filters
-        clauses = ["t.day BETWEEN ? AND ?"]
-        params: list[Any] = [q.start.isoformat(), q.end.isoformat()]
+        params: list[Any]
+        if self.days is None:
+            clauses = ["t.day BETWEEN ? AND ?"]
+            params = [q.start.isoformat(), q.end.isoformat()]
+        else:
+            clauses = ["t.day IN (SELECT value FROM json_each(?))"]
+            params = [json.dumps(self.days)]
         if f.service:
             clauses.append("t.service = ?")
             params.append(f.service)
@@ -106,14 +118,17 @@ class StatsReads(Queries):
         cur.row_factory = None
         return cur.execute(sql, params)
 
-    def group_counts(self, sel: Selection, by: str) -> Iterator[tuple[Any, ...]]:
+    def group_counts(self, sel: Selection, by: str, per_day: bool = False
+                     ) -> Iterator[tuple[Any, ...]]:
         """Rows (key, preferential, issued, served, no_show, transferred, not_attended, cancelled,
-        in_progress, called, within_target, rated 1, …, rated 5) per key and class."""
+        in_progress, called, within_target, rated 1, …, rated 5) per key and class (with
+        ``per_day``, per day too: the day comes first)."""
         key, key_params = sel.key(by)
         target, target_params = sel.target()
         where, params = sel.where()
+        day = "t.day AS d, " if per_day else ""
         sql = f"""
-            SELECT {key} AS k, t.group_code IS NOT NULL AS pref,
+            SELECT {day}{key} AS k, t.group_code IS NOT NULL AS pref,
                    COUNT(*), SUM(t.outcome = 'served'), SUM(t.outcome = 'no_show'),
                    SUM(t.transfers > 0), SUM(t.outcome = 'not_attended'),
                    SUM(t.outcome = 'cancelled'), SUM(t.outcome IS NULL),
@@ -121,30 +136,31 @@ class StatsReads(Queries):
                    SUM(t.first_called_at - t.issued_at <= {target}),
                    SUM(t.satisfaction = 1), SUM(t.satisfaction = 2), SUM(t.satisfaction = 3),
                    SUM(t.satisfaction = 4), SUM(t.satisfaction = 5)
-            FROM tickets t WHERE {where} GROUP BY k, pref"""
+            FROM tickets t WHERE {where} GROUP BY {"d, " if per_day else ""}k, pref"""
         yield from self._tuples(sql, [*key_params, *target_params, *params])
 
-    def _durations(self, sel: Selection, by: str, seconds: str,
-                   condition: str) -> Iterator[tuple[Any, int, float]]:
+    def _durations(self, sel: Selection, by: str, seconds: str, condition: str,
+                   per_day: bool) -> Iterator[tuple[Any, ...]]:
         key, key_params = sel.key(by)
         where, params = sel.where()
+        day = "t.day, " if per_day else ""
         yield from self._tuples(
-            f"""SELECT {key}, t.group_code IS NOT NULL, {seconds}
+            f"""SELECT {day}{key}, t.group_code IS NOT NULL, {seconds}
                 FROM tickets t WHERE {where} AND {condition}""",
             [*key_params, *params])
 
-    def wait_seconds(self, sel: Selection, by: str
-                     ) -> Iterator[tuple[Any, int, float]]:
-        """(key, preferential, first call − issue) for every ticket that was called."""
+    def wait_seconds(self, sel: Selection, by: str, per_day: bool = False
+                     ) -> Iterator[tuple[Any, ...]]:
+        """([day,] key, preferential, first call − issue) for every ticket that was called."""
         return self._durations(sel, by, "t.first_called_at - t.issued_at",
-                               "t.first_called_at IS NOT NULL")
+                               "t.first_called_at IS NOT NULL", per_day)
 
-    def service_seconds(self, sel: Selection, by: str
-                        ) -> Iterator[tuple[Any, int, float]]:
-        """(key, preferential, finish − start) for every served ticket."""
+    def service_seconds(self, sel: Selection, by: str, per_day: bool = False
+                        ) -> Iterator[tuple[Any, ...]]:
+        """([day,] key, preferential, finish − start) for every served ticket."""
         return self._durations(sel, by, "t.finished_at - t.started_at",
                                "t.outcome = 'served' AND t.started_at IS NOT NULL "
-                               "AND t.finished_at IS NOT NULL")
+                               "AND t.finished_at IS NOT NULL", per_day)
 
     def ticket_rows(self, sel: Selection, issued_from: float,
                     issued_before: float) -> Iterator[tuple[Any, ...]]:
