@@ -92,10 +92,7 @@ def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]],
     millions of cells. A date or a time is written as the serial number write_datetime would
     store, with the same format; other values as before."""
     date_fmt, time_fmt = moments[1][1], moments[2][1]
-    # The undecorated writers (what write_string/write_number call after converting "A1"
-    # cell names): that layer was an eighth of a year's workbook.
-    write_string = getattr(sheet, "_write_string", sheet.write_string)
-    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    write_string, write_number = sheet.write_string, sheet.write_number
     r = 0
     for r, row in enumerate(rows, start=1):  # noqa: B007 - r is the row count after
         for c, value in enumerate(row):
