@@ -273,11 +273,12 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
         settings = replace(settings, max_body_bytes=max_body_bytes)
     app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
-    # One process, one writer: never more than one worker. The sans-I/O websocket protocol
-    # fans events out fastest (docs/benchmarks.md).
+    # One process, one writer: never more than one worker. uvicorn's sans-I/O websocket
+    # protocol with a frame built once per event and one write per loop turn fans events out
+    # fastest (server/ws_protocol.py, docs/benchmarks.md).
     uvicorn_options.setdefault("log_level", "warning")
     uvicorn.run(app, host=host, port=port, workers=1,
-                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
+                ws=os.environ.get("TURNERO_WS_PROTOCOL", "server.ws_protocol:FanoutProtocol"),
                 ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
                 **uvicorn_options)
 
