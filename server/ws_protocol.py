@@ -17,11 +17,17 @@ and hands the same ``str`` to every client, and an unmasked, uncompressed server
 depends only on that text (a small cache keyed by the text). With per-message deflate on,
 each connection compresses its own way, so the direct write declines.
 
+The kernel's send buffer of a websocket is capped (``SEND_BUFFER``): Linux grows a socket's
+send buffer up to 4 MiB, so a board that stopped reading held megabytes of kernel memory
+before the server even saw it fall behind (and was dropped as too slow only after that).
+
 Everything else (handshake, close codes, keepalive pings, flow control) is uvicorn's.
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import Sequence
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -30,6 +36,10 @@ from websockets.http11 import Request
 from websockets.protocol import State
 
 from server.events import WRITE_TEXTS
+
+#: SO_SNDBUF of a websocket (the kernel doubles it): a few hundred events, a big snapshot
+#: waits in the transport's own buffer under uvicorn's flow control as before.
+SEND_BUFFER = 128 * 1024
 
 #: Messages whose frame is kept: a commit publishes a handful, in a board and a full view each.
 FRAME_CACHE = 64
@@ -58,6 +68,12 @@ class FanoutProtocol(WebSocketsSansIOProtocol):
 
     #: Shared by the connections of the process (they live on one event loop).
     built_frames = FrameCache()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        super().connection_made(transport)
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
