@@ -274,8 +274,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
     app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. uvicorn's sans-I/O websocket
-    # protocol with a frame built once per event and one write per loop turn fans events out
-    # fastest (server/ws_protocol.py, docs/benchmarks.md).
+    # protocol, with the direct write the event hub uses for fan-out (server/ws_protocol.py;
+    # TURNERO_WS_PROTOCOL=websockets-sansio is uvicorn's own; docs/benchmarks.md).
     uvicorn_options.setdefault("log_level", "warning")
     uvicorn.run(app, host=host, port=port, workers=1,
                 ws=os.environ.get("TURNERO_WS_PROTOCOL", "server.ws_protocol:FanoutProtocol"),
