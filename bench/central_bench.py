@@ -13,7 +13,8 @@ on, like a real server). Steps, each printed with its figures:
    500 records from 1 and from 4 concurrent senders (records/s);
 4. summaries across all offices (the same function GET /api/v1/central/summary runs): the
    last month and the whole year by office, service, month and office_service (first run and
-   best of 3); and a month minus one day, which reads the tickets instead of the rollups;
+   best of 3: the first computes a whole month and stores it, the others read it stored);
+   and a month minus one day, which reads the tickets instead of the rollups;
 5. export of one office's month and year as CSV in fresh processes (peak RSS: flat memory
    means the year's peak is about the month's);
 6. table sizes.

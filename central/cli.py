@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
                        help="open data: no published cell from fewer than N tickets")
     serve.add_argument("--late-after-hours", type=float, default=24.0, metavar="H",
                        help="an office silent for H hours is shown as late")
+    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
+                       help="reverse proxy whose X-Forwarded-For is believed, e.g. the "
+                            "gobernación's HTTPS proxy (repeatable; default: none, or "
+                            "TURNERO_TRUSTED_PROXIES)")
     serve.set_defaults(func=cmd_serve)
 
     office = commands.add_parser("office", help="offices").add_subparsers(
@@ -39,6 +44,11 @@ def register(sub: Any) -> None:
     add.add_argument("--name", required=True)
     _database(add)
     add.set_defaults(func=cmd_office_add)
+    rotate = office.add_parser("rotate-token", help="give an office a new token (printed "
+                                                    "once); the old one stops working at once")
+    rotate.add_argument("code")
+    _database(rotate)
+    rotate.set_defaults(func=cmd_office_rotate_token)
 
     user = commands.add_parser("user", help="users of the centre").add_subparsers(
         dest="user_cmd", required=True)
@@ -92,12 +102,33 @@ def _with_service(args: argparse.Namespace, fn: Any) -> int:
 
 def cmd_office_add(args: argparse.Namespace) -> int:
     def add(service: Any) -> None:
-        token = service.add_office(args.code, args.name)
+        token = service.add_office(args.code, args.name, _actor())
         print(f"Oficina {args.code} «{args.name}» registrada. Guarde el token: no se mostrará "
               "de nuevo. Póngalo en [central] token del archivo de la oficina.")
         print(token)
 
     return _with_service(args, add)
+
+
+def _actor() -> str:
+    """Who ran the command, for the centre's audit: the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
+
+
+def cmd_office_rotate_token(args: argparse.Namespace) -> int:
+    def rotate(service: Any) -> None:
+        token = service.rotate_office_token(args.code, _actor())
+        print(f"Token de la oficina {args.code} renovado: el anterior ya no sirve. Guarde el "
+              "nuevo: no se mostrará de nuevo. Póngalo en [central] token del archivo de la "
+              "oficina y reinicie su servidor.")
+        print(token)
+
+    return _with_service(args, rotate)
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -116,14 +147,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.app import create_app
+    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
 
     settings = _settings(args)
+    try:  # the sign-in throttle counts the client's address: only a listed proxy may tell it
+        trusted = parse_trusted_proxies(args.trusted_proxy)
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
     code = _with_service(args, lambda _service: None)  # migrate, or refuse, before serving
     if code:
         return code
     print(f"Turnero central en http://{settings.host}:{settings.port}/central", flush=True)
     from server.cli import passwords_from_env
 
+    proxies: dict[str, Any] = dict(uvicorn_proxy_options(trusted))
     uvicorn.run(create_app(settings, passwords_from_env()), host=settings.host, port=settings.port,
-                log_level="warning", workers=1)
+                log_level="warning", workers=1, **proxies)
     return 0

@@ -6,6 +6,7 @@ office's figures are identical at the office and at the centre for the same rang
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from server.errors import Invalid
 from server.queue.indicators import (
     GENERAL,
     PREFERENTIAL,
+    SATISFACTION_SCALE,
     Counts,
     Distribution,
     Indicators,
@@ -35,15 +37,22 @@ def parse_by(value: str | None) -> str:
     return by
 
 
+#: Counters of a group: the nine ``Counts.FIELDS`` then the five ratings.
+_WIDTH = len(Counts.FIELDS) + len(SATISFACTION_SCALE)
+
+
 @dataclass
 class _Group:
-    counts: Counts = field(default_factory=Counts)
+    """Counters as a flat list in ``Counts.from_values`` order (added element-wise: cheaper
+    than ``Counts.add`` for the thousands of parts of a year), and sorted durations."""
+
+    counts: list[int]
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
 
     def indicators(self) -> Indicators:
-        return Indicators(self.counts, Distribution.of(self.waits),
-                          Distribution.of(self.services))
+        return Indicators(Counts.from_values(self.counts), Distribution.of_sorted(self.waits),
+                          Distribution.of_sorted(self.services))
 
 
 def _merge(groups: Iterable[_Group]) -> _Group:
@@ -52,9 +61,9 @@ def _merge(groups: Iterable[_Group]) -> _Group:
     groups = list(groups)
     if len(groups) == 1:
         return groups[0]
-    out = _Group()
+    out = _Group([sum(column) for column in zip(*(g.counts for g in groups), strict=True)]
+                 if groups else [0] * _WIDTH)
     for g in groups:
-        out.counts.add(g.counts)
         out.waits.extend(g.waits)
         out.services.extend(g.services)
     out.waits.sort()
@@ -72,7 +81,7 @@ def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequ
     parts: dict[tuple[Hashable, str], list[_Group]] = {}
     for key, pref, counts, waits, services in rows:
         parts.setdefault((key, PREFERENTIAL if pref else GENERAL), []).append(
-            _Group(Counts.from_values(counts), waits if isinstance(waits, list) else
+            _Group([int(v or 0) for v in counts], waits if isinstance(waits, list) else
                    list(waits), services if isinstance(services, list) else list(services)))
     key_class = {kc: _merge(gs) for kc, gs in parts.items()}
     keys: dict[Hashable, list[_Group]] = {}
@@ -89,6 +98,54 @@ def assemble(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequ
         split.setdefault(key, {PREFERENTIAL: Indicators(), GENERAL: Indicators()})[name] = \
             g.indicators()
     return summary, split
+
+
+Figures = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A summary's finished indicators: each ``Indicators.to_dict()`` of the rows, of the
+    two classes and of the total (and, by office, of each row's classes). This is all the
+    answer needs, so a month's summary can be stored once computed and read back as is: the
+    JSON text round-trips every integer and float exactly, so a stored summary and a fresh
+    one are the same to the last digit."""
+
+    rows: dict[Hashable, Figures]
+    classes: dict[str, Figures]
+    total: Figures
+    row_classes: dict[Hashable, dict[str, Figures]] | None = None
+
+    @classmethod
+    def of(cls, summary: Summary, split: Mapping[Hashable, Mapping[str, Indicators]] | None
+           = None) -> Finished:
+        return cls({k: ind.to_dict() for k, ind in summary.rows.items()},
+                   {name: ind.to_dict() for name, ind in summary.classes.items()},
+                   summary.total.to_dict(),
+                   None if split is None else
+                   {k: {n: ind.to_dict() for n, ind in parts.items()}
+                    for k, parts in split.items()})
+
+    def to_json(self) -> str:
+        """Keys may be None (the general group): rows travel as [key, figures] pairs."""
+        return json.dumps({
+            "rows": [[k, v] for k, v in self.rows.items()], "classes": self.classes,
+            "total": self.total,
+            "row_classes": None if self.row_classes is None else
+            [[k, v] for k, v in self.row_classes.items()]}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Finished:
+        d = json.loads(text)
+        return cls({k: v for k, v in d["rows"]}, d["classes"], d["total"],
+                   None if d["row_classes"] is None else {k: v for k, v in d["row_classes"]})
+
+
+def finish(rows: Iterable[tuple[Any, Any, Sequence[int], Sequence[float], Sequence[float]]],
+           split_keys: bool = False) -> Finished:
+    """``assemble`` and keep the finished figures (each row's classes with ``split_keys``)."""
+    summary, split = assemble(rows, split_keys)
+    return Finished.of(summary, split if split_keys else None)
 
 
 @dataclass(frozen=True)
@@ -138,14 +195,12 @@ def _sort_key(by: str, key: Any) -> tuple[int, str]:
     return (0, "") if key is None else (1, str(key))
 
 
-def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | None,
-                 names: OfficeNames,
-                 row_classes: Mapping[Hashable, Mapping[str, Indicators]] | None = None
-                 ) -> dict[str, Any]:
+def summary_json(finished: Finished, by: str, start: Any, end: Any, office: str | None,
+                 names: OfficeNames) -> dict[str, Any]:
     """The body of GET /api/v1/central/summary: the office summary's shape, with ``office``
     as the filter; by office, each row also has its ``classes`` (preferential/general)."""
     rows = []
-    for key in sorted(summary.rows, key=lambda k: _sort_key(by, k)):
+    for key in sorted(finished.rows, key=lambda k: _sort_key(by, k)):
         row: dict[str, Any] = {"key": key, "label": names.label(by, key, office)}
         if by == "service":
             row["target_wait_min"] = names.target(office, str(key))
@@ -153,15 +208,15 @@ def summary_json(summary: Summary, by: str, start: Any, end: Any, office: str | 
             code, service = str(key).split("/", 1)
             row["office"], row["service"] = code, service
             row["target_wait_min"] = names.target(code, service)
-        row.update(summary.rows[key].to_dict())
-        if row_classes is not None and key in row_classes:
-            row["classes"] = {n: ind.to_dict() for n, ind in row_classes[key].items()}
+        row.update(finished.rows[key])
+        if finished.row_classes is not None and key in finished.row_classes:
+            row["classes"] = dict(finished.row_classes[key])
         rows.append(row)
     return {
         "from": start.isoformat(), "to": end.isoformat(), "by": by,
         "by_name": DIMENSION_NAMES[by], "filters": {"office": office},
-        "total": summary.total.to_dict(),
-        "classes": {name: summary.classes[name].to_dict() for name in (PREFERENTIAL, GENERAL)},
+        "total": finished.total,
+        "classes": {name: finished.classes[name] for name in (PREFERENTIAL, GENERAL)},
         "rows": rows,
         "definitions": DEFINITIONS,
     }

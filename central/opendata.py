@@ -9,10 +9,10 @@ issued shows no figure at all and says "reservado: sí".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from central.figures import OfficeNames
-from server.queue.indicators import Summary
+from central.figures import Figures, OfficeNames
 
 COLUMNS = ("mes", "oficina_codigo", "oficina", "servicio_codigo", "servicio",
            "turnos_emitidos", "turnos_atendidos", "no_se_presentaron", "turnos_llamados",
@@ -24,14 +24,15 @@ HEADER_ES = ("Mes", "Código de la oficina", "Oficina", "Código del servicio", 
              "Respuestas de satisfacción", "Satisfacción promedio (1-5)", "Reservado")
 
 
-def monthly_rows(summary: Summary, names: OfficeNames, min_count: int
+def monthly_rows(figures: Mapping[str, Figures], names: OfficeNames, min_count: int
                  ) -> list[dict[str, Any]]:
-    """One dict per (month, office, service) — the keys of ``summary`` are
-    "YYYY-MM/office/service" — with COLUMNS as keys, oldest month first."""
+    """One dict per (month, office, service) — the keys of ``figures`` are
+    "YYYY-MM/office/service", the values finished indicators — with COLUMNS as keys, oldest
+    month first."""
     out: list[dict[str, Any]] = []
-    for key in sorted(summary.rows, key=str):
+    for key in sorted(figures, key=str):
         month, office, service = str(key).split("/", 2)
-        d = summary.rows[key].to_dict()
+        d = figures[key]
         issued, called = d["issued"], d["within_target"]["of"]
         answers = d["satisfaction"]["answers"]
         enough, enough_called = issued >= min_count, called >= min_count

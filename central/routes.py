@@ -81,7 +81,7 @@ class Login(BaseModel):
 async def login(body: Login, request: Request, service: ServiceDep) -> dict[str, Any]:
     """Sign in a supervisor or admin of the centre → a bearer token (12 hours)."""
     address = request.client.host if request.client else ""
-    return await anyio.to_thread.run_sync(service.login, body.username, body.password, address)
+    return await service.sign_in(body.username, body.password, address)
 
 
 @router.post("/auth/logout")

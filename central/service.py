@@ -1,9 +1,11 @@
 """The centre's use cases. Synchronous (psycopg): routes run them in a worker thread, never
-on the event loop."""
+on the event loop — except ``sign_in``, whose throttle decision is taken on the loop before
+the password check goes to a thread (as the office's sign-in does)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -11,12 +13,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
+
 from central import opendata
 from central.catalog import labels_of
-from central.figures import OfficeNames, assemble, parse_by, summary_json
+from central.figures import Finished, OfficeNames, finish, parse_by, summary_json
 from central.records import OFFICE_CODE_RE, validate_batch
 from central.refusals import Forbidden, Unauthorized
-from central.storage import CentralStore, GroupRow, month_start, next_month
+from central.storage import CentralStore, month_start, next_month
 from server.auth import Passwords, new_token, token_digest
 from server.errors import Invalid, NotFound, TooManyAttempts
 from server.queue.stats_query import parse_range
@@ -27,6 +31,16 @@ from server.storage.stats import PAIR_SEP
 
 SESSION_HOURS = 12
 ROLES = ("supervisor", "admin")
+
+
+log = logging.getLogger("turnero.central")
+
+
+def _office_token() -> str:
+    token = new_token()
+    while token.startswith("-"):  # so it can follow --central-token on a command line
+        token = new_token()
+    return token
 
 
 @dataclass(frozen=True)
@@ -58,17 +72,26 @@ class CentralService:
 
     # ------------------------------------------------------------------ set-up
 
-    def add_office(self, code: str, name: str) -> str:
+    def add_office(self, code: str, name: str, actor: str = "") -> str:
         """Register an office; returns its token (shown once, stored hashed)."""
         if not OFFICE_CODE_RE.match(code):
             raise Invalid(f"Código de oficina {code!r} no válido: letras, dígitos, - o _ "
                           "(máx. 32).")
         if not name.strip():
             raise Invalid("El nombre de la oficina no puede estar vacío.")
-        token = new_token()
-        while token.startswith("-"):  # so it can follow --central-token on a command line
-            token = new_token()
-        self.store.add_office(code, name.strip(), token_digest(token))
+        token = _office_token()
+        self.store.add_office(code, name.strip(), token_digest(token), actor)
+        return token
+
+    def rotate_office_token(self, code: str, actor: str) -> str:
+        """A new token for an office (a token leaked, a technician left); the old one is
+        refused from now on. Returns the new token (shown once, stored hashed); the audit
+        records who rotated it, never the token."""
+        token = _office_token()
+        if not self.store.replace_office_token(code, token_digest(token), actor):
+            raise NotFound(f"La oficina {code!r} no está registrada en la central.")
+        log.warning("central: token de la oficina %s renovado por %s; el anterior ya no sirve",
+                    code, actor or "?")
         return token
 
     def add_user(self, username: str, role: str, password: str) -> None:
@@ -80,16 +103,26 @@ class CentralService:
 
     # ------------------------------------------------------------------ who is calling
 
-    def login(self, username: str, password: str, address: str = "") -> dict[str, Any]:
-        """A session token. Attempts go through the office server's sign-in throttle (per
-        user name and address, and per address), checked before the password is hashed."""
+    async def sign_in(self, username: str, password: str, address: str = "") -> dict[str, Any]:
+        """A session token. Runs on the event loop, like the office's sign-in: the throttle
+        (per user name and address, and per address) admits or refuses the attempt there,
+        without awaiting, so N simultaneous wrong passwords are counted one by one and only
+        the admitted ones go to a worker thread for the database and the password hash."""
         admission = self.throttle.admit(username, address)
         if not admission.admitted:
             raise TooManyAttempts(admission.wait_s)
-        user = self.store.user_by_name(username)
-        if not self.passwords.verify(password, user[2] if user else None) or user is None:
+        session = await anyio.to_thread.run_sync(self._check_and_open, username, password)
+        if session is None:
             raise Unauthorized("Usuario o contraseña incorrectos.")
         self.throttle.succeeded(username, address)
+        return session
+
+    def _check_and_open(self, username: str, password: str) -> dict[str, Any] | None:
+        """Verify the password (argon2, also for an unknown name: the same cost) and open a
+        12-hour session; None when the name or the password is wrong."""
+        user = self.store.user_by_name(username)
+        if not self.passwords.verify(password, user[2] if user else None) or user is None:
+            return None
         token = new_token()
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
         self.store.add_session(token_digest(token), user[0], expires)
@@ -154,13 +187,27 @@ class CentralService:
             raise NotFound(f"La oficina {office!r} no está registrada en la central.")
         return office
 
-    def grouped(self, by: str, start: date, end: date, office: str | None
-                ) -> list[GroupRow]:
-        """Groups of tickets issued on days start..end: from the monthly rollups when the
-        range is made of whole months, else from the tickets themselves."""
+    def finished(self, by: str, start: date, end: date, office: str | None) -> Finished:
+        """The figures of tickets issued on days start..end. Whole months across all offices
+        (the dashboard's month, a year's report) are computed once from the monthly rollups
+        and stored until a batch for one of those months arrives; whole months of one office
+        are merged from the rollups, any other range is read from the tickets themselves."""
         stop = end + timedelta(days=1)
         whole_months = by != "day" and start.day == 1 and stop.day == 1
-        return self.store.grouped(by, start, stop, office, whole_months)
+        if whole_months and office is None:
+            return self.stored(by, start, stop)
+        return finish(self.store.grouped(by, start, stop, office, whole_months),
+                      by == "office")
+
+    def stored(self, by: str, start: date, stop: date) -> Finished:
+        body = self.store.stored_summary(by, start, stop)
+        if body is not None:
+            return Finished.from_json(body)
+        generation, settled, rows = self.store.range_groups(by, start, stop)
+        figures = finish(rows, by == "office")
+        if settled and rows:  # no batch waiting: the figures hold until the next batch
+            self.store.save_summary(by, start, stop, generation, figures.to_json())
+        return figures
 
     def summary(self, start_s: str | None, end_s: str | None, by_s: str | None,
                 office_s: str | None) -> dict[str, Any]:
@@ -168,17 +215,19 @@ class CentralService:
         by = parse_by(by_s)
         names, _ = self._names()
         office = self._check_office(office_s, names)
-        summary, classes = assemble(self.grouped(by, start, end, office), by == "office")
-        return summary_json(summary, by, start, end, office, names,
-                            classes if by == "office" else None)
+        return summary_json(self.finished(by, start, end, office), by, start, end, office,
+                            names)
 
     def open_data(self) -> list[dict[str, Any]]:
-        """Every complete month so far (the current month is published once it ends)."""
+        """Every complete month so far (the current month is published once it ends), from
+        each month's stored figures by office and service."""
         names, _ = self._names()
         this_month = month_start(datetime.now(UTC).date())
-        grouped = self.store.grouped("month_office_service", date(2000, 1, 1), this_month,
-                                     None, True)
-        return opendata.monthly_rows(assemble(grouped)[0], names, self.settings.min_count)
+        figures = {f"{month:%Y-%m}/{key}": row
+                   for month in self.store.months_with_tickets(this_month)
+                   for key, row in self.stored("office_service", month,
+                                               next_month(month)).rows.items()}
+        return opendata.monthly_rows(figures, names, self.settings.min_count)
 
     def open_data_csv(self) -> Iterator[bytes]:
         rows = self.open_data()

@@ -11,6 +11,12 @@ Schema choices (docs/central.md, docs/benchmarks.md):
   the additive counters and the sorted waiting and service durations of the group. A batch
   only marks its (office, month) pairs in ``rollup_dirty``; the next read recomputes those
   pairs (one office-month at a time), so rollups are never stale and ingest stays cheap.
+- ``stored_summaries`` holds the finished summary of a range of whole months across all
+  offices, per grouping (office, service, …), stored by the first read that computes it.
+  Each batch bumps its (office, month) count in ``rollup_generation``; a stored summary
+  carries its months' sum of those counts and is read only while it still matches, so a
+  batch for one of its months invalidates it at once and a summary computed while a batch
+  arrived is never used.
 - Migrations are named and recorded in ``_migrations`` like the office's; a database that
   has a migration this program does not know is refused.
 """
@@ -118,9 +124,44 @@ ALTER TABLE tickets ADD COLUMN first_service text,
                     ADD COLUMN first_clerk text;
 """
 
+#: Finished summaries of whole months [start, stop) (see the module docstring):
+#: ``generation`` is the range's sum of ``rollup_generation`` when the summary was computed;
+#: ``body`` the JSON text, kept as text so every figure reads back exactly as written.
+_M003 = """
+CREATE TABLE rollup_generation (
+    office text NOT NULL,
+    month date NOT NULL,
+    generation bigint NOT NULL,
+    PRIMARY KEY (month, office)
+);
+CREATE TABLE stored_summaries (
+    start date NOT NULL,
+    stop date NOT NULL,
+    by text NOT NULL,
+    generation bigint NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (start, stop, by)
+);
+"""
+
+#: What was done to the centre's offices and by whom (the operating-system user who ran the
+#: command): never a token, only that one was issued or replaced.
+_M004 = """
+CREATE TABLE audit (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    action text NOT NULL,
+    office text,
+    actor text NOT NULL,
+    detail jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+"""
+
 #: Named migrations, applied in order. Append only; never edit a released one.
 MIGRATIONS: list[tuple[str, str]] = [("001_initial", _M001),
-                                     ("002_transfer_first_counter", _M002)]
+                                     ("002_transfer_first_counter", _M002),
+                                     ("003_stored_summaries", _M003),
+                                     ("004_audit", _M004)]
 
 
 def migrate(conn: Conn) -> list[str]:
@@ -180,14 +221,10 @@ _ROLLUP_SELECT = f"""
 #: A summary's key as SQL, over the rollups and over the tickets.
 _ROLLUP_KEYS = {"office": "office", "service": "service", "group": "group_code",
                 "month": "to_char(month, 'YYYY-MM')",
-                "office_service": "office || '/' || service",
-                "month_office_service": "to_char(month, 'YYYY-MM') || '/' || office || '/' || "
-                                        "service"}
+                "office_service": "office || '/' || service"}
 _TICKET_KEYS = {"office": "t.office", "service": "t.service", "group": "t.group_code",
                 "month": "to_char(t.day, 'YYYY-MM')", "day": "to_char(t.day, 'YYYY-MM-DD')",
-                "office_service": "t.office || '/' || t.service",
-                "month_office_service": "to_char(t.day, 'YYYY-MM') || '/' || t.office || '/' "
-                                        "|| t.service"}
+                "office_service": "t.office || '/' || t.service"}
 
 
 #: (key, preferential, counters, sorted waits, sorted service durations) of one group.
@@ -207,6 +244,25 @@ EXPORT_SELECT = """SELECT number, to_char(day, 'YYYY-MM-DD'), weekday, issued_at
                           status, outcome, transfers, calls, satisfaction,
                           satisfaction_reason, characterization, first_service,
                           first_counter, first_clerk"""
+
+
+#: The generation of the months [start, stop): it grows with every batch of any office for
+#: any of them (counters only grow, so a sum is never seen twice).
+_GENERATION_SQL = ("SELECT coalesce(sum(generation), 0) FROM rollup_generation "
+                   "WHERE month >= %(start)s AND month < %(stop)s")
+
+
+def _mark_dirty(conn: Conn, office: str, months: Sequence[date]) -> None:
+    """An office's months changed: their rollups are rebuilt on the next read, and their
+    stored month summaries stop being read (the generation moves). Last statements of the
+    batch's transaction, so the per-(office, month) row lock is held only to the commit."""
+    conn.execute("INSERT INTO rollup_dirty (office, month) "
+                 "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
+                 (office, sorted(months)))
+    conn.execute("INSERT INTO rollup_generation (office, month, generation) "
+                 "SELECT %s, m, 1 FROM unnest(%s::date[]) m ON CONFLICT (month, office) "
+                 "DO UPDATE SET generation = rollup_generation.generation + 1",
+                 (office, sorted(months)))
 
 
 def month_start(d: date) -> date:
@@ -249,13 +305,30 @@ class CentralStore:
 
     # ------------------------------------------------------------------ offices and users
 
-    def add_office(self, code: str, name: str, token_hash: str) -> None:
+    def add_office(self, code: str, name: str, token_hash: str, actor: str = "") -> None:
         try:
             with self._tx() as conn:
                 conn.execute("INSERT INTO offices (code, name, token_hash) VALUES (%s, %s, %s)",
                              (code, name, token_hash))
+                self._audit(conn, "office.added", code, actor, {"name": name})
         except psycopg.errors.UniqueViolation:
             raise Conflict(f"La oficina {code} ya existe.") from None
+
+    def replace_office_token(self, code: str, token_hash: str, actor: str) -> bool:
+        """Give an office a new token; the old one stops working with this commit (every
+        request looks its token up). False when there is no such office."""
+        with self._tx() as conn:
+            row = conn.execute("UPDATE offices SET token_hash = %s WHERE code = %s "
+                               "RETURNING code", (token_hash, code)).fetchone()
+            if row is not None:
+                self._audit(conn, "office.token_rotated", code, actor, {})
+        return row is not None
+
+    @staticmethod
+    def _audit(conn: Conn, action: str, office: str | None, actor: str,
+               detail: dict[str, Any]) -> None:
+        conn.execute("INSERT INTO audit (action, office, actor, detail) VALUES (%s, %s, %s, %s)",
+                     (action, office, actor, Jsonb(detail)))
 
     def office_for_token(self, token_hash: str) -> str | None:
         with self._tx() as conn:
@@ -354,15 +427,12 @@ class CentralStore:
                                RETURNING 1)
                    SELECT count(*) FROM up""",
                 (list(targets), list(targets.values()), office)).fetchone()
-            if changed and changed[0]:
-                conn.execute("""INSERT INTO rollup_dirty (office, month)
-                                SELECT DISTINCT office, month FROM month_rollup WHERE office = %s
-                                ON CONFLICT DO NOTHING""", (office,))
+            if changed and changed[0]:  # the share within target of every month changes
+                months = months | {r[0] for r in conn.execute(
+                    "SELECT DISTINCT month FROM month_rollup WHERE office = %s", (office,))}
             if records:
                 self._copy_upsert(conn, office, records)
-            conn.execute("INSERT INTO rollup_dirty (office, month) "
-                         "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
-                         (office, sorted(months)))
+            _mark_dirty(conn, office, sorted(months))
         return len(records)
 
     @staticmethod
@@ -398,9 +468,7 @@ class CentralStore:
                     as cp:
                 for row in rows:
                     cp.write_row(row)
-            conn.execute("INSERT INTO rollup_dirty (office, month) "
-                         "SELECT %s, m FROM unnest(%s::date[]) m ON CONFLICT DO NOTHING",
-                         (office, sorted(months)))
+            _mark_dirty(conn, office, sorted(months))
 
     def set_targets(self, office: str, targets: dict[str, float]) -> None:
         with self._tx() as conn:
@@ -438,6 +506,17 @@ class CentralStore:
                              {"start": month, "stop": next_month(month), "office": office})
             done += 1
 
+    @staticmethod
+    def _rollup_rows(conn: Conn, by: str, start: date, stop: date, office: str | None
+                     ) -> list[GroupRow]:
+        where = "month >= %(start)s AND month < %(stop)s"
+        where += " AND office = %(office)s" if office else ""
+        cur = conn.execute(f"""SELECT {_ROLLUP_KEYS[by]}, group_code IS NOT NULL, counts,
+                                      waits, services
+                               FROM month_rollup WHERE {where}""",
+                           {"start": start, "stop": stop, "office": office}, binary=True)
+        return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
+
     def grouped(self, by: str, start: date, stop: date, office: str | None,
                 from_rollups: bool) -> list[GroupRow]:
         """Groups of the tickets issued on days [start, stop): (key, preferential, counters
@@ -445,25 +524,75 @@ class CentralStore:
         [start, stop) is whole months, so the monthly rollups (refreshed first) are read —
         several rows may share a (key, preferential) — instead of the tickets. Fetched in
         binary: a month of 30 offices is over a million durations."""
-        params = {"start": start, "stop": stop, "office": office}
         if from_rollups:
             self.refresh_rollups()
-            where = "month >= %(start)s AND month < %(stop)s"
-            where += " AND office = %(office)s" if office else ""
-            query = f"""SELECT {_ROLLUP_KEYS[by]}, group_code IS NOT NULL, counts, waits,
-                               services
-                        FROM month_rollup WHERE {where}"""
-        else:
-            where = "t.day >= %(start)s AND t.day < %(stop)s"
-            where += " AND t.office = %(office)s" if office else ""
-            query = f"""SELECT {_TICKET_KEYS[by]}, t.group_code IS NOT NULL, {_COUNTS_SQL},
-                               {_WAITS_SQL}, {_SERVICES_SQL}
-                        FROM tickets t LEFT JOIN service_targets g
-                             ON g.office = t.office AND g.service = t.service
-                        WHERE {where} GROUP BY 1, 2"""
+            with self._tx() as conn:
+                return self._rollup_rows(conn, by, start, stop, office)
+        where = "t.day >= %(start)s AND t.day < %(stop)s"
+        where += " AND t.office = %(office)s" if office else ""
+        query = f"""SELECT {_TICKET_KEYS[by]}, t.group_code IS NOT NULL, {_COUNTS_SQL},
+                           {_WAITS_SQL}, {_SERVICES_SQL}
+                    FROM tickets t LEFT JOIN service_targets g
+                         ON g.office = t.office AND g.service = t.service
+                    WHERE {where} GROUP BY 1, 2"""
         with self._tx() as conn:
-            cur = conn.execute(query, params, binary=True)
+            cur = conn.execute(query, {"start": start, "stop": stop, "office": office},
+                               binary=True)
             return [(r[0], bool(r[1]), r[2], r[3], r[4]) for r in cur]
+
+    # ------------------------------------------------------------------ stored summaries
+
+    def stored_summary(self, by: str, start: date, stop: date) -> str | None:
+        """The stored summary of the whole months [start, stop) across all offices (JSON
+        text), or None when there is none or a batch for those months arrived since."""
+        with self._tx() as conn:
+            row = conn.execute(
+                f"""SELECT body FROM stored_summaries
+                    WHERE start = %(start)s AND stop = %(stop)s AND by = %(by)s
+                    AND generation = ({_GENERATION_SQL})""",
+                {"start": start, "stop": stop, "by": by}).fetchone()
+        return None if row is None else str(row[0])
+
+    def range_groups(self, by: str, start: date, stop: date
+                     ) -> tuple[int, bool, list[GroupRow]]:
+        """The groups of the whole months [start, stop) across all offices from their fresh
+        rollups, with the months' generation and whether no batch waits to be rolled up.
+        The generation is read first (READ COMMITTED): the rows read after it are at least
+        as new, so a summary saved under it is either exact or already invalid."""
+        self.refresh_rollups()
+        params = {"start": start, "stop": stop}
+        with self._tx() as conn:
+            gen = conn.execute(_GENERATION_SQL, params).fetchone()
+            dirty = conn.execute("SELECT 1 FROM rollup_dirty WHERE month >= %(start)s "
+                                 "AND month < %(stop)s LIMIT 1", params).fetchone()
+            rows = self._rollup_rows(conn, by, start, stop, None)
+        return (int(gen[0]) if gen else 0), dirty is None, rows
+
+    def save_summary(self, by: str, start: date, stop: date, generation: int, body: str
+                     ) -> None:
+        """Store a summary computed at ``generation``, only if no batch came since (a late
+        writer never replaces a newer summary with an older one). Summaries no batch can
+        make valid again (their generation is behind) are dropped meanwhile, so the table
+        holds only what can still be read."""
+        params = {"start": start, "stop": stop, "by": by, "gen": generation, "body": body}
+        with self._tx() as conn:
+            conn.execute("""DELETE FROM stored_summaries s WHERE s.generation <> (
+                                SELECT coalesce(sum(generation), 0) FROM rollup_generation g
+                                WHERE g.month >= s.start AND g.month < s.stop)""")
+            conn.execute(
+                f"""INSERT INTO stored_summaries (start, stop, by, generation, body)
+                    SELECT %(start)s, %(stop)s, %(by)s, %(gen)s, %(body)s
+                    WHERE ({_GENERATION_SQL}) = %(gen)s
+                    ON CONFLICT (start, stop, by) DO UPDATE
+                    SET generation = excluded.generation, body = excluded.body""", params)
+
+    def months_with_tickets(self, before: date) -> list[date]:
+        """Months before ``before`` that hold tickets of any office (fresh rollups)."""
+        self.refresh_rollups()
+        with self._tx() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT DISTINCT month FROM month_rollup WHERE month < %s ORDER BY month",
+                (before,))]
 
     def ticket_rows(self, office: str, start: date, stop: date,
                     each: Callable[[Iterator[tuple[Any, ...]]], Iterator[Any]]

@@ -10,7 +10,9 @@ on is unit-tested with a fake clock:
 - nobody leaves without their turn: the ticket stays on screen until it printed, and for
   longer (with its QR code) when it could not be printed;
 - outside opening hours nothing is issued and the screen says when the office opens;
-- when the server cannot be reached the kiosk says so, retries by itself and recovers.
+- when the server cannot be reached the kiosk says so, retries by itself and recovers;
+- "Letra grande" and "Alto contraste" (:class:`Aids`) last for one citizen: they stay on
+  from screen to screen and reset when the kiosk goes back to welcome for the next person.
 
 Time is passed in (``now``, monotonic seconds) rather than read, for the same reason.
 """
@@ -71,6 +73,8 @@ class Office:
     closed_message: str | None = None
     footer: tuple[str, ...] = ()
     timezone: str = "America/Bogota"
+    #: The office's own letter names (``[speech] letters``), as the board says them.
+    spoken_letters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Catalog:
                 closed_message=opening.get("message"),
                 footer=tuple(office.get("ticket_footer") or ()),
                 timezone=str(office.get("timezone") or "America/Bogota"),
+                spoken_letters=tuple(sorted(
+                    (str(k), str(v)) for k, v in (office.get("spoken_letters") or {}).items())),
             ),
             services=tuple(
                 ServiceOption(s["code"], s["name"], s.get("description") or "")
@@ -107,6 +113,18 @@ class Catalog:
 
     def group(self, code: str) -> GroupOption | None:
         return next((g for g in self.groups if g.code == code), None)
+
+
+@dataclass(frozen=True)
+class Aids:
+    """The reading aids a citizen turned on: larger text, high-contrast colours."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+
+
+#: The screens of one citizen's visit: leaving them for welcome ends the visit.
+CITIZEN_SCREENS = frozenset({Screen.SERVICES, Screen.GROUPS, Screen.TICKET, Screen.ERROR})
 
 
 @dataclass(frozen=True)
@@ -161,6 +179,7 @@ class KioskFlow:
         self._next_refresh = now
         self._refreshing = False
         self._failures = 0
+        self.aids = Aids()
 
     # ------------------------------------------------------------------ what to show
     @property
@@ -199,7 +218,8 @@ class KioskFlow:
             return (f"{t['preferential_question']} " + "; ".join(g.name for g in self.groups)
                     + f". {t['preferential_hint']}.")
         if self.screen == Screen.TICKET and self.ticket:
-            said = (f"{t['your_turn']} {tx.spoken_number(self.ticket['number'])}. "
+            letters = self.catalog.office.spoken_letters if self.catalog else ()
+            said = (f"{t['your_turn']} {tx.spoken_number(self.ticket['number'], letters)}. "
                     f"{tx.people_ahead(self.ticket.get('ahead') or 0)}.")
             if self.print_state == PrintState.FAILED:
                 return f"{said} {t['print_failed']}. {t['print_failed_hint']}"
@@ -264,6 +284,14 @@ class KioskFlow:
     def touched(self, now: float) -> None:
         """Any touch anywhere: the person is still there."""
         self._last_touch = now
+
+    def toggle_large_text(self, now: float) -> None:
+        self.touched(now)
+        self.aids = replace(self.aids, large_text=not self.aids.large_text)
+
+    def toggle_high_contrast(self, now: float) -> None:
+        self.touched(now)
+        self.aids = replace(self.aids, high_contrast=not self.aids.high_contrast)
 
     def start(self, now: float) -> None:
         """The welcome screen was touched."""
@@ -393,6 +421,8 @@ class KioskFlow:
         server shows up for the next person (``refresh=False`` when it was just loaded).
         """
         self.service = None
+        if self.screen in CITIZEN_SCREENS:
+            self.aids = Aids()  # the next person starts with the kiosk as it normally is
         if self.catalog is None or self.connected is False:
             self._offline(now)
             return

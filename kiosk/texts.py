@@ -6,9 +6,11 @@ dictionary (``--lang``). Pure: no Kivy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from display.spanish_numbers import spoken_ticket
+from display.spanish_numbers import letter_names, spoken_ticket
+from printer.layout import clock_text as printed_clock
 from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
@@ -46,6 +48,8 @@ ES: dict[str, str] = {
     "listen": "Escuchar",
     "large_text": "Letra grande",
     "large_text_off": "Letra normal",
+    "high_contrast": "Alto contraste",
+    "high_contrast_off": "Contraste normal",
     "no_services": "En este momento no hay servicios disponibles. Avise al personal.",
 }
 
@@ -67,15 +71,20 @@ def estimated_wait(minutes: int | None, note: str | None = None) -> str:
 
 
 def clock_text(moment: datetime) -> str:
-    """ "3:05 p. m.": the 12-hour clock with "a. m."/"p. m." as Colombians write it, the same
-    format as the board and the phone page (Intl es-CO, hour "numeric", hour12)."""
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
+    """ "3:05 p. m.": as printed on the ticket (one clock format for screen and paper, the
+    same as the board and the phone page)."""
+    return printed_clock(moment)
 
 
-def spoken_number(number: str) -> str:
-    """'A-007' → 'A siete', as the display board says it; anything else as written."""
+def spoken_number(number: str, letters: Iterable[tuple[str, str]] = ()) -> str:
+    """'A-007' → 'A siete', 'V-007' → 've corta siete', as the display board says it, with
+    the office's own ``letters`` ([speech] letters, e.g. (("V", "ve"),)) applied by the same
+    rule; anything else as written."""
     try:
-        return spoken_ticket(number)
+        names = letter_names(dict(letters))
+    except ValueError:  # the server checks them; a bad set here falls back to the defaults
+        names = letter_names()
+    try:
+        return spoken_ticket(number, names)
     except ValueError:
         return number

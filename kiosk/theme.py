@@ -1,8 +1,10 @@
 """Colours and sizes of the kiosk screens, computed in plain Python (tested without Kivy).
 
-Colours: every text/background pair the screens use is listed in :data:`TEXT_ON`, and a test
-checks each against WCAG 2.x AA (contrast ratio ≥ 4.5:1, although all kiosk text is large
-enough that 3:1 would do).
+Colours: two palettes with the same names, the normal one and "Alto contraste" (white and
+yellow on black, for low vision). Every text/background pair the screens use is listed in
+:data:`TEXT_ON`, and a test checks each against WCAG 2.x: AA (≥ 4.5:1) in the normal palette,
+AAA (≥ 7:1) in the high-contrast one. :func:`colours` turns a palette into the Kivy colours
+the screens draw with; the app holds the current one and the screens redraw when it changes.
 
 Sizes: the layout depends on the window (portrait 1080×1920, landscape 1920×1080, small
 800×480, or anything in between) and on the screen density, so touch targets are at least
@@ -42,6 +44,38 @@ PALETTE: dict[str, str] = {
     "on_disabled": "#10213A",
 }
 
+#: "Alto contraste": white and yellow on black; buttons are bright plates with black text, the
+#: "Volver"-style buttons black with a white outline. Same names as :data:`PALETTE`.
+HIGH_CONTRAST: dict[str, str] = {
+    "page": "#000000",
+    "ink": "#FFFFFF",
+    "ink_soft": "#FFFF66",
+    "header": "#FFFFFF",
+    "on_header": "#000000",
+    "on_header_soft": "#262626",
+    "primary": "#FFFF00",
+    "primary_down": "#C8C800",
+    "on_primary": "#000000",
+    "on_primary_soft": "#262626",
+    "preferential": "#66FFFF",
+    "preferential_down": "#00C8C8",
+    "on_preferential": "#000000",
+    "on_preferential_soft": "#262626",
+    "back": "#000000",
+    "back_down": "#333333",
+    "on_back": "#FFFFFF",
+    "card": "#121212",
+    "alert": "#FF8A8A",
+    "on_alert": "#000000",
+    "ok": "#7CFF7C",
+    "on_ok": "#000000",
+    "disabled": "#4D4D4D",
+    "on_disabled": "#FFFFFF",
+}
+
+#: The palettes by name: ``colours(PALETTES[name])``.
+PALETTES: dict[str, dict[str, str]] = {"normal": PALETTE, "high_contrast": HIGH_CONTRAST}
+
 #: Every (text, background) pair drawn on screen, for the contrast test.
 TEXT_ON: list[tuple[str, str]] = [
     ("ink", "page"), ("ink_soft", "page"), ("ink", "card"), ("ink_soft", "card"),
@@ -52,11 +86,13 @@ TEXT_ON: list[tuple[str, str]] = [
     ("on_preferential", "preferential_down"),
     ("on_back", "back"), ("on_back", "back_down"),
     ("on_alert", "alert"), ("alert", "card"), ("on_ok", "ok"), ("ok", "card"),
-    ("on_disabled", "disabled"),
+    ("on_disabled", "disabled"), ("preferential", "card"),
 ]
 
 #: WCAG AA for normal text; large text (≥ 18 pt) needs 3.0.
 AA_NORMAL = 4.5
+#: WCAG AAA for normal text: what the high-contrast palette meets.
+AAA_NORMAL = 7.0
 
 #: Minimum side of anything a finger must hit.
 MIN_TOUCH_CM = 2.0
@@ -67,9 +103,17 @@ def rgb(hex_color: str) -> tuple[float, float, float]:
     return int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255
 
 
-def rgba(name: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+Colour = tuple[float, float, float, float]
+
+
+def rgba(name: str, alpha: float = 1.0, palette: dict[str, str] = PALETTE) -> Colour:
     """A palette colour as Kivy wants it."""
-    return (*rgb(PALETTE[name]), alpha)
+    return (*rgb(palette[name]), alpha)
+
+
+def colours(palette: dict[str, str]) -> dict[str, Colour]:
+    """Every colour of ``palette`` as Kivy wants it (what ``app.palette`` holds)."""
+    return {name: rgba(name, palette=palette) for name in palette}
 
 
 def relative_luminance(hex_color: str) -> float:
@@ -121,6 +165,15 @@ class Layout:
     #: whose top is ~1.9 m from the floor) the choices sit in its lower part, within the forward
     #: reach of a person in a wheelchair (up to ~1.2 m); 0 on the other layouts.
     reach_top: float = 0
+    #: The always-visible buttons at the bottom ("Escuchar", "Letra grande", "Alto
+    #: contraste"): beside the bottom-left "Volver"/"Listo" where their titles still read,
+    #: else (a very narrow window) in a full-width row of their own under it;
+    #: ``access_room`` is the height the screens leave free for that row (0 when side by
+    #: side), ``font_access`` their title size (the longest word on one line).
+    access_w: float = 0
+    access_h: float = 0
+    access_room: float = 0
+    font_access: float = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,6 +217,13 @@ _SIZES: dict[str, dict[str, int]] = {
 #: Share of a portrait screen's height above the reach zone: a 55" portrait screen is ~1.21 m
 #: tall; with its top at 1.9 m, a seated person reaches (1.2 m) about its lower 45 %.
 PORTRAIT_REACH_TOP = 0.55
+#: Buttons in the always-visible bar: "Escuchar", "Letra grande", "Alto contraste".
+ACCESS_BUTTONS = 3
+#: Their longest word ("Contraste"), in characters; a bold Roboto character is ~0.6 em wide.
+ACCESS_LONGEST_WORD = 9
+EM_PER_CHAR = 0.6
+#: Their side padding, as a share of the gap (less than other buttons: their words are long).
+ACCESS_INNER_PAD = 0.3
 #: Sizes a finger must hit: never below MIN_TOUCH_CM on the glass, whatever the scaling.
 _TOUCH_SIZES = ("service_h", "group_h", "back_w")
 
@@ -183,4 +243,29 @@ def layout_for(width: int, height: int, dpi: float, text_scale: float = 1.0) -> 
             values[name] = round(values[name] * text_scale)
     reach_top = round(height * PORTRAIT_REACH_TOP) if kind == "portrait" else 0
     return Layout(kind=kind, width=width, height=height, dpi=dpi, touch=touch,
-                  reach_top=reach_top, **values)
+                  reach_top=reach_top, **_access_sizes(values, width, touch, text_scale),
+                  **values)
+
+
+def _access_sizes(values: dict[str, int], width: int, touch: float, text_scale: float
+                  ) -> dict[str, float]:
+    """Where the always-visible buttons go and their type size: beside "Volver" with a title
+    that still reads (at least ~font_small), else in a full-width row of their own. The place
+    does not depend on "Letra grande" (the buttons do not jump when it is touched)."""
+    gap, pad, n = values["gap"], values["pad"], ACCESS_BUTTONS
+    inner = round(gap * ACCESS_INNER_PAD)
+
+    def title_font(button_w: float) -> float:
+        # the longest word must fit on one line: a word split in two does not read
+        fits = (button_w - 2 * inner) / (ACCESS_LONGEST_WORD * EM_PER_CHAR)
+        return max(1.0, float(min(values["font_button"] * 0.8, int(fits))))
+
+    access_h = max(round(touch) + 1, round(values["header_h"] * 0.8))
+    beside = min(round(values["back_w"] * 1.2),
+                 int((width - values["back_w"] - 2 * pad - n * gap) / n))
+    if beside > touch and title_font(beside) >= values["font_small"] / text_scale * 0.9:
+        access_w, room = beside, 0
+    else:
+        access_w, room = int((width - 2 * pad - (n - 1) * gap) / n), access_h + gap
+    return {"access_w": max(access_w, round(touch) + 1), "access_h": access_h,
+            "access_room": room, "font_access": title_font(access_w)}

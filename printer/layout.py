@@ -13,7 +13,7 @@ Layout, centred, top to bottom::
     A-023                        │ 6× width and height, or the largest that fits
     Service name                 │ double height, wrapped
     [ ATENCIÓN PREFERENCIAL ]    ┘ white on black, + group name, only for preferential turns
-    28/11/2026 09:15
+    28/11/2026 9:15 a. m.
     Hay 4 personas antes que usted
     Tiempo estimado de espera: 12 min
     [native QR code of status_url]
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -87,7 +87,8 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
     p.set(bold=False)
     p.ln()
 
-    p.textln(f"{ticket.issued_at.astimezone(tz):%d/%m/%Y %H:%M}")
+    issued = ticket.issued_at.astimezone(tz)
+    p.textln(f"{issued:%d/%m/%Y} {clock_text(issued)}")
     lines(people_ahead_text(ticket.ahead))
     if wait := wait_line(ticket.estimated_wait_min, ticket.wait_note):
         lines(wait)
@@ -111,6 +112,15 @@ def render_ticket(ticket: PrintableTicket, profile: PaperProfile, *, tz: tzinfo 
     p.cut()
     data: bytes = p.output
     return data
+
+
+def clock_text(moment: datetime) -> str:
+    """ "3:05 p. m.": the 12-hour clock with "a. m."/"p. m." as Colombians write it; the one
+    clock format of the ticket, the kiosk, the board and the phone page (the browser pages
+    write the same with Intl es-CO, hour "numeric", hour12: server/web/static/common/format.js).
+    """
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
 
 
 def people_ahead_text(ahead: int) -> str:

@@ -40,7 +40,7 @@ from server.api import (
 from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from server.api.health import install_storage_errors
 from server.api.strict_json import StrictJSON
-from server.auth import Passwords
+from server.auth import SESSION_HOURS, Passwords
 from server.backup import BackupScheduler
 from server.config import DEMO_CONFIG, OfficeConfig, load_config
 from server.services.office import OfficeSettings
@@ -69,6 +69,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     central_url: str | None = None
     central_token: str | None = None
+    #: How long a staff sign-in lasts (``--session-hours``).
+    session_hours: float = SESSION_HOURS
 
     @property
     def base_url(self) -> str:
@@ -86,14 +88,16 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = bootstrap.build(
-            settings.db_path, seed, OfficeSettings(settings.base_url, settings.open_all_hours),
+            settings.db_path, seed, OfficeSettings(settings.base_url, settings.open_all_hours,
+                                                    settings.session_hours),
             passwords=passwords, loop=asyncio.get_running_loop())
         app.state.services = services
         closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
         tasks = [asyncio.create_task(_sweep(services.ticketing)),
-                 asyncio.create_task(services.live.run())]
+                 asyncio.create_task(services.live.run()),
+                 asyncio.create_task(services.accounts.watch_session_expiry())]
         if seed.backup is not None:  # the daily backup of the office file's [backup]
             tasks.append(BackupScheduler(settings.db_path, seed.backup,
                                          services.office.config.tz).start())

@@ -244,7 +244,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _run_server(args.db, args.config, args.host, args.port, args.open_all_hours,
                     serve_options.public_url(args, options),
                     max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
-                    central_token=args.central_token, **options,
+                    central_token=args.central_token, session_hours=args.session_hours,
+                    **options,
                     **uvicorn_proxy_options(trusted))
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
@@ -255,7 +256,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bool,
                 public_url: str | None, max_body_bytes: int | None = None, *,
                 central_url: str | None = None, central_token: str | None = None,
-                **uvicorn_options: Any) -> None:
+                session_hours: float | None = None, **uvicorn_options: Any) -> None:
     import uvicorn
 
     from server.app import Settings, create_app
@@ -271,6 +272,8 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
                         central_url=central_url, central_token=central_token)
     if max_body_bytes is not None:
         settings = replace(settings, max_body_bytes=max_body_bytes)
+    if session_hours is not None:
+        settings = replace(settings, session_hours=session_hours)
     app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
     # One process, one writer: never more than one worker. uvicorn's sans-I/O websocket
@@ -402,6 +405,7 @@ def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
             lines.append(f"  {role:<11} {name:<13} contraseña: {password}")
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-demo")
         display, _ = accounts.create_device_token_sync("display", "pantalla-demo")
+        survey, _ = accounts.create_device_token_sync("survey", "tableta-demo")
         _issue_demo_tickets(services)
     finally:
         services.close()
@@ -417,9 +421,11 @@ def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
         "Usuarios (se muestran solo esta vez):", *lines,
         f"Token de quiosco:  {kiosk}",
         f"Token de pantalla: {display}",
+        f"Token de tableta de encuesta: {survey}",
         "Abra:",
         f"  Ventanillas:  {base}/panel",
         f"  Pantalla:     {base}/display?token={display}",
+        f"  Encuesta (tableta de la ventanilla 1): {base}/survey?counter=1&token={survey}",
         f"  Supervisión:  {base}/supervisor",
         f"  Administración: {base}/admin",
         f"  API:          {base}/docs",

@@ -121,12 +121,25 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 seen = row.get("last_seen_at") or row.get("last_report_at") or "no visto"
                 lines.append(("OK" if row.get("ok", True) else "FALLA",
                               f"{_LABELS.get(kind, kind)} «{row['name']}»: {seen}"))
+        if (report.get("central") or {}).get("configured"):
+            lines.append(_central_line(report["central"]))
     _check_serial(lines)
     for spec in args.printer:
         _check_printer(spec, lines)
     for level, text in lines:
         print(f"{level:<6} {text}")
     return 1 if any(level == "FALLA" for level, _ in lines) else 0
+
+
+def _central_line(status: dict[str, Any]) -> tuple[str, str]:
+    """The sending to the central server, worded as /supervisor shows it; a warning, never
+    a failure (the link may be down for days without losing anything)."""
+    last = (f"último envío {status['last_success_at']}" if status.get("last_success_at")
+            else "todavía sin envíos confirmados")
+    pending = status.get("pending")
+    waiting = "1 registro en espera" if pending == 1 else f"{pending} registros en espera"
+    problem = f" · {status['last_error']}" if status.get("last_error") else ""
+    return ("AVISO" if problem else "OK", f"Envío a la central: {last} · {waiting}{problem}")
 
 
 _LABELS = {"database": "Base de datos", "disk": "Disco", "backup": "Copias de seguridad",

@@ -1,4 +1,5 @@
-"""``turnero serve`` options for running in an office: HTTPS on the LAN and the logs.
+"""``turnero serve`` options for running in an office: HTTPS on the LAN, the logs, and how
+long a staff sign-in lasts.
 
 HTTPS: with a certificate and its key, uvicorn serves TLS itself (``ssl_certfile`` /
 ``ssl_keyfile``), so staff passwords and session tokens never cross the office Wi-Fi in clear
@@ -17,6 +18,7 @@ import ssl
 from pathlib import Path
 from typing import Any
 
+from server.auth import SESSION_HOURS
 from server.errors import ConfigError
 from server.logs import LEVELS, logging_config
 
@@ -24,6 +26,9 @@ TLS_CERT_ENV = "TURNERO_TLS_CERT"
 TLS_KEY_ENV = "TURNERO_TLS_KEY"
 LOG_FILE_ENV = "TURNERO_LOG_FILE"
 LOG_LEVEL_ENV = "TURNERO_LOG_LEVEL"
+SESSION_HOURS_ENV = "TURNERO_SESSION_HOURS"
+#: Longest staff sign-in allowed (a week): a session is a key left in a browser.
+MAX_SESSION_HOURS = 168.0
 
 
 def _env_path(name: str) -> Path | None:
@@ -45,6 +50,24 @@ def add_serve_options(p: argparse.ArgumentParser) -> None:
                    help=f"default info [env {LOG_LEVEL_ENV}]")
     p.add_argument("--access-log", action="store_true",
                    help="also one line per HTTP request (tokens in addresses are hidden)")
+    p.add_argument("--session-hours", type=session_hours, metavar="H",
+                   default=os.environ.get(SESSION_HOURS_ENV, str(SESSION_HOURS)),
+                   help=f"how long a staff sign-in lasts; when it runs out the clerk's "
+                        f"counter closes and its ticket in hand returns to the line "
+                        f"(default {SESSION_HOURS}) [env {SESSION_HOURS_ENV}]")
+
+
+def session_hours(value: str) -> float:
+    """``--session-hours``: hours, more than 0 and at most a week (fractions allowed)."""
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= MAX_SESSION_HOURS:
+        raise argparse.ArgumentTypeError(
+            f"«{value}» no sirve: indique las horas que dura una sesión, más de 0 y hasta "
+            f"{MAX_SESSION_HOURS:g}.")
+    return hours
 
 
 def tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:

@@ -51,7 +51,7 @@ from kiosk.printing import PrintOutcome
 from kiosk.service import KioskService
 from kiosk.settings import KioskSettings
 from kiosk.speech import Speaker
-from kiosk.theme import PALETTE, layout_for, rgba
+from kiosk.theme import PALETTES, colours, layout_for
 from kiosk.ui.screens import SCREENS
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,10 @@ class KioskApp(App):
     qr_data = StringProperty("")
     screen = StringProperty("")
     large_text = BooleanProperty(False)
+    high_contrast = BooleanProperty(False)
+    #: The colours every screen draws with (kiosk.theme.colours of the current palette); the
+    #: kv rules and the buttons redraw when it changes ("Alto contraste").
+    palette = DictProperty(colours(PALETTES["normal"]))
 
     def __init__(self, settings: KioskSettings, service: KioskService, speaker: Speaker,
                  clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
@@ -121,7 +125,6 @@ class KioskApp(App):
             refresh_s=settings.refresh_s, retry_s=settings.retry_s,
             retry_max_s=max(settings.retry_s, 15)), clock(), settings.lang)
         self.errors: list[str] = []
-        self.palette = {name: rgba(name) for name in PALETTE}
         self._net = ThreadPoolExecutor(2, thread_name_prefix="kiosk-net")
         self._printing = ThreadPoolExecutor(1, thread_name_prefix="kiosk-printer")
         self._announced: tuple[object, ...] = ()
@@ -135,7 +138,7 @@ class KioskApp(App):
         self._apply_layout()
         for name in KV_FILES:
             Builder.load_file(str(KV_DIR / name))
-        Window.clearcolor = rgba("page")
+        Window.clearcolor = self.palette["page"]
         Window.bind(on_resize=lambda *_: self._apply_layout())
         Window.bind(on_touch_down=lambda *_: self.flow.touched(self.now()))
         manager = ScreenManager(transition=NoTransition())
@@ -183,10 +186,12 @@ class KioskApp(App):
         self.speaker.say(self.flow.prompt(), always=True)
 
     def toggle_large_text(self) -> None:
-        self.flow.touched(self.now())
-        self.large_text = not self.large_text
-        log.info("letra grande: %s", "sí" if self.large_text else "no")
-        self._apply_layout()
+        self.flow.toggle_large_text(self.now())
+        self._sync()
+
+    def toggle_high_contrast(self) -> None:
+        self.flow.toggle_high_contrast(self.now())
+        self._sync()
 
     def back(self) -> None:
         self.flow.back(self.now())
@@ -270,9 +275,23 @@ class KioskApp(App):
                                  LARGE_TEXT_SCALE if self.large_text else 1.0)
         self.ui = self.layout.as_dict()
 
+    def _apply_aids(self) -> None:
+        """The citizen's reading aids (kept by the flow for one visit) onto the screens."""
+        aids = self.flow.aids
+        if aids.large_text != self.large_text:
+            self.large_text = aids.large_text
+            log.info("letra grande: %s", "sí" if aids.large_text else "no")
+            self._apply_layout()
+        if aids.high_contrast != self.high_contrast:
+            self.high_contrast = aids.high_contrast
+            log.info("alto contraste: %s", "sí" if aids.high_contrast else "no")
+            self.palette = colours(PALETTES["high_contrast" if aids.high_contrast else "normal"])
+            Window.clearcolor = self.palette["page"]
+
     def _sync(self) -> None:
         """Copy the flow's state into the properties the screens draw."""
         f = self.flow
+        self._apply_aids()
         self.office_name = f.office_name
         self.message = f.message
         self.error_title = f.error_title

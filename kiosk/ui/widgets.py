@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from kivy.graphics.texture import Texture
 from kivy.properties import (
     BooleanProperty,
+    DictProperty,
     ListProperty,
     NumericProperty,
     ObjectProperty,
@@ -18,10 +19,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
-from kivy.utils import escape_markup
+from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.qr import qr_rgba
-from kiosk.theme import rgba
+from kiosk.theme import PALETTE, colours
 
 if TYPE_CHECKING:  # importing kivy.input loads the input providers
     from kivy.input.motionevent import MotionEvent
@@ -59,6 +60,8 @@ class KioskButton(ButtonBehavior, Label):
     bg = ListProperty([0, 0, 0, 1])
     border = BooleanProperty(False)
     action = ObjectProperty(None, allownone=True)
+    #: The current colours (``app.palette``, set in common.kv): redrawn when they change.
+    palette = DictProperty(colours(PALETTE))
 
     MIN_SCALE = 0.5
 
@@ -66,7 +69,7 @@ class KioskButton(ButtonBehavior, Label):
         super().__init__(**kwargs)
         for name in ("title", "desc", "title_size", "desc_size", "size", "padding"):
             self.fbind(name, self._fit)
-        for name in ("kind", "state", "disabled", "scale"):
+        for name in ("kind", "state", "disabled", "scale", "palette"):
             self.fbind(name, self._refresh)
         self._fit()
 
@@ -92,8 +95,7 @@ class KioskButton(ButtonBehavior, Label):
             soft = "on_disabled"
         text = f"[b][size={int(self.title_size * scale)}]{escape_markup(self.title)}[/size][/b]"
         if self.desc:
-            r, g, b, _ = rgba(soft)
-            hexa = f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+            hexa = get_hex_from_color(self.palette[soft])
             text += (f"\n[size={int(self.desc_size * scale)}][color={hexa}]"
                      f"{escape_markup(self.desc)}[/color][/size]")
         return text
@@ -104,8 +106,8 @@ class KioskButton(ButtonBehavior, Label):
             bg, fg = "disabled", "on_disabled"
         elif self.state == "down":
             bg = down
-        self.bg = list(rgba(bg))
-        self.color = rgba(fg)
+        self.bg = list(self.palette[bg])
+        self.color = self.palette[fg]
         self.border = self.kind == "back"
         self.text = self._markup(self.scale)
 

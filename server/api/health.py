@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from server.api.central_status import CentralStatus, central_status
 from server.api.deps import services_of
 from server.api.schemas import Schema
 from server.health import BUSY, FAILURES, storage_failure
@@ -62,18 +63,24 @@ class HealthReport(Schema):
     checked_at: str
     checks: dict[str, HealthCheck]
     devices: dict[str, list[DeviceSeen]]
+    central: CentralStatus = Field(description="sending to the central reporting server (the "
+                                               "same as /supervisor shows); informative: a "
+                                               "link down for days is allowed and never "
+                                               "makes the report fail")
 
 
 @router.get("/health", response_model=HealthReport, responses={
     503: {"model": HealthReport, "description": "some part fails; `failing` names it"}})
 async def health(request: Request) -> JSONResponse:
     """Database writable, free disk, last backup, kiosks / printers / boards / bridges last
-    seen. 200 when all is well; 503 with ``failing`` naming the failing checks otherwise.
-    "Writable" is a real write: one tiny settings row through the writer."""
+    seen, and the link to the central server (last successful send, records waiting). 200
+    when all is well; 503 with ``failing`` naming the failing checks otherwise. "Writable" is
+    a real write: one tiny settings row through the writer."""
     service = services_of(request).health
     await service.storage.check()
     extra = await service.source_rows()
     report: dict[str, Any] = await anyio.to_thread.run_sync(service.report, None, extra)
+    report["central"] = await central_status(request.app)
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 

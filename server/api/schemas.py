@@ -360,6 +360,10 @@ class Office(Schema):
     qr_warning: str | None = Field(
         description="Set when the QR codes point to this machine only (no --public-url)")
     no_show_rule: NoShowRule
+    spoken_letters: dict[str, str] = Field(
+        default_factory=dict,
+        description="Letter names the office changed ([speech] letters, e.g. {\"V\": \"ve\"}); "
+                    "a kiosk reading a ticket aloud applies them as the board does")
 
 
 class ServiceLine(Schema):

@@ -17,7 +17,7 @@ from server.api.schemas import (
     SignedOut,
     error_responses,
 )
-from server.auth import SESSION_HOURS, Principal
+from server.auth import Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -57,7 +57,7 @@ async def login(body: Login, request: Request, response: Response, accounts: Acc
     s = await accounts.sign_in(body.username, body.password, body.counter, address, body.force,
                                body.reason)
     secure = request.url.scheme == "https"
-    max_age = SESSION_HOURS * 3600
+    max_age = max(1, round(accounts.session_s))
     response.set_cookie(SESSION_COOKIE, s.token, max_age=max_age, httponly=True,
                         samesite="strict", secure=secure, path="/")
     response.set_cookie(CSRF_COOKIE, s.csrf, max_age=max_age, httponly=False,

@@ -45,7 +45,12 @@ class Distribution:
 
     @classmethod
     def of(cls, values: Iterable[float]) -> Distribution:
-        xs = sorted(values)  # already sorted input costs O(n): timsort finds the one run
+        return cls.of_sorted(sorted(values))
+
+    @classmethod
+    def of_sorted(cls, xs: Sequence[float]) -> Distribution:
+        """``of`` for values already sorted ascending (the centre's merged runs: a copy of
+        millions of durations saved, the same arithmetic)."""
         if not xs:
             return cls()
         return cls(len(xs), math.fsum(xs) / len(xs), percentile(xs, 0.5), percentile(xs, 0.9),

@@ -8,6 +8,7 @@ revoked by this server leaves the cache at once (and its live sockets are closed
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -18,7 +19,6 @@ import anyio
 
 from server.auth import (
     DEVICE_ROLES,
-    SESSION_HOURS,
     USER_ROLES,
     Passwords,
     Principal,
@@ -29,10 +29,15 @@ from server.auth import (
 )
 from server.errors import BadCredentials, Conflict, Invalid, NotFound, TooManyAttempts
 from server.security.throttle import LoginThrottle
-from server.services.desk import Desk
+from server.services.desk import SETTLE_RETURN, Desk
 from server.storage import Reader, ReadPool, Store, TokenRow, Tx, UserRow
 
+log = logging.getLogger(__name__)
+
 CACHE_TTL_S = 30.0
+#: Longest pause between two looks for counter sessions that ran out (a sign-in made while
+#: the expiry watch sleeps runs out at least a session later, see ``watch_session_expiry``).
+EXPIRY_CHECK_MAX_S = 60.0
 #: A board or tablet session lasts as long as a browser keeps its cookie (Chromium: 400 days);
 #: it ends earlier when its device token is revoked.
 DEVICE_SESSION_DAYS = 400
@@ -171,7 +176,7 @@ class Accounts:
             self.desk.office.counter_config(counter)
         token, csrf = new_token(), secrets.token_urlsafe(24)
         now = self.clock()
-        expires = now + SESSION_HOURS * 3600
+        expires = now + self.session_s
 
         def open_session(tx: Tx) -> tuple[Principal, list[int]]:
             p = Principal(role, user.username, user.display_name, 0, user.id, counter, csrf)
@@ -211,6 +216,58 @@ class Accounts:
 
         await self.store.run(close)
         self._forget(p.token_id)
+
+    @property
+    def session_s(self) -> float:
+        """How long a staff sign-in lasts, in seconds."""
+        return self.desk.office.settings.session_hours * 3600
+
+    async def close_expired_sessions(self) -> int:
+        """End the counter sessions whose time ran out, closing their counters as a sign-out
+        does, with the one choice that never wrongs the citizen: the ticket in hand (called
+        or in attention) returns to the line keeping its place, as when a supervisor frees a
+        counter; it is neither closed as served nor marked absent behind the clerk's back.
+        A counter someone else holds by now is left alone. Returns the sessions ended."""
+        def close(tx: Tx) -> list[int]:
+            now = self.clock()
+            ended = []
+            for row in tx.expired_counter_sessions(now):
+                tx.revoke_token(row.id, now)
+                ended.append(row.id)
+                counter = tx.counter_row(row.counter) if row.counter is not None else None
+                if counter is None or counter.state == "closed" or \
+                        (counter.clerk or "").lower() != row.name.lower():
+                    continue
+                user = tx.user_by_id(row.user_id) if row.user_id is not None else None
+                clerk = Principal(Role(row.role), row.name,
+                                  user.display_name if user else row.name, row.id,
+                                  row.user_id, row.counter)
+                self.desk.close_counter(tx, counter.number, clerk, SETTLE_RETURN,
+                                        "la sesión venció")
+            return ended
+
+        ended = await self.store.run(close)
+        for token_id in ended:
+            self._forget(token_id)
+        if ended:
+            log.info("%d sesiones de ventanilla vencieron; sus ventanillas quedaron cerradas",
+                     len(ended))
+        return len(ended)
+
+    async def watch_session_expiry(self) -> None:
+        """For the server's life: close each counter session when it runs out (no request
+        from its browser needed: a clerk who leaves without signing out must not leave a
+        counter "open" with a citizen's ticket in hand)."""
+        while True:
+            try:
+                await self.close_expired_sessions()
+                first = await self.reads.run(lambda r: r.next_counter_session_expiry())
+            except Exception:  # noqa: BLE001 - keep watching
+                log.exception("closing expired sessions failed")
+                first = None
+            wait = EXPIRY_CHECK_MAX_S if first is None else first - self.clock()
+            # A sign-in made meanwhile runs out no sooner than one session from now.
+            await anyio.sleep(min(max(wait, 0.05), EXPIRY_CHECK_MAX_S, self.session_s))
 
     async def free_counter(self, number: int, actor: Principal) -> dict[str, Any]:
         """A supervisor frees a counter (see ``Desk.free_counter``); the sessions it ends stop

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from server.auth import ALL_COUNTERS, Principal, Role
+from server.auth import ALL_COUNTERS, SESSION_HOURS, Principal, Role
 from server.config import OfficeConfig, config_from_dict
 from server.errors import AccessDenied, NotFound
 from server.queue.hours import describe_moment, is_open, next_opening
@@ -32,6 +32,9 @@ class OfficeSettings:
 
     public_url: str = "http://127.0.0.1:8000"
     open_all_hours: bool = False
+    #: How long a staff sign-in lasts (``turnero serve --session-hours``); a clerk's counter
+    #: closes when it runs out, as at a sign-out.
+    session_hours: float = SESSION_HOURS
 
 
 def load_config(reader: Reader, seed: OfficeConfig) -> OfficeConfig:

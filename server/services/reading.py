@@ -72,6 +72,7 @@ class Reading:
             "qr_warning": qr_warning(self.office.settings.public_url),
             "no_show_rule": {"min_calls_before_no_show": cfg.no_show.min_calls_before_no_show,
                              "no_show_after_s": cfg.no_show.no_show_after_s},
+            "spoken_letters": dict(cfg.spoken_letters),
         }
 
     # ------------------------------------------------------------------ tickets

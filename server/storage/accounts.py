@@ -32,6 +32,21 @@ class AccountReads(Queries):
         rows = self._all("SELECT * FROM tokens WHERE kind = ? ORDER BY id", (kind,))
         return [TokenRow(**dict(r)) for r in rows]
 
+    def expired_counter_sessions(self, now: float) -> list[TokenRow]:
+        """Sign-in sessions bound to a counter whose time ran out but that nobody ended."""
+        rows = self._all(
+            "SELECT * FROM tokens WHERE kind = 'session' AND counter IS NOT NULL "
+            "AND revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id",
+            (now,))
+        return [TokenRow(**dict(r)) for r in rows]
+
+    def next_counter_session_expiry(self) -> float | None:
+        """When the first open counter session runs out (None: no counter is signed in)."""
+        row = self._one(
+            "SELECT MIN(expires_at) AS at FROM tokens WHERE kind = 'session' "
+            "AND counter IS NOT NULL AND revoked_at IS NULL AND expires_at IS NOT NULL")
+        return float(row["at"]) if row and row["at"] is not None else None
+
 
 class AccountWrites(Queries):
     def insert_user(self, username: str, display_name: str, role: str, password_hash: str,

@@ -45,7 +45,8 @@ def test_bad_codes_and_short_passwords_are_refused_in_spanish(central_dsn: str) 
 def test_migrations_are_recorded_and_a_newer_database_is_refused(central_dsn: str) -> None:
     with psycopg.connect(central_dsn) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM _migrations")]
-        assert names == ["001_initial", "002_transfer_first_counter"]
+        assert names == ["001_initial", "002_transfer_first_counter", "003_stored_summaries",
+                         "004_audit"]
         conn.execute("INSERT INTO _migrations (name) VALUES ('099_del_futuro')")
     done = turnero("central", "serve", "--database", central_dsn, "--port", "1")
     assert done.returncode == 2

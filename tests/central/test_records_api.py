@@ -85,6 +85,15 @@ def summary(client: TestClient, token: str, **params: str) -> dict[str, Any]:
     return dict(r.json())
 
 
+def send(centre: tuple[TestClient, dict[str, str]], office: str,
+         records: list[dict[str, Any]]) -> None:
+    """Office ``office`` ("A" or "B") sends a batch; the centre accepts it."""
+    client, tokens = centre
+    r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", records),
+                    headers=auth(tokens[office]))
+    assert r.status_code == 200, r.text
+
+
 def test_a_replayed_batch_changes_nothing_and_a_later_version_replaces_the_row(
         centre: tuple[TestClient, dict[str, str]]) -> None:
     client, tokens = centre
@@ -172,10 +181,8 @@ def test_summaries_from_rollups_equal_summaries_from_the_tickets(
     client, tokens = centre
     nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
     dec = [record(200 + i, day=f"2025-12-{1 + i % 20:02d}") for i in range(30)]
-    for office, rows in (("A", nov[:60] + dec), ("B", nov[60:])):
-        r = client.post("/api/v1/central/records", json=batch(f"OF-{office}", rows),
-                        headers=auth(tokens[office]))
-        assert r.status_code == 200, r.text
+    send(centre, "A", nov[:60] + dec)
+    send(centre, "B", nov[60:])
     user = tokens["user"]
     month = summary(client, user, **{"from": "2025-11-01", "to": "2025-11-30", "by": "service"})
     by_days = summary(client, user, **{"from": "2025-11-01", "to": "2025-11-29",
@@ -295,3 +302,67 @@ def test_export_streams_the_office_export_columns_as_csv_and_xlsx(
     finally:
         book.close()
     assert values[0][:3] == ("Código de la oficina", "Oficina", "Turno") and len(values) == 8
+
+
+def test_whole_months_are_stored_once_computed_and_a_batch_for_them_replaces_them(
+        centre: tuple[TestClient, dict[str, str]], central_dsn: str) -> None:
+    """Whole months across all offices (a month, two months) are computed once and then read
+    back as stored: the same figures, to the last digit, as the same tickets read from the
+    tickets table. A batch for one of those months (a new ticket, a ticket updated later)
+    shows at once; a batch for another month leaves them in place."""
+    import psycopg
+
+    client, tokens = centre
+    user = tokens["user"]
+    nov = [record(i, day=f"2025-11-{3 + i % 20:02d}") for i in range(120)]
+    dec = [record(300 + i, day=f"2025-12-{1 + i % 20:02d}") for i in range(30)]
+    send(centre, "A", nov[:70] + dec)
+    send(centre, "B", nov[70:])
+    # Whole months, and the same tickets read from the tickets table (no ticket on the last
+    # day of either month, so a range one day shorter holds the same tickets).
+    ranges = {"nov": ({"from": "2025-11-01", "to": "2025-11-30"},
+                      {"from": "2025-11-01", "to": "2025-11-29"}),
+              "nov-dec": ({"from": "2025-11-01", "to": "2025-12-31"},
+                          {"from": "2025-11-01", "to": "2025-12-30"})}
+    levels = ("office", "service", "group", "month", "office_service")
+
+    def same_as_the_tickets(name: str, by: str) -> dict[str, Any]:
+        whole, from_tickets = ranges[name]
+        got = summary(client, user, **whole, by=by)
+        fresh = summary(client, user, **from_tickets, by=by)
+        for part in ("total", "classes", "rows"):
+            assert got[part] == fresh[part], (name, by, part)
+        return got
+
+    def total(name: str) -> int:
+        return int(summary(client, user, **ranges[name][0], by="group")["total"]["issued"])
+
+    for name in ranges:
+        for by in levels:
+            first = same_as_the_tickets(name, by)
+            assert summary(client, user, **ranges[name][0], by=by) == first  # now stored
+    with psycopg.connect(central_dsn) as conn:
+        kept = set(conn.execute("SELECT to_char(start, 'MM'), to_char(stop, 'MM'), by "
+                                "FROM stored_summaries").fetchall())
+        assert kept == {(a, b, by) for a, b in (("11", "12"), ("11", "01")) for by in levels}
+        # Mark what is stored, to see below which summaries are read back as stored.
+        conn.execute("""UPDATE stored_summaries SET body = replace(body, '"issued": ',
+                                                                 '"issued": 9')""")
+    assert (total("nov"), total("nov-dec")) == (9120, 9150)
+
+    send(centre, "A", [record(500, day="2026-01-05")])  # another month: both stay in use
+    assert (total("nov"), total("nov-dec")) == (9120, 9150)
+    send(centre, "A", [record(501, day="2025-12-02")])  # December: only the two-month range changes
+    assert total("nov") == 9120
+    assert same_as_the_tickets("nov-dec", "group")["total"]["issued"] == 151
+
+    # A ticket of November answered the survey later, and a new ticket: both show at once.
+    before = summary(client, user, **ranges["nov"][1], by="office")["total"]
+    send(centre, "B", [record(71, day=nov[71]["day"], satisfaction=5),
+                       record(601, day="2025-11-28")])
+    assert nov[71]["satisfaction"] is None and record(601)["satisfaction"] is None
+    for by in levels:
+        after = same_as_the_tickets("nov", by)
+        assert after["total"]["issued"] == 121
+    answers = after["total"]["satisfaction"]["answers"]
+    assert answers == before["satisfaction"]["answers"] + 1

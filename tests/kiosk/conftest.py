@@ -20,8 +20,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from kiosk.texts import ES
 from tests.conftest import DEMO_CONFIG, ROOT, LiveServer, prepare_database, subprocess_env
 
+#: The buttons drawn above every screen ("Escuchar", "Letra grande", "Alto contraste" and
+#: their "off" titles): not answers to the screen's question.
+ACCESS = tuple(ES[key] for key in ("listen", "large_text", "large_text_off", "high_contrast",
+                                   "high_contrast_off"))
 #: The screen sizes the kiosk is laid out for, with a typical density for each.
 SIZES = {"1080x1920": 96.0, "1920x1080": 96.0, "800x480": 133.0}
 

@@ -93,7 +93,7 @@ class Driver:
         from kivy.uix.label import Label
 
         return [{"text": w.text, "rect": self.window_rect(w), "font_size": w.font_size,
-                 "texture": list(w.texture_size)}
+                 "texture": list(w.texture_size), "color": list(w.color)}
                 for w in self.visible(lambda w: isinstance(w, Label) and w.text)]
 
     def visible(self, wanted: Any) -> list[Any]:
@@ -197,7 +197,8 @@ class Driver:
         self.result["texts"][name] = self.visible_texts()
         self.result["buttons"][name] = [
             {"title": getattr(b, "title", ""), "rect": self.window_rect(b),
-             "scale": getattr(b, "scale", 1.0), "texture": list(b.texture_size)}
+             "scale": getattr(b, "scale", 1.0), "texture": list(b.texture_size),
+             "bg": list(getattr(b, "bg", ()))}
             for b in self.visible_buttons()]
         qr = self.current().ids.get("qr")
         if qr is not None and qr.data and qr.width > 0:

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk import texts as tx
 from kiosk.flow import (
+    Aids,
     Catalog,
     Fault,
     GroupOption,
@@ -166,6 +167,31 @@ def test_idle_person_returns_to_welcome(flow: KioskFlow) -> None:
     assert flow.screen == Screen.SERVICES
     flow.tick(50)
     assert flow.screen == Screen.WELCOME
+
+
+def test_reading_aids_last_one_visit(flow: KioskFlow) -> None:
+    """"Letra grande" and "Alto contraste" stay on from screen to screen and are off again
+    for the next person, whether the citizen finished or walked away."""
+    flow.toggle_high_contrast(0.5)  # on the welcome screen, before starting
+    flow.refresh_started(0.6)
+    flow.catalog_loaded(catalog(), 0.7)  # a poll on the welcome screen keeps the choice
+    at_groups(flow)
+    flow.toggle_large_text(1.5)
+    assert flow.aids == Aids(large_text=True, high_contrast=True)
+    request = flow.choose_group(None, 2)
+    assert request is not None
+    flow.issued(request, ticket(), 2)
+    assert flow.aids == Aids(large_text=True, high_contrast=True)
+    flow.printed("id-A-001", PrintState.PRINTED, "", 3)
+    flow.finish(4)
+    assert flow.screen == Screen.WELCOME and flow.aids == Aids()
+    flow.start(5)
+    flow.toggle_high_contrast(6)
+    flow.toggle_high_contrast(7)
+    assert flow.aids == Aids()  # a second touch turns it off
+    flow.toggle_large_text(8)
+    flow.tick(38)  # walked away
+    assert flow.screen == Screen.WELCOME and flow.aids == Aids()
 
 
 def test_returning_to_welcome_refreshes_the_catalog(flow: KioskFlow) -> None:

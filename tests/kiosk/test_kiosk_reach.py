@@ -10,9 +10,8 @@ import pytest
 
 from kiosk.theme import PORTRAIT_REACH_TOP
 from tests.conftest import LiveServer, need
-from tests.kiosk.conftest import have_offscreen_gl
+from tests.kiosk.conftest import ACCESS, have_offscreen_gl
 
-ACCESS = ("Escuchar", "Letra grande", "Letra normal")
 STEPS = [{"wait": "welcome", "timeout": 30}, {"touch": "@screen"}, {"wait": "services"},
          {"shot": "services"}, {"touch": "Radicación de PQRSD"}, {"wait": "groups"},
          {"shot": "groups"}]

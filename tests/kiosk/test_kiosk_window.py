@@ -23,13 +23,19 @@ from kiosk.settings import KioskSettings
 from kiosk.theme import MIN_TOUCH_CM, cm_to_px
 from printer import paper_profile, render_ticket
 from tests.conftest import LiveServer, free_port, need
-from tests.kiosk.conftest import SIZES, distinct_colours, have_offscreen_gl, history, waiting
+from tests.kiosk.conftest import (
+    ACCESS,
+    SIZES,
+    distinct_colours,
+    have_offscreen_gl,
+    history,
+    waiting,
+)
 from tests.kiosk.test_service import deactivate_service
 
 pytestmark = pytest.mark.kivy
 
 ALL_SIZES = list(SIZES)
-ACCESS = ("Escuchar", "Letra grande", "Letra normal")
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Colours meet WCAG AA; layouts give 2 cm touch targets and large type at every size."""
+"""Colours meet WCAG AA (AAA with "Alto contraste"); layouts give 2 cm touch targets and
+large type at every size."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ import pytest
 
 from kiosk.theme import (
     AA_NORMAL,
+    AAA_NORMAL,
+    ACCESS_BUTTONS,
+    ACCESS_INNER_PAD,
+    ACCESS_LONGEST_WORD,
+    EM_PER_CHAR,
+    HIGH_CONTRAST,
     MIN_TOUCH_CM,
     PALETTE,
+    PALETTES,
     TEXT_ON,
     cm_to_px,
     contrast_ratio,
@@ -25,10 +33,23 @@ def test_contrast_ratio_matches_wcag_reference_values() -> None:
     assert contrast_ratio("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
 
 
-@pytest.mark.parametrize(("fg", "bg"), TEXT_ON, ids=[f"{f}-on-{b}" for f, b in TEXT_ON])
-def test_every_text_colour_pair_meets_wcag_aa(fg: str, bg: str) -> None:
-    ratio = contrast_ratio(PALETTE[fg], PALETTE[bg])
-    assert ratio >= AA_NORMAL, f"{fg} on {bg}: {ratio:.2f}:1"
+#: What each palette must meet: AA for the normal one, AAA for "Alto contraste".
+LEVELS = {"normal": AA_NORMAL, "high_contrast": AAA_NORMAL}
+PAIRS = [(name, fg, bg) for name in PALETTES for fg, bg in TEXT_ON]
+
+
+@pytest.mark.parametrize(("palette", "fg", "bg"), PAIRS,
+                         ids=[f"{p}-{f}-on-{b}" for p, f, b in PAIRS])
+def test_every_text_colour_pair_meets_wcag(palette: str, fg: str, bg: str) -> None:
+    colours = PALETTES[palette]
+    ratio = contrast_ratio(colours[fg], colours[bg])
+    assert ratio >= LEVELS[palette], f"{palette}: {fg} on {bg}: {ratio:.2f}:1"
+
+
+def test_both_palettes_name_the_same_colours() -> None:
+    assert set(LEVELS) == set(PALETTES)
+    assert set(HIGH_CONTRAST) == set(PALETTE)
+    assert HIGH_CONTRAST["page"] == "#000000"  # light text on black, not a tinted normal page
 
 
 def test_layout_kinds() -> None:
@@ -70,3 +91,31 @@ def test_columns_one_in_portrait_a_grid_in_landscape() -> None:
     assert portrait.columns("groups", 8) == 2
     assert landscape.columns("groups", 9) == 3
     assert compact.columns("groups", 9) == 3
+
+
+#: The kiosk's screens plus a very narrow one, where the access buttons need a row of their own.
+ACCESS_SCREENS = [*SCREENS, (360, 1200, 96.0)]
+
+
+@pytest.mark.parametrize("text_scale", [1.0, 1.3])
+@pytest.mark.parametrize(("width", "height", "dpi"), ACCESS_SCREENS)
+def test_access_buttons_fit_beside_volver_or_in_a_row_of_their_own(
+        width: int, height: int, dpi: float, text_scale: float) -> None:
+    """"Escuchar", "Letra grande" and "Alto contraste" never cover "Volver"/"Listo": beside
+    it when the width allows titles that read, else in a full-width row the screens leave
+    free under it. Their longest word fits on one line, and "Letra grande" never moves them."""
+    ui = layout_for(width, height, dpi, text_scale)
+    row = ACCESS_BUTTONS * ui.access_w + (ACCESS_BUTTONS - 1) * ui.gap
+    assert ui.access_w >= cm_to_px(MIN_TOUCH_CM, dpi) and ui.access_h > ui.touch
+    if ui.access_room == 0:
+        assert ui.pad + ui.back_w + ui.gap + row + ui.pad <= width
+        assert ui.font_access >= layout_for(width, height, dpi).font_small * 0.9
+    else:
+        assert ui.access_room >= ui.access_h and ui.pad + row + ui.pad <= width
+    inner = round(ui.gap * ACCESS_INNER_PAD)
+    assert ui.font_access * ACCESS_LONGEST_WORD * EM_PER_CHAR + 2 * inner <= ui.access_w
+    assert ui.font_access <= ui.font_button
+    normal = layout_for(width, height, dpi)
+    assert (ui.access_w, ui.access_room) == (normal.access_w, normal.access_room)
+    # the kiosk's own screens keep them beside "Volver"; only the narrow one stacks them
+    assert (ui.access_room > 0) == ((width, height, dpi) not in SCREENS)

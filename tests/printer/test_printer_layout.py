@@ -60,7 +60,7 @@ def test_plain_ticket_58mm_is_exactly_the_expected_escpos(plain_ticket: Printabl
             GS + b"!\x00",
             ESC + b"E\x00",  # bold off
             b"\n",
-            b"28/11/2026 09:15\n",  # 14:15 UTC is 09:15 in Bogota
+            b"28/11/2026 9:15 a. m.\n",  # 14:15 UTC is 9:15 a. m. in Bogota
             b"Hay 1 persona antes que usted\n",
             b"Tiempo estimado de espera: 5 min\n",  # exactly 32 characters: one line
             b"\n",
@@ -75,6 +75,25 @@ def test_plain_ticket_58mm_is_exactly_the_expected_escpos(plain_ticket: Printabl
         ]
     )
     assert render_ticket(plain_ticket, PAPER_58) == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "printed"),
+    [
+        ("2026-11-28T19:05:00+00:00", b"28/11/2026 2:05 p. m.\n"),
+        ("2026-11-28T17:00:00+00:00", b"28/11/2026 12:00 p. m.\n"),  # noon
+        ("2026-11-29T05:30:00+00:00", b"29/11/2026 12:30 a. m.\n"),  # half past midnight
+        ("2026-11-28T16:59:00+00:00", b"28/11/2026 11:59 a. m.\n"),
+    ],
+)
+def test_issue_time_is_printed_on_the_12_hour_clock_used_in_colombia(
+    plain_ticket: PrintableTicket, utc: str, printed: bytes
+) -> None:
+    """The ticket shows the same clock as the kiosk, the board and the phone page."""
+    ticket = replace(plain_ticket, issued_at=datetime.fromisoformat(utc))
+    data = render_ticket(ticket, PAPER_58)
+    assert b"\n" + printed in data
+    assert b":00\n" not in data and b"17:00" not in data and b"14:05" not in data
 
 
 @pytest.mark.parametrize(
@@ -157,7 +176,7 @@ def test_texts_are_in_plain_spanish(long_ticket: PrintableTicket) -> None:
         b"Hay 14 personas antes que usted\n",
         b"Tiempo estimado de espera: 35 min\n",
         b"Siga su turno desde el celular\n",
-        b"28/11/2026 09:15\n",
+        b"28/11/2026 9:15 a. m.\n",
     ):
         assert text in data
 
@@ -215,7 +234,7 @@ def test_date_is_local_office_time() -> None:
         footer_lines=[],
     )
     data = render_ticket(ticket, PAPER_80)
-    assert b"01/01/2026 21:04\n" in data  # Bogota is UTC-5
+    assert b"01/01/2026 9:04 p. m.\n" in data  # Bogota is UTC-5
     assert b"(k" not in data and b"Siga su turno" not in data  # no URL, no QR, no caption
 
 

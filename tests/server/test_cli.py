@@ -68,13 +68,21 @@ def test_demo_prepares_users_tokens_and_tickets(tmp_path: Path) -> None:
     assert "/panel" in out.stdout and "/display?token=" in out.stdout
     password = re.search(r"ventanilla1\s+contraseña: (\S+)", out.stdout)
     kiosk = re.search(r"Token de quiosco:\s+(\S+)", out.stdout)
-    assert password and kiosk
+    survey = re.search(r"Token de tableta de encuesta:\s+(\S+)", out.stdout)
+    assert password and kiosk and survey
+    assert f"/survey?counter=1&token={survey.group(1)}" in out.stdout
     server = LiveServer(db=folder / "turnero.db")
     server.start()
     try:
         queue = httpx.get(f"{server.base_url}/api/v1/queue",
                           headers={"Authorization": f"Bearer {kiosk.group(1)}"}).json()
         assert queue["waiting_total"] == 10
+        tablet = {"Authorization": f"Bearer {survey.group(1)}"}
+        # the printed token is a survey tablet's: it reads its counter, and cannot issue
+        assert httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
+                         headers=tablet).status_code == 204
+        assert httpx.post(f"{server.base_url}/api/v1/tickets", headers=tablet,
+                          json={"service": "A", "group": None}).status_code == 403
         login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={
             "username": "ventanilla1", "password": password.group(1), "counter": 1})
         assert login.status_code == 200

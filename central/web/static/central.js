@@ -39,10 +39,15 @@ function monthRange(value) {
   return { from: `${value}-01`, to: `${value}-${String(last).padStart(2, "0")}` };
 }
 
-function yearBack(value) {
+// The twelve months up to `value` ("YYYY-MM"), oldest first. The trend asks each month on
+// its own: a whole month is stored at the centre once computed, while a twelve-month range
+// would merge every duration of the year for a total the chart does not draw.
+function monthsBack(value) {
   const [y, m] = value.split("-").map(Number);
-  const start = new Date(Date.UTC(y, m - 12, 1));
-  return `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, "0")}-01`;
+  return Array.from({ length: 12 }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 12 + i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  });
 }
 
 function drawChart(id, config) {
@@ -111,15 +116,15 @@ async function load() {
   status.textContent = "Cargando…";
   try {
     const q = (params) => new URLSearchParams(params).toString();
-    const [offices, byOffice, trend, worst] = await Promise.all([
+    const [offices, byOffice, worst, ...months] = await Promise.all([
       api("/api/v1/central/offices"),
       api(`/api/v1/central/summary?${q({ ...range, by: "office" })}`),
-      api(`/api/v1/central/summary?${q({ from: yearBack(month), to: range.to, by: "month" })}`),
       api(`/api/v1/central/summary?${q({ ...range, by: "office_service" })}`),
+      ...monthsBack(month).map((m) => api(`/api/v1/central/summary?${q({ ...monthRange(m), by: "month" })}`)),
     ]);
     renderLate(offices);
     renderOffices(byOffice);
-    renderTrend(trend);
+    renderTrend({ rows: months.flatMap((s) => s.rows) });
     renderWorst(worst);
     document.getElementById("export-link").href = `/api/v1/central/export?${q(range)}`;
     status.textContent = `${fmt.int(byOffice.total.issued)} turnos en ${byOffice.rows.length} oficinas.`;
