@@ -43,6 +43,16 @@ def test_a_client_that_does_not_read_is_dropped_and_others_get_everything() -> N
     asyncio.run(scenario())
 
 
+async def issued_numbers(ws: Any, n: int) -> list[int]:
+    """The numbers of the next ``n`` ``ticket.issued`` events on ``ws``, as they arrive."""
+    numbers: list[int] = []
+    while len(numbers) < n:
+        m = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        if m["type"] == "ticket.issued":
+            numbers.append(int(m["ticket"]["number"].split("-")[1]))
+    return numbers
+
+
 @pytest.mark.parametrize("protocol", ["turnero", "websockets-sansio"])
 def test_events_arrive_in_commit_order_to_every_client(make_server: Any, protocol: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,17 +69,13 @@ def test_events_arrive_in_commit_order_to_every_client(make_server: Any, protoco
         url = f"{live_server.ws_url}/api/v1/events?token={live_server.display_token}"
         async with websockets.connect(url) as idle, websockets.connect(url) as ws:
             await ws.recv()  # snapshot
-            numbers: list[int] = []
 
             async def issue_all() -> None:
                 for _ in range(n):
                     await asyncio.to_thread(live_server.issue, "B")
 
             issuing = asyncio.create_task(issue_all())
-            while len(numbers) < n:
-                m = json.loads(await asyncio.wait_for(ws.recv(), 10))
-                if m["type"] == "ticket.issued":
-                    numbers.append(int(m["ticket"]["number"].split("-")[1]))
+            numbers = await issued_numbers(ws, n)
             await issuing
             assert idle is not None
             return numbers
@@ -94,7 +100,6 @@ def test_a_socket_that_stops_reading_is_closed_as_too_slow(live_server: LiveServ
                 websockets.connect(url) as healthy:
             await stuck.recv()  # snapshot; from now on nobody reads it
             await healthy.recv()
-            numbers: list[int] = []
 
             async def issue_all() -> None:
                 async with httpx.AsyncClient(base_url=live_server.base_url, timeout=30,
@@ -109,10 +114,7 @@ def test_a_socket_that_stops_reading_is_closed_as_too_slow(live_server: LiveServ
                     await asyncio.gather(*(kiosk(n // 5) for _ in range(5)))
 
             issuing = asyncio.create_task(issue_all())
-            while len(numbers) < n:
-                m = json.loads(await asyncio.wait_for(healthy.recv(), 30))
-                if m["type"] == "ticket.issued":
-                    numbers.append(int(m["ticket"]["number"].split("-")[1]))
+            numbers = await issued_numbers(healthy, n)
             await issuing
             got = 0
             try:

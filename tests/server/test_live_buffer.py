@@ -4,6 +4,7 @@ heartbeat after a silence, and a full buffer refuses (the hub then drops the slo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -72,9 +73,19 @@ def test_the_hub_writes_idle_sockets_itself_and_that_is_not_silence(
         loop = asyncio.get_running_loop()
         hub = EventHub(loop)
         sub = hub.subscribe()
-        receiver = asyncio.create_task(asyncio.Event().wait())  # the client stays
+        stays = asyncio.Event()
+
+        async def client_stays() -> None:
+            await stays.wait()
+
+        receiver = asyncio.create_task(client_stays())
         writes: list[list[str]] = []
-        sub.direct = lambda texts: writes.append(list(texts)) or True
+
+        def write(texts: Sequence[str]) -> bool:
+            writes.append(list(texts))
+            return True
+
+        sub.direct = write
         t0 = loop.time()
         waiting = asyncio.create_task(events_api.next_item(sub, receiver))
         await asyncio.sleep(0.15)
