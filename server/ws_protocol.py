@@ -3,7 +3,8 @@
 One event goes to every board, panel and phone connected. Through ASGI, each client costs a
 wake-up of its sender task, the ``send`` chain (Starlette, the exception middlewares, uvicorn),
 its own frame and one ``send`` system call per message: ~21 µs per client per event, ~60 % of
-it in building the frame and the system call (py-spy, 500 clients; docs/benchmarks.md).
+it in building the frame and the system call (py-spy, 500 clients). With the direct write
+below it is 8-9 µs, most of it the system call (docs/benchmarks.md, "websocket fan-out").
 
 This protocol offers the app one more thing, as an ASGI scope extension
 (``scope["extensions"][WRITE_TEXTS]``): a plain function that writes text messages to this
