@@ -233,7 +233,8 @@ def main() -> None:
                     def one() -> float:
                         assert kiosk.post("/api/v1/tickets", json={"service": "A"}
                                           ).status_code == 201
-                        return timed_post(clerk, "/api/v1/counters/1/next", None, 200)()
+                        return timed_post(clerk, "/api/v1/counters/1/next", {"previous": "served"},
+                                          200)()
 
                     return one
 

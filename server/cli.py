@@ -276,11 +276,12 @@ def _run_server(db: Path, config: Path, host: str, port: int, open_all_hours: bo
         settings = replace(settings, session_hours=session_hours)
     app = create_app(settings, passwords=passwords_from_env())
     print(f"Turnero en {settings.base_url}  (base de datos: {db})", flush=True)
-    # One process, one writer: never more than one worker. The sans-I/O websocket protocol
-    # fans events out fastest (docs/benchmarks.md).
+    # One process, one writer: never more than one worker. uvicorn's sans-I/O websocket
+    # protocol, with the direct write the event hub uses for fan-out (server/ws_protocol.py;
+    # TURNERO_WS_PROTOCOL=websockets-sansio is uvicorn's own; docs/benchmarks.md).
     uvicorn_options.setdefault("log_level", "warning")
     uvicorn.run(app, host=host, port=port, workers=1,
-                ws=os.environ.get("TURNERO_WS_PROTOCOL", "websockets-sansio"),
+                ws=os.environ.get("TURNERO_WS_PROTOCOL", "server.ws_protocol:FanoutProtocol"),
                 ws_per_message_deflate=os.environ.get("TURNERO_WS_DEFLATE") == "1",
                 **uvicorn_options)
 

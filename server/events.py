@@ -3,6 +3,12 @@
 Each client has a bounded buffer. Publishing never awaits a client: a message is serialized
 once and dropped into every buffer; a client whose buffer is full is too slow (or dead) and is
 disconnected. Its own sender task drains the buffer onto the socket.
+
+A client whose sender is idle (nothing buffered) and whose socket offers a direct write
+(``server.ws_protocol``) is written to by the hub itself, all the messages of one commit in one
+write: no task wakes up and no ASGI send runs per client. The moment a direct write is refused
+(the socket is not taking writes: a slow reader), the message goes to the buffer and the
+client is back on its sender task until the buffer is empty again.
 """
 
 from __future__ import annotations
@@ -10,11 +16,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 CLIENT_BUFFER = 256
+#: The ASGI scope extension a server offers a direct write under (``server.ws_protocol``):
+#: ``scope["extensions"][WRITE_TEXTS]["write"](texts) -> bool``.
+WRITE_TEXTS = "turnero.write_texts"
 
 
 class Revoked:
@@ -119,6 +128,14 @@ class Subscriber:
     token_id: int | None = None
     #: What this client may see of a message (None: all of it), e.g. a board's device view.
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    #: The highest ``seq`` the client has (its snapshot's, then each message's): older
+    #: messages still in flight when it connected are not sent again.
+    seen_seq: int = 0
+    #: Set by the client's sender while it waits with nothing buffered: writes texts straight
+    #: to the socket, False when it cannot right now (see the module docstring).
+    direct: Callable[[Sequence[str]], bool] | None = None
+    #: Loop time of the last direct write (the sender's heartbeat counts silence from it).
+    direct_at: float = 0.0
 
 
 class EventHub:
@@ -152,34 +169,61 @@ class EventHub:
         self._subscribers.discard(sub)
 
     def publish(self, message: dict[str, Any]) -> None:
-        """Deliver to every subscriber; must run on the event loop. Serialized once per kind
-        of view, not once per client."""
-        seq = int(message.get("seq", 0))
-        items: dict[object, tuple[int, str]] = {}
-        for sub in list(self._subscribers):
-            if not sub.accepts(message):
-                continue
-            item = items.get(sub.view)
-            if item is None:
-                shown = sub.view(message) if sub.view is not None else message
-                item = items[sub.view] = (seq, json.dumps(shown, ensure_ascii=False))
-            try:
-                sub.queue.put_nowait(item)
-            except asyncio.QueueFull:
-                self._drop(sub)
+        """Deliver to every subscriber; must run on the event loop."""
+        self.publish_many([message])
 
     def publish_from_thread(self, messages: list[dict[str, Any]]) -> None:
         """Called by the storage writer thread after a commit; keeps commit order."""
         if self._loop is None or self._loop.is_closed():
             return
-        self._loop.call_soon_threadsafe(self._publish_many, messages)
+        self._loop.call_soon_threadsafe(self.publish_many, messages)
 
-    def _publish_many(self, messages: list[dict[str, Any]]) -> None:
-        for m in messages:
-            self.publish(m)
+    def publish_many(self, messages: list[dict[str, Any]]) -> None:
+        """Deliver one commit's messages, in order, to every subscriber; must run on the event
+        loop. Each message is serialized once per kind of view, not once per client."""
+        now = self._loop.time() if self._loop is not None else 0.0
+        prepared: list[tuple[dict[str, Any], int, dict[object, tuple[int, str]]]] = [
+            (m, int(m.get("seq", 0)), {}) for m in messages]
+        for sub in list(self._subscribers):
+            items: list[tuple[int, str]] = []
+            for message, seq, serialized in prepared:
+                if not sub.accepts(message):
+                    continue
+                item = serialized.get(sub.view)
+                if item is None:
+                    shown = sub.view(message) if sub.view is not None else message
+                    item = serialized[sub.view] = (seq, json.dumps(shown, ensure_ascii=False))
+                items.append(item)
+            if items and not self._write_direct(sub, items, now):
+                self._buffer(sub, items)
+
+    @staticmethod
+    def _write_direct(sub: Subscriber, items: list[tuple[int, str]], now: float) -> bool:
+        direct = sub.direct
+        if direct is None or not sub.queue.empty():
+            return False
+        seen = sub.seen_seq
+        texts = [text for seq, text in items if not seq or seq > seen]
+        if not texts:
+            return True
+        if not direct(texts):
+            sub.direct = None  # a slow reader: its sender takes over
+            return False
+        sub.seen_seq = max(seen, *(seq for seq, _ in items))
+        sub.direct_at = now
+        return True
+
+    def _buffer(self, sub: Subscriber, items: list[tuple[int, str]]) -> None:
+        for item in items:
+            try:
+                sub.queue.put_nowait(item)
+            except asyncio.QueueFull:
+                self._drop(sub)
+                return
 
     def _drop(self, sub: Subscriber) -> None:
         sub.overflowed = True
+        sub.direct = None
         self._subscribers.discard(sub)
         # Make room for the end marker so the sender task wakes up and closes the socket.
         while not sub.queue.empty():
@@ -195,6 +239,7 @@ class EventHub:
     def _disconnect_token(self, token_id: int) -> None:
         for sub in list(self._subscribers):
             if sub.token_id == token_id:
+                sub.direct = None
                 self._subscribers.discard(sub)
                 while not sub.queue.empty():
                     sub.queue.get_nowait()

@@ -50,7 +50,7 @@ async def _desk(request: Request) -> Desk:
     return services_of(request).desk
 
 
-def _survey_keys(request: Request) -> SurveyKeys:
+async def _survey_keys(request: Request) -> SurveyKeys:
     return services_of(request).survey_keys
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import EVENT_ROLES, principal_from, services_of
-from server.events import Revoked, Subscriber
+from server.events import WRITE_TEXTS, Revoked, Subscriber
 from server.security.exposure import device_event, numbers_only
 from server.security.origin import FOREIGN_ORIGIN, same_origin
 from server.services.office import Office
@@ -68,16 +69,29 @@ IDLE = object()  # nothing for HEARTBEAT_S: send a heartbeat
 
 async def next_item(sub: Subscriber, receiver: asyncio.Task[None]) -> Any:
     """The next buffered item for a socket, or LEFT when the client went away, or IDLE after
-    HEARTBEAT_S of silence (time for a heartbeat). Shared by every live endpoint. A buffered
-    item is returned without suspending (see ``Buffer``: fan-out cost per client)."""
+    HEARTBEAT_S of silence (time for a heartbeat; a direct write by the hub is not silence).
+    A buffered item is returned without suspending (see ``Buffer``: fan-out cost per
+    client)."""
     buffer = sub.queue
-    if buffer.empty():
+    if not buffer.empty():
+        return buffer.get_nowait()
+    loop = asyncio.get_running_loop()
+    since = loop.time()
+    while buffer.empty():
         if receiver.done():
             return LEFT
-        await buffer.wait(HEARTBEAT_S, receiver)
-        if buffer.empty():
-            return LEFT if receiver.done() else IDLE
+        quiet_until = max(since, sub.direct_at) + HEARTBEAT_S
+        now = loop.time()
+        if now >= quiet_until:
+            return IDLE
+        await buffer.wait(quiet_until - now, receiver)
     return buffer.get_nowait()
+
+
+def direct_writer(ws: WebSocket) -> Callable[[Sequence[str]], bool] | None:
+    """The socket's direct write, when the server offers one (``server.ws_protocol``)."""
+    extension = ws.scope.get("extensions", {}).get(WRITE_TEXTS)
+    return extension["write"] if extension else None
 
 
 def heartbeat(office: Office, seq: int | None = None) -> str:
@@ -100,20 +114,26 @@ async def closed_by_hub(ws: WebSocket, item: Any) -> bool:
 
 async def _forward(ws: WebSocket, sub: Subscriber, receiver: asyncio.Task[None],
                    last_seq: int, office: Office) -> None:
-    """Send buffered events until the client leaves; a heartbeat when nothing happens."""
+    """Send buffered events until the client leaves; a heartbeat when nothing happens. While
+    nothing is buffered, the hub writes events to the socket itself (``sub.direct``)."""
+    direct = direct_writer(ws)
+    sub.seen_seq = last_seq
     while True:
+        if direct is not None and sub.queue.empty():
+            sub.direct = direct
         item = await next_item(sub, receiver)
         if item is LEFT:
             return
         if item is IDLE:
-            await ws.send_text(heartbeat(office, last_seq))
+            await ws.send_text(heartbeat(office, sub.seen_seq))
             continue
+        sub.direct = None
         if await closed_by_hub(ws, item):
             return
         seq, text = item
-        if seq and seq <= last_seq:
+        if seq and seq <= sub.seen_seq:
             continue
-        last_seq = max(last_seq, seq)
+        sub.seen_seq = max(sub.seen_seq, seq)
         await ws.send_text(text)
 
 

@@ -88,7 +88,6 @@ class WaitEstimates:
     def forecast(self, r: Reader, cfg: OfficeConfig, now: float,
                  closed_message: str | None, waiting: list[Ticket] | None = None) -> Waits:
         local = datetime.fromtimestamp(now, cfg.tz)
-        line = r.line_front(HORIZON) if waiting is None else waiting
         rows = r.counter_rows()
         typical = {s.code: self.typical_s(r, cfg, s.code, local) for s in cfg.services}
         open_: list[OpenCounter] = []
@@ -101,6 +100,9 @@ class WaitEstimates:
             if row.state == "paused":
                 free_in = max(free_in, pause_left_s(row.since, now))
             open_.append(OpenCounter(c, free_in, row.preferential_streak))
+        # With no counter open nobody can be called: every estimate is "none" whatever the
+        # line holds, so a kiosk issuing before the clerks sign in does not read the line.
+        line = [] if not open_ else r.line_front(HORIZON) if waiting is None else waiting
         seconds = forecast_waits(line, open_, typical, cfg.policy, now)
         counts = {s.code: sum(1 for oc in open_ if s.code in oc.counter.services)
                   for s in cfg.services}

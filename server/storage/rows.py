@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -82,6 +83,32 @@ TICKET_COLUMNS = (
     "counter", "clerk", "call_count", "transfers", "kiosk", "first_service", "first_counter",
     "first_clerk",
 )
+
+
+def ticket_select(alias: str = "") -> str:
+    """``TICKET_COLUMNS`` for a SELECT, in order (``alias``: a table prefix such as ``t.``)."""
+    return ", ".join(alias + c for c in TICKET_COLUMNS)
+
+
+@functools.lru_cache(maxsize=2048)
+def ticket_from_values(values: tuple[Any, ...]) -> Ticket:
+    """A ticket from its ``TICKET_COLUMNS`` values, in that order, kept by content.
+
+    Every ticket issued reads the front of the line (60 tickets) for the estimate; building
+    60 frozen dataclasses from named row lookups cost more than the query itself, and those
+    rows are the same from one issue to the next. A row that changed is another key, and a
+    ``Ticket`` is immutable, so handing out the same object again is exact."""
+    (id_, number, letter, seq, day, service, group, status, outcome, issued_at, queued_at,
+     first_called_at, called_at, started_at, finished_at, counter, clerk, call_count,
+     transfers, kiosk, first_service, first_counter, first_clerk) = values
+    return Ticket(
+        id=id_, number=number, letter=letter, seq=seq, day=day, service=service, group=group,
+        status=Status(status), outcome=Outcome(outcome) if outcome else None,
+        issued_at=issued_at, queued_at=queued_at, first_called_at=first_called_at,
+        called_at=called_at, started_at=started_at, finished_at=finished_at, counter=counter,
+        clerk=clerk, call_count=call_count, transfers=transfers, kiosk=kiosk,
+        first_service=first_service, first_counter=first_counter, first_clerk=first_clerk,
+    )
 
 
 def ticket_from_row(row: sqlite3.Row) -> Ticket:

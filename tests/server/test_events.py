@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+from typing import Any
 
+import httpx
+import pytest
 import websockets
+from websockets.exceptions import ConnectionClosed
 
 from server.events import CLIENT_BUFFER, EventHub
 from tests.conftest import LiveServer
@@ -38,28 +43,88 @@ def test_a_client_that_does_not_read_is_dropped_and_others_get_everything() -> N
     asyncio.run(scenario())
 
 
-def test_events_arrive_in_commit_order_to_every_client(live_server: LiveServer) -> None:
+async def issued_numbers(ws: Any, n: int) -> list[int]:
+    """The numbers of the next ``n`` ``ticket.issued`` events on ``ws``, as they arrive."""
+    numbers: list[int] = []
+    while len(numbers) < n:
+        m = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        if m["type"] == "ticket.issued":
+            numbers.append(int(m["ticket"]["number"].split("-")[1]))
+    return numbers
+
+
+@pytest.mark.parametrize("protocol", ["turnero", "websockets-sansio"])
+def test_events_arrive_in_commit_order_to_every_client(make_server: Any, protocol: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Two websocket clients, one of them never reading; the other sees every issue event in
-    order while all HTTP requests succeed."""
+    order while all HTTP requests succeed. With Turnero's websocket protocol the hub writes
+    to the sockets itself; with uvicorn's own, every message goes through the client's sender
+    task (the path a slow reader always takes)."""
+    if protocol != "turnero":
+        monkeypatch.setenv("TURNERO_WS_PROTOCOL", protocol)
+    live_server = make_server()
     n = 120
 
     async def scenario() -> list[int]:
         url = f"{live_server.ws_url}/api/v1/events?token={live_server.display_token}"
         async with websockets.connect(url) as idle, websockets.connect(url) as ws:
             await ws.recv()  # snapshot
-            numbers: list[int] = []
 
             async def issue_all() -> None:
                 for _ in range(n):
                     await asyncio.to_thread(live_server.issue, "B")
 
             issuing = asyncio.create_task(issue_all())
-            while len(numbers) < n:
-                m = json.loads(await asyncio.wait_for(ws.recv(), 10))
-                if m["type"] == "ticket.issued":
-                    numbers.append(int(m["ticket"]["number"].split("-")[1]))
+            numbers = await issued_numbers(ws, n)
             await issuing
             assert idle is not None
             return numbers
 
     assert asyncio.run(scenario()) == list(range(1, n + 1))
+
+
+def test_a_socket_that_stops_reading_is_closed_as_too_slow(live_server: LiveServer) -> None:
+    """A board whose TCP window stays shut (it stopped reading) while the office keeps
+    issuing: the server stops writing to it once its socket buffer is full, holds at most
+    CLIENT_BUFFER messages for it, then gives up on it; a healthy board meanwhile gets every
+    event in order. When the stuck one reads again it finds the close code 4408."""
+    n = 1500
+    url = f"{live_server.ws_url}/api/v1/events?token={live_server.display_token}"
+
+    async def scenario() -> tuple[list[int], int, int | None]:
+        tiny = socket.socket()
+        tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: window
+        tiny.connect(("127.0.0.1", live_server.port))
+        tiny.setblocking(False)
+        async with websockets.connect(url, sock=tiny, max_queue=1) as stuck, \
+                websockets.connect(url) as healthy:
+            await stuck.recv()  # snapshot; from now on nobody reads it
+            await healthy.recv()
+
+            async def issue_all() -> None:
+                async with httpx.AsyncClient(base_url=live_server.base_url, timeout=30,
+                                             headers={"Authorization":
+                                                      f"Bearer {live_server.kiosk_token}"}
+                                             ) as http:
+                    async def kiosk(count: int) -> None:
+                        for _ in range(count):
+                            r = await http.post("/api/v1/tickets", json={"service": "B"})
+                            assert r.status_code == 201, r.text
+
+                    await asyncio.gather(*(kiosk(n // 5) for _ in range(5)))
+
+            issuing = asyncio.create_task(issue_all())
+            numbers = await issued_numbers(healthy, n)
+            await issuing
+            got = 0
+            try:
+                while True:
+                    m = json.loads(await asyncio.wait_for(stuck.recv(), 30))
+                    got += m["type"] == "ticket.issued"
+            except ConnectionClosed as e:
+                return numbers, got, e.rcvd.code if e.rcvd else None
+
+    numbers, stuck_got, code = asyncio.run(asyncio.wait_for(scenario(), 120))
+    assert numbers == list(range(1, n + 1))
+    assert code == 4408
+    assert stuck_got < n

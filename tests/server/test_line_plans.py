@@ -132,3 +132,34 @@ def test_the_line_counts_follow_every_change_of_a_ticket(tmp_path: Path) -> None
         store.close()
     assert summary == recount and set(recount) == {"A", "B", "C"}
     assert general_ab == general[0]
+
+
+def test_the_front_of_the_line_for_the_estimate_is_read_through_the_index(tmp_path: Path
+                                                                          ) -> None:
+    """Every ticket issued reads the first 60 of the line for its estimate: the same tickets,
+    in the same order, as sorting the whole line, without SQLite sorting the line's rows."""
+    store = Store.open(tmp_path / "t.db")
+    try:
+        line = _fill_line(store, 300)
+        statements: list[str] = []
+
+        def front(tx, limit: int) -> list[Ticket]:  # type: ignore[no-untyped-def]
+            tx.conn.set_trace_callback(statements.append)
+            try:
+                return list(tx.line_front(limit))
+            finally:
+                tx.conn.set_trace_callback(None)
+
+        found = store.run_sync(lambda tx: front(tx, 60))
+        everyone = store.run_sync(lambda tx: front(tx, 1000))
+    finally:
+        store.close()
+    expected = sorted(line, key=lambda t: (not t.preferential, t.line_key()))
+    assert [t.id for t in everyone] == [t.id for t in expected]
+    assert [t.id for t in found] == [t.id for t in expected[:60]]
+    assert found[0].preferential and not found[-1].preferential  # both classes in the front
+    conn = sqlite3.connect(tmp_path / "t.db")
+    plans = [p for p in _plans_of(conn, statements) if "tickets" in p]
+    assert any("tickets_line_class" in p for p in plans), plans
+    assert not any(p.startswith(("SCAN tickets", "SCAN t ")) or "tickets_status" in p
+                   for p in plans), plans
