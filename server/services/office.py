@@ -111,11 +111,12 @@ class Office:
         return self.wait_estimates.forecast(r, self._config, now,
                                             self.opening_state(now)["message"], waiting)
 
-    def waiting_view(self, r: Reader, t: Ticket) -> dict[str, Any]:
-        """A ticket with people ahead and estimated wait (only meaningful while waiting)."""
+    def waiting_view(self, r: Reader, t: Ticket, at_back: bool = False) -> dict[str, Any]:
+        """A ticket with people ahead and estimated wait (only meaningful while waiting).
+        ``at_back``: ``t`` was just put at the back of its line (counted from there)."""
         if t.status != Status.WAITING:
             return self.view(t)
-        ahead = r.count_ahead(t)
+        ahead = r.count_ahead_from_back(t) if at_back else r.count_ahead(t)
         return self.view(t, ahead=ahead, **self.waits(r).fields(t, ahead))
 
     def waiting_views(self, r: Reader, waiting: list[Ticket], day: str) -> list[dict[str, Any]]:

@@ -70,7 +70,7 @@ class Ticketing:
             tx.insert_ticket(t, hour=local.hour, weekday=local.weekday(), request_id=request_id)
             if answers:
                 tx.save_characterization(t.id, answers)
-            view = office.waiting_view(tx, t)
+            view = office.waiting_view(tx, t, at_back=True)
             tx.record("ticket.issued", now, {"ticket": view, "counter": None}, ticket_id=t.id,
                       counter=at_counter, actor=actor.name, actor_role=str(actor.role),
                       detail={"service": t.service, "group": t.group,

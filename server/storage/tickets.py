@@ -145,6 +145,27 @@ class TicketReads(Queries):
         )
         return int(row[0]) if row else 0
 
+    def count_ahead_from_back(self, t: Ticket) -> int:
+        """``count_ahead`` counted from the other end, for a ``t`` stored as waiting: its class
+        in ``line_counts`` less the tickets behind it. A ticket just issued is at the back of
+        its line, so this reads one index entry where ``count_ahead`` reads the whole class
+        (a line of 1,000 made that count a third of the issue's work on the writer)."""
+        row = self._one(
+            """SELECT
+                 (SELECT COALESCE(SUM(waiting), 0) FROM line_counts
+                  WHERE service = :service
+                    AND (preferential = :preferential
+                         OR (preferential = 1 AND :preferential = 0)))
+               - 1
+               - (SELECT COUNT(*) FROM tickets
+                  WHERE status = 'waiting' AND service = :service
+                    AND (group_code IS NOT NULL) = :preferential
+                    AND (queued_at, issued_at, number) > (:queued_at, :issued_at, :number))""",
+            {"service": t.service, "preferential": int(t.preferential),
+             "queued_at": t.queued_at, "issued_at": t.issued_at, "number": t.number},
+        )
+        return int(row[0]) if row else 0
+
     def in_hand(self, counter: int) -> Ticket | None:
         """The ticket called or being served at ``counter``. Found through the status (a
         handful of tickets are in hand at any time), not the counter: ``+counter`` keeps

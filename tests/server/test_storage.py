@@ -134,10 +134,12 @@ def test_count_ahead_in_sql_matches_the_pure_rank(line: list[Ticket]) -> None:
             def load(tx):  # type: ignore[no-untyped-def]
                 for t in line:
                     tx.insert_ticket(t, hour=8, weekday=0)
-                return [(t.id, tx.count_ahead(t)) for t in line if t.status == Status.WAITING]
+                return [(t.id, tx.count_ahead(t), tx.count_ahead_from_back(t))
+                        for t in line if t.status == Status.WAITING]
 
-            sql = dict(store.run_sync(load))
+            counted = store.run_sync(load)
         finally:
             store.close()
     pure = {t.id: rank_in_line(t, line) for t in line if t.status == Status.WAITING}
-    assert sql == pure
+    assert {i: front for i, front, _ in counted} == pure
+    assert {i: back for i, _, back in counted} == pure
