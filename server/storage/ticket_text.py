@@ -48,7 +48,7 @@ class _Sql:
 
     def __init__(self, text: TicketText) -> None:
         # one lookup table keyed by "kind<US>code" (SQLite indexes it on the fly)
-        keyed = [[f"{kind}{_US}{code}", name] for kind, code, name in text.labels]
+        keyed: list[list[Any]] = [[f"{kind}{_US}{code}", name] for kind, code, name in text.labels]
         keyed += [[f"target{_US}{code}", minutes] for code, minutes in text.targets_min]
         self.params: dict[str, Any] = {"lab": json.dumps(keyed),
                                        "first_offset": text.first_offset}
