@@ -279,14 +279,20 @@ def text_questions(labels: Labels) -> tuple[tuple[str, str], ...]:
 def offset_changes(tz: tzinfo, start: float, end: float
                    ) -> tuple[int, tuple[tuple[float, int], ...]]:
     """The UTC offset at ``start`` and every (instant, new offset) change up to ``end``,
-    by the same quarter-hour rule as ``LocalClock``: one look-up per quarter hour."""
-    clock = LocalClock(tz)
+    by the same quarter-hour rule as ``LocalClock`` (the offset at the start of each quarter
+    hour holds for all of it); nothing is kept per quarter hour, so five years cost no
+    memory."""
+
+    def at(bucket: int) -> int:
+        delta = dt.datetime.fromtimestamp(bucket * 900, tz).utcoffset()
+        return int(delta.total_seconds()) if delta else 0
+
     first = int(start // 900)
-    current = clock.offset(first * 900)
+    current = first_offset = at(first)
     changes: list[tuple[float, int]] = []
     for bucket in range(first + 1, int(end // 900) + 1):
-        off = clock.offset(bucket * 900)
+        off = at(bucket)
         if off != current:
             changes.append((float(bucket * 900), off))
             current = off
-    return clock.offset(first * 900), tuple(changes)
+    return first_offset, tuple(changes)
