@@ -241,3 +241,58 @@ def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
             labels.users.get(first_clerk, first_clerk) if first_clerk else "",
             *(q.label(answers[q.code]) if q.code in answers else "" for q in questions),
         ]
+
+
+# --------------------------------------------------------------------------- CSV text in SQL
+
+#: Text starting with one of these is what a spreadsheet would run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """Text that a spreadsheet would run as a formula (a name starting with "=") is quoted."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def text_labels(labels: Labels) -> tuple[tuple[str, Any, str], ...]:
+    """(kind, code, cell text) of every code a ticket row shows as a name: what
+    ``ticket_records`` looks up, for the CSV written by SQL (storage.ticket_text)."""
+    out: list[tuple[str, Any, str]] = []
+    out += [("service", code, name) for code, name in labels.services.items()]
+    out += [("counter", number, name) for number, name in labels.counters.items()]
+    out += [("group", code, name) for code, name in labels.groups.items()]
+    out += [("user", user, name) for user, name in labels.users.items()]
+    out += [("reason", code, name) for code, name in REASONS.items()]
+    out += [("outcome", code, name) for code, name in OUTCOME_NAMES.items()]
+    out += [("status", s.value, describe_status(s).capitalize()) for s in Status]
+    out += [("weekday", i, weekday_name(i)) for i in range(7)]
+    for q in _exported_questions(labels):
+        out += [(f"{CHAR_PREFIX}{q.code}", o.code, o.label) for o in q.choices]
+    return tuple((kind, code, formula_safe(name)) for kind, code, name in out)
+
+
+def text_questions(labels: Labels) -> tuple[tuple[str, str], ...]:
+    """(question code, its kind in ``text_labels``) of each characterization column."""
+    return tuple((q.code, f"{CHAR_PREFIX}{q.code}") for q in _exported_questions(labels))
+
+
+def offset_changes(tz: tzinfo, start: float, end: float
+                   ) -> tuple[int, tuple[tuple[float, int], ...]]:
+    """The UTC offset at ``start`` and every (instant, new offset) change up to ``end``,
+    by the same quarter-hour rule as ``LocalClock`` (the offset at the start of each quarter
+    hour holds for all of it); nothing is kept per quarter hour, so five years cost no
+    memory."""
+
+    def at(bucket: int) -> int:
+        delta = dt.datetime.fromtimestamp(bucket * 900, tz).utcoffset()
+        return int(delta.total_seconds()) if delta else 0
+
+    first = int(start // 900)
+    current = first_offset = at(first)
+    changes: list[tuple[float, int]] = []
+    for bucket in range(first + 1, int(end // 900) + 1):
+        off = at(bucket)
+        if off != current:
+            changes.append((float(bucket * 900), off))
+            current = off
+    return first_offset, tuple(changes)

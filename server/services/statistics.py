@@ -21,11 +21,15 @@ from server.errors import Invalid
 from server.queue.indicators import Summary
 from server.queue.stats_query import DIMENSIONS, StatsQuery
 from server.queue.stats_tables import (
+    FORMULA_START,
     SUMMARY_HEADER,
     Labels,
     dimension_records,
+    offset_changes,
     overview_records,
     summary_json,
+    text_labels,
+    text_questions,
     ticket_header,
     ticket_records,
 )
@@ -36,6 +40,7 @@ from server.services.stats_rollups import summarize_with_rollups
 from server.storage import Reader, ReadPool, Store
 from server.storage.stats import PAIR_SEP, Selection
 from server.storage.stats_rollups import DayRollup
+from server.storage.ticket_text import TicketText
 
 FORMATS = ("csv", "xlsx")
 KINDS = ("tickets", "summary")
@@ -88,6 +93,28 @@ def ticket_stream(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Label
                   ) -> Iterator[list[Any]]:
     rows = r.ticket_rows(selection_of(cfg, query), *_bounds(cfg, query.start, query.end))
     return ticket_records(rows, labels, cfg.tz, PAIR_SEP)
+
+
+#: Rows fetched from SQLite per ``writerows`` call of a CSV export.
+CSV_BATCH = 2000
+#: Called, started and finished times of a ticket fall on its own day (a day closes its
+#: line); the UTC offsets the CSV needs are looked up this much past the range.
+OFFSETS_PAST_RANGE_S = 2 * 86400
+
+
+def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Labels,
+                        spanish_excel: bool) -> Iterator[list[tuple[Any, ...]]]:
+    """The tickets' CSV cells as SQLite writes them, in batches (flat memory)."""
+    issued_from, issued_before = _bounds(cfg, query.start, query.end)
+    first_offset, changes = offset_changes(cfg.tz, issued_from,
+                                           issued_before + OFFSETS_PAST_RANGE_S)
+    text = TicketText(labels=text_labels(labels),
+                      targets_min=tuple(labels.targets_min.items()),
+                      questions=text_questions(labels), first_offset=first_offset,
+                      offset_changes=changes, decimal_comma=spanish_excel,
+                      formula_start=FORMULA_START)
+    cur = r.ticket_text_rows(selection_of(cfg, query), issued_from, issued_before, text)
+    return iter(partial(cur.fetchmany, CSV_BATCH), [])
 
 
 def export_dimensions(cfg: OfficeConfig) -> list[str]:
@@ -242,9 +269,10 @@ class Statistics:
         with self.reads.snapshot() as r:
             labels = self.labels(r)
             if kind == "tickets":
-                yield from export.csv_chunks(ticket_header(labels),
-                                             ticket_stream(cfg, r, query, labels),
-                                             spanish_excel=spanish_excel)
+                yield from export.csv_text_chunks(
+                    ticket_header(labels),
+                    ticket_text_batches(cfg, r, query, labels, spanish_excel),
+                    spanish_excel=spanish_excel)
                 return
             blocks, built = summary_blocks(cfg, r, query, self.office.today())
             stats_rollups.keep_sync(self.store, built)

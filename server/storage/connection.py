@@ -20,11 +20,12 @@ from server.storage.rows import CommittedEvent
 from server.storage.settings import SettingReads, SettingWrites
 from server.storage.stats import StatsReads
 from server.storage.stats_rollups import RollupReads, RollupWrites
+from server.storage.ticket_text import TicketTextReads
 from server.storage.tickets import TicketReads, TicketWrites
 
 
 class Reader(TicketReads, AuditReads, CounterReads, AccountReads, SettingReads, FeedbackReads,
-             RollupReads, StatsReads, HardwareReads):
+             RollupReads, StatsReads, TicketTextReads, HardwareReads):
     """Typed reads on one connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
