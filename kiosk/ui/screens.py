@@ -69,7 +69,9 @@ class ChoiceScreen(KioskScreen):
         answers = self.answers()
         first = self.lead_answer()
         if first is not None and app.ui["kind"] in ("portrait", "compact"):
-            lead.add_widget(self._button(app, first))  # a row of its own, apart from the rest
+            button = self._button(app, first)
+            button.fbind("min_height", self.fit_rows)
+            lead.add_widget(button)  # a row of its own, apart from the rest
         elif first is not None:
             answers.insert(0, first)
         grid.cols = app.layout.columns(self.what, len(answers))
@@ -77,6 +79,7 @@ class ChoiceScreen(KioskScreen):
             button = self._button(app, spec)
             button.shared_scale = True
             button.fbind("fit_scale", self._same_scale)
+            button.fbind("min_height", self.fit_rows)
             grid.add_widget(button)
         self.fit_rows()
         self._same_scale()
@@ -90,17 +93,24 @@ class ChoiceScreen(KioskScreen):
             button.scale = scale
 
     def fit_rows(self, *_: object) -> None:
-        """Make the rows share the space, down to the minimum touch size; only if even that
-        does not fit does the grid scroll."""
+        """Make the rows share the space (the lead answer's row too: it is as tall as the
+        others when room is short), down to the minimum touch size and to the height their
+        titles need whole at the smallest type; only if even that does not fit does the grid
+        scroll (a title is never cut)."""
         app = App.get_running_app()
-        grid, scroll = self.ids.grid, self.ids.scroll
+        grid, scroll, lead = self.ids.grid, self.ids.scroll, self.ids.lead
         if not grid.children or scroll.height <= 0:
             return
         rows = math.ceil(len(grid.children) / grid.cols)
         room = scroll.height - grid.padding[1] - grid.padding[3] - (rows - 1) * grid.spacing[1]
+        if lead.children:  # its row and the gap under it count as room shared by all rows
+            room += lead.height - lead.padding[1] - lead.padding[3]
+            rows += 1
         height = min(app.ui[self.height_key], max(app.ui["touch"] + 1, room / rows))
+        for button in lead.children:
+            button.height = max(height, button.min_height)
         for button in grid.children:
-            button.height = height
+            button.height = max(height, max(b.min_height for b in grid.children))
 
     def _button(self, app: Any, spec: dict[str, Any]) -> KioskButton:
         return KioskButton(size_hint_y=None, height=app.ui[self.height_key],

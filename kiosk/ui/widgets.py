@@ -63,6 +63,10 @@ class KioskButton(ButtonBehavior, Label):
     #: The current colours (``app.palette``, set in common.kv): redrawn when they change.
     palette = DictProperty(colours(PALETTE))
 
+    #: The height the text needs, whole, at ``MIN_SCALE`` (0 until measured): a grid whose
+    #: rows are lower than this gives them this height and scrolls rather than cut a title.
+    min_height = NumericProperty(0)
+
     MIN_SCALE = 0.5
 
     def __init__(self, **kwargs: object) -> None:
@@ -73,6 +77,10 @@ class KioskButton(ButtonBehavior, Label):
             self.fbind(name, self._refresh)
         self._fit()
 
+    def _fits(self) -> bool:
+        width, height = self.texture_size
+        return bool(height <= self.height and width <= self.width)
+
     def _fit(self, *_: object) -> None:
         scale = 1.0
         # Set here, not in kv: the wrap width must be current before measuring.
@@ -81,9 +89,14 @@ class KioskButton(ButtonBehavior, Label):
             while True:
                 self.text = self._markup(scale)
                 self.texture_update()  # measure now, not on the next frame
-                if self.texture_size[1] <= self.height or scale <= self.MIN_SCALE:
+                if self._fits() or scale <= self.MIN_SCALE:
                     break
                 scale = max(self.MIN_SCALE, scale * 0.9)
+            if scale > self.MIN_SCALE:
+                self.text = self._markup(self.MIN_SCALE)
+                self.texture_update()
+            # the texture's height includes the vertical padding
+            self.min_height = self.texture_size[1]
         self.fit_scale = scale
         if not self.shared_scale:
             self.scale = scale
