@@ -82,7 +82,7 @@ class KioskButton(ButtonBehavior, Label):
         return bool(height <= self.height and width <= self.width)
 
     def _fit(self, *_: object) -> None:
-        scale = 1.0
+        scale, need = 1.0, self.min_height
         # Set here, not in kv: the wrap width must be current before measuring.
         self.text_size = (max(1, self.width - self.padding[0] - self.padding[2]), None)
         if self.width > 1 and self.height > 1:
@@ -95,12 +95,13 @@ class KioskButton(ButtonBehavior, Label):
             if scale > self.MIN_SCALE:
                 self.text = self._markup(self.MIN_SCALE)
                 self.texture_update()
-            # the texture's height includes the vertical padding
-            self.min_height = self.texture_size[1]
+            need = self.texture_size[1]  # the texture's height includes the vertical padding
         self.fit_scale = scale
         if not self.shared_scale:
             self.scale = scale
         self._refresh()
+        # last: a grid may resize this button at once (and so fit it again, within this call)
+        self.min_height = need
 
     def _markup(self, scale: float) -> str:
         _bg, _down, _fg, soft = _KINDS[self.kind]

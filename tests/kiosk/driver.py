@@ -117,6 +117,20 @@ class Driver:
         walk(self.app.access_bar)  # "Escuchar" and "Letra grande", above every screen
         return found
 
+    def shown(self, w: Any) -> bool:
+        """Whether the whole widget is in sight: not cut by a scrolling area it sits in."""
+        from kivy.uix.scrollview import ScrollView
+
+        x, y, width, height = self.window_rect(w)
+        parent = w.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                px, py, pw, ph = self.window_rect(parent)
+                if x < px - 1 or y < py - 1 or x + width > px + pw + 1 or y + height > py + ph + 1:
+                    return False
+            parent = parent.parent
+        return True
+
     @staticmethod
     def lines(label: Any) -> list[str]:
         """The lines a label drew, as Kivy's text layout split them (its private record of
@@ -208,7 +222,7 @@ class Driver:
              "rect": self.window_rect(b),
              "scale": getattr(b, "scale", 1.0), "texture": list(b.texture_size),
              "padding": list(b.padding), "lines": self.lines(b),
-             "title_size": getattr(b, "title_size", b.font_size),
+             "title_size": getattr(b, "title_size", b.font_size), "shown": self.shown(b),
              "bg": list(getattr(b, "bg", ()))}
             for b in self.visible_buttons()]
         qr = self.current().ids.get("qr")
