@@ -178,6 +178,12 @@ class Layout:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def max_columns(self) -> int:
+        """The most columns of answers, when fewer rows are what keeps them on the screen:
+        two in portrait (buttons wide enough for a long group name), three elsewhere."""
+        return 2 if self.kind == "portrait" else 3
+
     def columns(self, what: str, count: int) -> int:
         """Columns for ``count`` answer buttons: one column of wide buttons in portrait, a grid
         in landscape; more columns only when the answers would not fit otherwise."""
@@ -269,3 +275,24 @@ def _access_sizes(values: dict[str, int], width: int, touch: float, text_scale: 
         access_w, room = int((width - 2 * pad - (n - 1) * gap) / n), access_h + gap
     return {"access_w": max(access_w, round(touch) + 1), "access_h": access_h,
             "access_room": room, "font_access": title_font(access_w)}
+
+
+def row_heights(needs: list[float], room: float, touch: float, cap: float) -> list[float]:
+    """Heights of rows of answer buttons sharing ``room`` pixels: each row at least ``touch``
+    and what its titles need whole (``needs``, at the smallest type), the others sharing what
+    is left alike, none above ``cap`` unless its titles need it. A row whose long title needs
+    three lines takes them, instead of every row growing (fewer rows off the screen) or the
+    title being cut. More than ``room`` in total means the grid scrolls."""
+    floors = [max(touch, need) for need in needs]
+    share = room / len(floors) if floors else 0.0
+    for _ in floors:  # each round fixes at least one more row at its floor, or ends
+        fixed = [f for f in floors if f > share]
+        free = len(floors) - len(fixed)
+        if not free:
+            break
+        new = (room - sum(fixed)) / free
+        if new == share:
+            break
+        share = new
+    share = max(touch, min(cap, share))
+    return [max(share, f) for f in floors]

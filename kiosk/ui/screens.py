@@ -6,16 +6,17 @@ Their look lives in ``kv/<screen>.kv`` (one file per screen); the rules live in
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from kivy.app import App
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.flow import Screen as Step
+from kiosk.theme import row_heights
 from kiosk.ui.widgets import KioskButton
 
 
@@ -39,6 +40,9 @@ class ChoiceScreen(KioskScreen):
 
     title = StringProperty("")
     hint = StringProperty("")
+    #: Space between rows of answers (and under the lead answer): the layout's gap, halved
+    #: when that is what keeps every answer on the screen (set by :meth:`fit_rows`).
+    row_gap = NumericProperty(0)
     what = "services"
     height_key = "service_h"
 
@@ -69,7 +73,9 @@ class ChoiceScreen(KioskScreen):
         answers = self.answers()
         first = self.lead_answer()
         if first is not None and app.ui["kind"] in ("portrait", "compact"):
-            lead.add_widget(self._button(app, first))  # a row of its own, apart from the rest
+            button = self._button(app, first)
+            button.fbind("min_height", self.fit_rows)
+            lead.add_widget(button)  # a row of its own, apart from the rest
         elif first is not None:
             answers.insert(0, first)
         grid.cols = app.layout.columns(self.what, len(answers))
@@ -77,6 +83,7 @@ class ChoiceScreen(KioskScreen):
             button = self._button(app, spec)
             button.shared_scale = True
             button.fbind("fit_scale", self._same_scale)
+            button.fbind("min_height", self.fit_rows)
             grid.add_widget(button)
         self.fit_rows()
         self._same_scale()
@@ -90,17 +97,38 @@ class ChoiceScreen(KioskScreen):
             button.scale = scale
 
     def fit_rows(self, *_: object) -> None:
-        """Make the rows share the space, down to the minimum touch size; only if even that
-        does not fit does the grid scroll."""
+        """Make the rows share the space (the lead answer's row too: it is as tall as the
+        others when room is short), down to the minimum touch size and to the height their
+        titles need whole at the smallest type (:func:`kiosk.theme.row_heights`), the rows
+        closer together, then one more column; only if even that does not fit does the grid
+        scroll (a title is never cut)."""
         app = App.get_running_app()
-        grid, scroll = self.ids.grid, self.ids.scroll
+        grid, scroll, lead = self.ids.grid, self.ids.scroll, self.ids.lead
         if not grid.children or scroll.height <= 0:
             return
-        rows = math.ceil(len(grid.children) / grid.cols)
-        room = scroll.height - grid.padding[1] - grid.padding[3] - (rows - 1) * grid.spacing[1]
-        height = min(app.ui[self.height_key], max(app.ui["touch"] + 1, room / rows))
-        for button in grid.children:
-            button.height = height
+        buttons = list(reversed(grid.children))  # in reading order
+        rows = [buttons[i:i + grid.cols] for i in range(0, len(buttons), grid.cols)]
+        if lead.children:  # its row (the gap under it apart) is room shared by all rows
+            rows.insert(0, list(lead.children))
+        # the room of the rows and the gaps between them (the lead's row and the gap under it
+        # included): the same whatever heights and gaps the rows have now
+        room = scroll.height - grid.padding[1] - grid.padding[3] + lead.height - lead.padding[1]
+        needs = [max(b.min_height for b in row) for row in rows]
+        for gap in (app.ui["gap"], app.ui["gap"] / 2):
+            heights = row_heights(needs, room - (len(rows) - 1) * gap, app.ui["touch"] + 1,
+                                  app.ui[self.height_key])
+            fits = sum(heights) + (len(rows) - 1) * gap <= room
+            if fits:
+                break
+        if not fits and grid.cols < app.layout.max_columns:
+            # fewer, narrower rows; measured again once the grid has laid them out
+            grid.cols += 1
+            Clock.schedule_once(self.fit_rows)
+            return
+        self.row_gap = gap
+        for row, height in zip(rows, heights, strict=True):
+            for button in row:
+                button.height = height
 
     def _button(self, app: Any, spec: dict[str, Any]) -> KioskButton:
         return KioskButton(size_hint_y=None, height=app.ui[self.height_key],

@@ -63,6 +63,10 @@ class KioskButton(ButtonBehavior, Label):
     #: The current colours (``app.palette``, set in common.kv): redrawn when they change.
     palette = DictProperty(colours(PALETTE))
 
+    #: The height the text needs, whole, at ``MIN_SCALE`` (0 until measured): a grid whose
+    #: rows are lower than this gives them this height and scrolls rather than cut a title.
+    min_height = NumericProperty(0)
+
     MIN_SCALE = 0.5
 
     def __init__(self, **kwargs: object) -> None:
@@ -73,21 +77,31 @@ class KioskButton(ButtonBehavior, Label):
             self.fbind(name, self._refresh)
         self._fit()
 
+    def _fits(self) -> bool:
+        width, height = self.texture_size
+        return bool(height <= self.height and width <= self.width)
+
     def _fit(self, *_: object) -> None:
-        scale = 1.0
+        scale, need = 1.0, self.min_height
         # Set here, not in kv: the wrap width must be current before measuring.
         self.text_size = (max(1, self.width - self.padding[0] - self.padding[2]), None)
         if self.width > 1 and self.height > 1:
             while True:
                 self.text = self._markup(scale)
                 self.texture_update()  # measure now, not on the next frame
-                if self.texture_size[1] <= self.height or scale <= self.MIN_SCALE:
+                if self._fits() or scale <= self.MIN_SCALE:
                     break
                 scale = max(self.MIN_SCALE, scale * 0.9)
+            if scale > self.MIN_SCALE:
+                self.text = self._markup(self.MIN_SCALE)
+                self.texture_update()
+            need = self.texture_size[1]  # the texture's height includes the vertical padding
         self.fit_scale = scale
         if not self.shared_scale:
             self.scale = scale
         self._refresh()
+        # last: a grid may resize this button at once (and so fit it again, within this call)
+        self.min_height = need
 
     def _markup(self, scale: float) -> str:
         _bg, _down, _fg, soft = _KINDS[self.kind]

@@ -93,7 +93,8 @@ class Driver:
         from kivy.uix.label import Label
 
         return [{"text": w.text, "rect": self.window_rect(w), "font_size": w.font_size,
-                 "texture": list(w.texture_size), "color": list(w.color)}
+                 "texture": list(w.texture_size), "color": list(w.color),
+                 "lines": self.lines(w)}
                 for w in self.visible(lambda w: isinstance(w, Label) and w.text)]
 
     def visible(self, wanted: Any) -> list[Any]:
@@ -115,6 +116,27 @@ class Driver:
         walk(self.current())
         walk(self.app.access_bar)  # "Escuchar" and "Letra grande", above every screen
         return found
+
+    def shown(self, w: Any) -> bool:
+        """Whether the whole widget is in sight: not cut by a scrolling area it sits in."""
+        from kivy.uix.scrollview import ScrollView
+
+        x, y, width, height = self.window_rect(w)
+        parent = w.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                px, py, pw, ph = self.window_rect(parent)
+                if x < px - 1 or y < py - 1 or x + width > px + pw + 1 or y + height > py + ph + 1:
+                    return False
+            parent = parent.parent
+        return True
+
+    @staticmethod
+    def lines(label: Any) -> list[str]:
+        """The lines a label drew, as Kivy's text layout split them (its private record of
+        the last rendering; no public API tells where a text wrapped)."""
+        return ["".join(word.text for word in line.words)
+                for line in getattr(label._label, "_cached_lines", [])]
 
     def window_rect(self, w: Any) -> list[float]:
         x, y = w.to_window(w.x, w.y)
@@ -196,8 +218,11 @@ class Driver:
         self.result["shots"][name] = str(target)
         self.result["texts"][name] = self.visible_texts()
         self.result["buttons"][name] = [
-            {"title": getattr(b, "title", ""), "rect": self.window_rect(b),
+            {"title": getattr(b, "title", ""), "desc": getattr(b, "desc", ""),
+             "rect": self.window_rect(b),
              "scale": getattr(b, "scale", 1.0), "texture": list(b.texture_size),
+             "padding": list(b.padding), "lines": self.lines(b),
+             "title_size": getattr(b, "title_size", b.font_size), "shown": self.shown(b),
              "bg": list(getattr(b, "bg", ()))}
             for b in self.visible_buttons()]
         qr = self.current().ids.get("qr")

@@ -21,6 +21,7 @@ from kiosk.theme import (
     contrast_ratio,
     layout_for,
     layout_kind,
+    row_heights,
 )
 
 #: The screens the kiosk is laid out for, with a typical density for each.
@@ -119,3 +120,17 @@ def test_access_buttons_fit_beside_volver_or_in_a_row_of_their_own(
     assert (ui.access_w, ui.access_room) == (normal.access_w, normal.access_room)
     # the kiosk's own screens keep them beside "Volver"; only the narrow one stacks them
     assert (ui.access_room > 0) == ((width, height, dpi) not in SCREENS)
+
+
+def test_rows_share_the_room_and_a_long_title_takes_the_lines_it_needs() -> None:
+    # room to spare: every row as tall as allowed
+    assert row_heights([70, 70], room=1000, touch=77, cap=260) == [260, 260]
+    # short room: the rows share it alike, never below a finger's size
+    assert row_heights([70, 70, 70], room=300, touch=77, cap=260) == [100, 100, 100]
+    assert row_heights([70, 70, 70], room=120, touch=77, cap=260) == [77, 77, 77]
+    # a three-line title gets its height, the others share what is left
+    heights = row_heights([96, 70, 154, 112, 112], room=600, touch=77, cap=260)
+    assert heights[2] == 154 and heights[3] == heights[4] == 112
+    assert heights[0] == heights[1] and sum(heights) == pytest.approx(600)
+    # more than the room: each row what its titles need (the grid scrolls)
+    assert row_heights([154, 154], room=200, touch=77, cap=260) == [154, 154]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 from tests.server.test_health import bridge_reports
 from tests.web.test_admin import admin_page, go
 
@@ -19,6 +23,11 @@ def test_admin_sees_the_health_report(live_server: LiveServer, browser: Browser)
     expect(box.locator("tr[data-check=database]")).to_contain_text("Acepta escrituras.")
     expect(box.locator("tr[data-check=backup]")).to_contain_text("no programada")
     expect(box.locator("tr[data-device=pantalla-prueba]")).to_contain_text("Sin conexión")
+    # this office sends to no centre, and the card says so
+    central = box.locator("tr[data-check=central]")
+    expect(central).to_contain_text("Envío a la central")
+    expect(central).to_contain_text("No configurado")
+    expect(central).to_contain_text("esta oficina no envía sus registros a ninguna central")
 
     with live_server.client(live_server.kiosk_token) as kiosk:
         kiosk.post(f"/api/v1/tickets/{ticket['id']}/print-status",
@@ -26,4 +35,30 @@ def test_admin_sees_the_health_report(live_server: LiveServer, browser: Browser)
     page.reload()
     expect(box.get_by_role("status")).to_have_text("Con fallas: Impresoras.")
     expect(box.locator("tr[data-check=printers]")).to_contain_text("quiosco-prueba")
+    page.context.close()
+
+
+def test_admin_sees_records_waiting_for_a_centre_that_is_down(make_server: Any,
+                                                              browser: Browser) -> None:
+    """The centre does not answer: the card says how many records wait and why, as a warning
+    (the office keeps working: its health stays "Todo funciona")."""
+    nobody = f"http://127.0.0.1:{free_port()}"
+    office: LiveServer = make_server(
+        extra_args=["--central-url", nobody, "--central-token=sin-central"])
+    for service in ("A", "B"):
+        office.issue(service)
+    bridge_reports(office)
+    deadline = time.monotonic() + 30  # the sender's first attempt, then the page
+    while httpx.get(f"{office.base_url}/api/v1/health", timeout=10).json()[
+            "central"]["last_error"] is None:
+        assert time.monotonic() < deadline, "the sender never tried the centre"
+        time.sleep(0.2)
+    page = admin_page(browser, office)
+    go(page, "Estado del servidor")
+    box = page.locator("#health")
+    expect(box.get_by_role("status")).to_have_text("Todo funciona.")
+    central = box.locator("tr[data-check=central]")
+    expect(central).to_contain_text("Aviso")
+    expect(central).to_contain_text("Todavía sin envíos confirmados · 2 registros en espera")
+    expect(central).to_contain_text("Sin conexión con la central")
     page.context.close()

@@ -1,5 +1,7 @@
 // Administration — "Estado del servidor": the same report as GET /api/v1/health (database,
-// disk, backups, devices last seen), which `turnero doctor` prints on the command line.
+// disk, backups, devices last seen, the sending to the central server), which `turnero
+// doctor` prints on the command line.
+import { centralDetail } from "../common/central.js";
 import { h } from "../common/dom.js";
 import { loadingCard, sectionHead } from "./form.js";
 
@@ -38,6 +40,20 @@ function chip(ok) {
   return h("span", { class: `chip ${ok ? "chip-ok" : "chip-bad"}`, text: ok ? "Bien" : "Falla" });
 }
 
+/**
+ * The sending to the central server, worded as /supervisor shows it: a warning when the last
+ * attempt failed (records wait, none is lost), never a failure of the office.
+ * @param {import("../common/central.js").CentralStatus} c
+ */
+function centralRow(c) {
+  const state = !c.configured ? h("span", { class: "chip chip-muted", text: "No configurado" })
+    : c.last_error ? h("span", { class: "chip chip-called", text: "Aviso" }) : chip(true);
+  const text = centralDetail(c);
+  return h("tr", { dataset: { check: "central" } },
+    h("th", { scope: "row", text: "Envío a la central" }), h("td", {}, state),
+    h("td", { text: text.charAt(0).toUpperCase() + text.slice(1) }));
+}
+
 /** @param {HTMLElement} box */
 export async function renderHealth(box) {
   sectionHead(box, "Estado del servidor",
@@ -66,6 +82,7 @@ export async function renderHealth(box) {
           : d.message ? `${d.message} ${seen}` : seen })));
     }
   }
+  if (report.central) rows.push(centralRow(report.central));
   const failing = report.failing.map((/** @type {string} */ f) => CHECKS[f] || f).join(", ");
   card.replaceChildren(h("p", { role: "status",
     text: report.status === "ok" ? "Todo funciona." : `Con fallas: ${failing}.` }),

@@ -2,19 +2,11 @@
 // a line under the live view says when the last batch was acknowledged and how many records
 // wait. Asked only while the dashboard is shown (a signed-in supervisor), every 30 s.
 import { api } from "../common/api.js";
+import { describeCentral } from "../common/central.js";
 
 const REFRESH_MS = 30000;
 const line = document.getElementById("central-status");
 const dashboard = document.getElementById("dashboard");
-
-function describe(s) {
-  const last = s.last_success_at
-    ? `último envío ${new Date(s.last_success_at).toLocaleString("es-CO")}`
-    : "todavía sin envíos confirmados";
-  const waiting = s.pending === 1 ? "1 registro en espera" : `${s.pending} registros en espera`;
-  const problem = s.last_error ? ` · ${s.last_error}` : "";
-  return `Envío a la central: ${last} · ${waiting}${problem}`;
-}
 
 async function refresh() {
   if (!line || !dashboard || dashboard.hidden) return;
@@ -22,7 +14,7 @@ async function refresh() {
     const s = await api("GET", "/api/v1/central/status");
     line.hidden = !s.configured;
     if (s.configured) {
-      line.textContent = describe(s);
+      line.textContent = describeCentral(s);
       line.classList.toggle("warn", Boolean(s.last_error));
     }
   } catch {
