@@ -156,7 +156,8 @@ def main() -> None:
             side.token = server.login("super")
             sides.append(side)
         print(f"# a year of history ({count:,} tickets, {first} to {last}); "
-              f"{args.runs} page runs per server after the first, alternating", flush=True)
+              + ("XLSX exports only" if args.xlsx_only else
+                 f"{args.runs} page runs per server after the first, alternating"), flush=True)
         try:
             if not args.xlsx_only:
                 measure_pages(sides, args.runs, first, last)
