@@ -167,6 +167,19 @@ TICKET_HEADER = (
 )
 
 
+#: How each ``TICKET_HEADER`` column is written to a workbook (characterization answers after
+#: them are "text"): its values' type, as ``ticket_records`` gives them.
+TICKET_CELL_KINDS = (
+    "text", "date", "text", "time", "text", "text", "text", "text", "text", "time", "time",
+    "time", "number", "number", "text", "text", "number", "number", "number", "text", "text",
+    "text", "text",
+)
+
+
+def ticket_cell_kinds(labels: Labels) -> list[str]:
+    return [*TICKET_CELL_KINDS, *("text" for _q in _exported_questions(labels))]
+
+
 class LocalClock:
     """POSIX seconds → local time of day, fast: the UTC offset is looked up once per quarter
     hour (offsets only change on quarter-hour boundaries), not once per value."""
@@ -254,9 +267,11 @@ def formula_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def text_labels(labels: Labels) -> tuple[tuple[str, Any, str], ...]:
+def text_labels(labels: Labels, quoted: bool = True) -> tuple[tuple[str, Any, str], ...]:
     """(kind, code, cell text) of every code a ticket row shows as a name: what
-    ``ticket_records`` looks up, for the CSV written by SQL (storage.ticket_text)."""
+    ``ticket_records`` looks up, for the cells written by SQL (storage.ticket_text). The
+    CSV's are ``quoted`` by ``formula_safe``; the XLSX's are not (its strings are never
+    formulas)."""
     out: list[tuple[str, Any, str]] = []
     out += [("service", code, name) for code, name in labels.services.items()]
     out += [("counter", number, name) for number, name in labels.counters.items()]
@@ -268,7 +283,8 @@ def text_labels(labels: Labels) -> tuple[tuple[str, Any, str], ...]:
     out += [("weekday", i, weekday_name(i)) for i in range(7)]
     for q in _exported_questions(labels):
         out += [(f"{CHAR_PREFIX}{q.code}", o.code, o.label) for o in q.choices]
-    return tuple((kind, code, formula_safe(name)) for kind, code, name in out)
+    return tuple((kind, code, formula_safe(name) if quoted else name)
+                 for kind, code, name in out)
 
 
 def text_questions(labels: Labels) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,7 @@ from server.queue.stats_tables import (
     summary_json,
     text_labels,
     text_questions,
+    ticket_cell_kinds,
     ticket_header,
     ticket_records,
 )
@@ -103,16 +104,18 @@ OFFSETS_PAST_RANGE_S = 2 * 86400
 
 
 def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Labels,
-                        spanish_excel: bool) -> Iterator[list[tuple[Any, ...]]]:
-    """The tickets' CSV cells as SQLite writes them, in batches (flat memory)."""
+                        spanish_excel: bool, typed: bool = False
+                        ) -> Iterator[list[tuple[Any, ...]]]:
+    """The tickets' CSV cells as SQLite writes them, in batches (flat memory); ``typed``,
+    the XLSX's values instead (no formula quoting: workbook strings are never formulas)."""
     issued_from, issued_before = _bounds(cfg, query.start, query.end)
     first_offset, changes = offset_changes(cfg.tz, issued_from,
                                            issued_before + OFFSETS_PAST_RANGE_S)
-    text = TicketText(labels=text_labels(labels),
+    text = TicketText(labels=text_labels(labels, quoted=not typed),
                       targets_min=tuple(labels.targets_min.items()),
                       questions=text_questions(labels), first_offset=first_offset,
-                      offset_changes=changes, decimal_comma=spanish_excel,
-                      formula_start=FORMULA_START)
+                      offset_changes=changes, decimal_comma=spanish_excel and not typed,
+                      formula_start=() if typed else FORMULA_START, typed=typed)
     cur = r.ticket_text_rows(selection_of(cfg, query), issued_from, issued_before, text)
     return iter(partial(cur.fetchmany, CSV_BATCH), [])
 
@@ -143,8 +146,9 @@ def xlsx_of(cfg: OfficeConfig, kind: str, query: StatsQuery, today: str, path: s
     (totals and classes) and one sheet per dimension."""
     labels = labels_of(cfg, r)
     if kind == "tickets":
-        return export.write_xlsx(Path(path), [("Turnos", ticket_header(labels),
-                                               ticket_stream(cfg, r, query, labels))]), []
+        return export.write_typed_xlsx(
+            Path(path), "Turnos", ticket_header(labels), ticket_cell_kinds(labels),
+            ticket_text_batches(cfg, r, query, labels, False, typed=True)), []
     blocks, built = summary_blocks(cfg, r, query, today)
     sheets: list[tuple[str, Sequence[str], Any]] = [
         ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]

@@ -1,4 +1,4 @@
-"""The tickets of a range as the CSV's text cells, formatted by SQLite.
+"""The tickets of a range as the CSV's text cells, or the XLSX's typed values, made by SQLite.
 
 A year is ~240,000 rows of 23 cells: turning each into Python values and back into text cost
 seconds of interpreter time per export. Here SQLite writes every cell as the text the CSV
@@ -6,6 +6,11 @@ shows (labels looked up, local times, minutes with two decimals and no trailing 
 formula-looking text quoted), so the caller hands the cursor's rows straight to
 ``csv.writer.writerows``. What to write comes in a ``TicketText`` built from the office's
 configuration; every value goes in as a named parameter.
+
+With ``TicketText.typed`` the same SQL gives the XLSX's values instead: dates as Excel serial
+days and times as fractions of a day (REAL, what ``write_datetime`` stores), minutes rounded
+to hundredths (REAL), labels as TEXT and NULL for every empty cell, so the workbook writer
+picks one xlsxwriter call per column and does no Python work per row.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class TicketText:
     decimal_comma: bool
     #: Text starting with one of these is what a spreadsheet runs as a formula: quoted.
     formula_start: tuple[str, ...]
+    #: The XLSX's typed values (serial days, day fractions, REAL minutes, NULL for empty)
+    #: instead of the CSV's text.
+    typed: bool = False
 
 
 class _Sql:
@@ -53,6 +61,7 @@ class _Sql:
             previous = off
         self.params["last_offset"] = previous
         self.decimal_comma = text.decimal_comma
+        self.typed = text.typed
         self.by_kind: dict[str, list[tuple[Any, Any]]] = {}
         for kind, code, name in text.labels:
             self.by_kind.setdefault(kind, []).append((code, name))
@@ -64,6 +73,8 @@ class _Sql:
         return f":{name}"
 
     def safe(self, expr: str) -> str:
+        if not self.marks:
+            return expr
         return (f"(CASE WHEN substr({expr}, 1, 1) IN ({self.marks}) "
                 f"THEN '''' || {expr} ELSE {expr} END)")
 
@@ -87,13 +98,24 @@ class _Sql:
         """The label of a code, its safe text when it has none, empty when there is none."""
         return f"CASE WHEN {code} != '' THEN {self.label(kind, code, self.safe(code))} END"
 
+    def text(self, expr: str) -> str:
+        """A text cell; typed, an empty one is NULL (the workbook skips NULL only)."""
+        return f"NULLIF({expr}, '')" if self.typed else expr
+
+    def day(self, iso: str) -> str:
+        """The ISO date as is, or typed as Excel's serial day (1900 system)."""
+        return f"(julianday({iso}) - julianday('1899-12-30'))" if self.typed else iso
+
     def clock(self, ts: str) -> str:
-        """int(ts + offset) % 86400 as HH:MM:SS: what ``LocalClock.time`` gives."""
+        """int(ts + offset) % 86400 as HH:MM:SS: what ``LocalClock.time`` gives; typed,
+        the same second as Excel's fraction of a day."""
         if self.changes:
             whens = " ".join(f"WHEN {ts} < {at} THEN {off}" for at, off in self.changes)
             offset = f"(CASE {whens} ELSE :last_offset END)"
         else:
             offset = ":first_offset"
+        if self.typed:
+            return f"(CAST({ts} + {offset} AS INTEGER) % 86400 / 86400.0)"
         return f"time(CAST({ts} + {offset} AS INTEGER), 'unixepoch')"
 
     @staticmethod
@@ -111,7 +133,9 @@ class _Sql:
 
     def minutes(self, v: str) -> str:
         """f"{round(v, 2):.2f}".rstrip("0").rstrip("."), with the office's decimal mark
-        (NULL stays NULL)."""
+        (NULL stays NULL); typed, round(v, 2) itself (the double nearest the hundredths)."""
+        if self.typed:
+            return f"CASE WHEN {v} IS NOT NULL THEN {self.hundredths(v)} / 100.0 END"
         n = f"abs({self.hundredths(v)})"
         half = (f"(CASE WHEN {v} < 0 THEN '-' ELSE '' END || ({n} / 100) || "
                 f"CASE WHEN {n} % 100 = 0 THEN '' "
@@ -130,7 +154,7 @@ class TicketTextReads(Queries):
         """One tuple of cell texts (None: an empty cell) per ticket, oldest first, as a
         cursor to fetch in chunks (a year never sits in memory). The same tickets in the
         same order as ``StatsReads.ticket_rows``, the same cells as ``ticket_records``
-        written by the CSV module."""
+        written by the CSV module; with ``text.typed``, the values the XLSX writes."""
         q = _Sql(text)
         where, where_params = sel.where()
         parts = where.split("?")
@@ -141,29 +165,30 @@ class TicketTextReads(Queries):
         service = ("(CASE WHEN t.outcome = 'served' "
                    "THEN (t.finished_at - t.started_at) / 60.0 END)")
         target = q.lookup("target", "t.service")
+        t = q.text
         cols = [
-            q.safe("t.number"), "t.day",
-            q.label("weekday", "t.weekday", q.safe("CAST(t.weekday AS TEXT)")),
+            t(q.safe("t.number")), q.day("t.day"),
+            t(q.label("weekday", "t.weekday", q.safe("CAST(t.weekday AS TEXT)"))),
             q.clock("t.issued_at"),
-            q.label("service", "t.service", q.safe("t.service")),
-            q.label_or_empty("group", "t.group_code"),
+            t(q.label("service", "t.service", q.safe("t.service"))),
+            t(q.label_or_empty("group", "t.group_code")),
             "CASE WHEN t.group_code != '' THEN 'Sí' ELSE 'No' END",
-            q.label("counter", "t.counter", q.safe("CAST(t.counter AS TEXT)")),
-            q.label_or_empty("user", "t.clerk"),
+            t(q.label("counter", "t.counter", q.safe("CAST(t.counter AS TEXT)"))),
+            t(q.label_or_empty("user", "t.clerk")),
             q.clock("t.first_called_at"), q.clock("t.started_at"), q.clock("t.finished_at"),
             q.minutes(wait), q.minutes(service),
             f"CASE WHEN {wait} IS NULL OR {target} IS NULL THEN NULL "
             f"WHEN {q.hundredths(wait)} <= 100 * {target} THEN 'Sí' ELSE 'No' END",
-            f"CASE WHEN t.outcome != '' THEN {q.label('outcome', 't.outcome', repr(''))} "
-            f"ELSE {q.label('status', 't.status', q.safe('t.status'))} END",
+            t(f"CASE WHEN t.outcome != '' THEN {q.label('outcome', 't.outcome', repr(''))} "
+              f"ELSE {q.label('status', 't.status', q.safe('t.status'))} END"),
             "t.transfers", "t.call_count", "t.satisfaction",
-            q.label_or_empty("reason", "t.satisfaction_reason"),
-            q.label_or_empty("service", "t.first_service"),
-            q.label("counter", "t.first_counter", q.safe("CAST(t.first_counter AS TEXT)")),
-            q.label_or_empty("user", "t.first_clerk"),
+            t(q.label_or_empty("reason", "t.satisfaction_reason")),
+            t(q.label_or_empty("service", "t.first_service")),
+            t(q.label("counter", "t.first_counter", q.safe("CAST(t.first_counter AS TEXT)"))),
+            t(q.label_or_empty("user", "t.first_clerk")),
         ]
         for i, (question, kind) in enumerate(text.questions):
-            answer = q.label(kind, "c.answer", q.safe("c.answer"))
+            answer = t(q.label(kind, "c.answer", q.safe("c.answer")))
             cols.append(f"(SELECT {answer} FROM ticket_characterization c "
                         f"WHERE c.ticket_id = t.id AND c.question = {q.param(f'q{i}', question)})")
         q.params.update({"from": issued_from, "before": issued_before})

@@ -1,0 +1,90 @@
+"""The tickets XLSX is written from values SQLite types (storage.ticket_text, ``typed``): the
+workbook must read back as the one the per-row Python values make (``ticket_records``), cell
+by cell with the same number formats, in an office whose clock changes and across midnight
+(the tickets of ``test_ticket_csv_text``), with characterization answers."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from server.queue.stats_query import StatsQuery
+from server.queue.stats_tables import ticket_cell_kinds, ticket_header
+from server.services import export
+from server.services.analytics import read_in_process
+from server.services.statistics import labels_of, ticket_stream, ticket_text_batches
+from server.storage import Reader
+from server.storage.bulk import insert_history
+from tests.conftest import prepare_database
+from tests.server import test_ticket_csv_text as csv_text
+
+CONFIG = replace(csv_text.CONFIG, characterization=replace(csv_text.CONFIG.characterization,
+                                                           enabled=True))
+#: A known answer, an answer no longer among the choices, no answer.
+ANSWERS = {"t01": [("t01", "age_band", "60+"), ("t01", "sex", "mujer")],
+           "t02": [("t02", "age_band", "=retirada")]}
+TICKETS = [(row, ANSWERS.get(row[0], [])) for row, _none in csv_text.TICKETS]
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(per-row Python values, SQLite's typed values) over the same read transaction."""
+    tmp = tmp_path_factory.mktemp("xlsxtyped")
+    db = tmp / "turnero.db"
+    prepare_database(db)
+    assert insert_history(db, TICKETS) == len(TICKETS)
+    query = StatsQuery(date(2026, 3, 7), date(2026, 3, 8), "service")
+    python, sql = tmp / "python.xlsx", tmp / "sql.xlsx"
+
+    def write(r: Reader) -> tuple[int, int]:
+        labels = labels_of(CONFIG, r)
+        header = ticket_header(labels)
+        return (export.write_xlsx(python, [("Turnos", header,
+                                            ticket_stream(CONFIG, r, query, labels))]),
+                export.write_typed_xlsx(sql, "Turnos", header, ticket_cell_kinds(labels),
+                                        ticket_text_batches(CONFIG, r, query, labels, False,
+                                                            typed=True)))
+
+    assert read_in_process(str(db), write) == (len(TICKETS), len(TICKETS))
+    return python, sql
+
+
+def cells(path: Path) -> dict[str, list[list[tuple[Any, str, str]]]]:
+    """Every sheet's (value, number format, data type) per cell."""
+    with closing(openpyxl.load_workbook(path)) as book:
+        return {sheet.title: [[(c.value, c.number_format, c.data_type) for c in row]
+                              for row in sheet.iter_rows()]
+                for sheet in book.worksheets}
+
+
+def test_typed_workbook_is_the_python_one_cell_by_cell(workbooks: tuple[Path, Path]) -> None:
+    python, sql = (cells(p) for p in workbooks)
+    assert list(sql) == list(python) == ["Turnos"]
+    assert len(sql["Turnos"]) == len(TICKETS) + 1
+    assert sql == python
+
+
+def test_typed_workbook_has_local_dates_times_and_rounded_minutes(
+        workbooks: tuple[Path, Path]) -> None:
+    rows = cells(workbooks[1])["Turnos"]
+    header = [v for v, _f, _t in rows[0]]
+    first, second, odd, never = (dict(zip(header, rows[i], strict=False))
+                                 for i in (1, 2, 7, 8))
+    assert first["Fecha"] == (datetime(2026, 3, 7), "yyyy-mm-dd", "d")
+    assert (first["Hora de emisión"][0], first["Primer llamado"][0]) == \
+        (time(23, 59, 59), time(0, 0, 10))
+    assert second["Primer llamado"] == (time(3, 0, 30), "hh:mm:ss", "d")
+    assert [dict(zip(header, rows[i], strict=False))["Espera (min)"][0]
+            for i in (3, 4, 5)] == [0.12, 0.62, 15.01]
+    assert (odd["Servicio"][0], odd["Funcionario"][0], odd["Atención (min)"][0]) == \
+        ("-Z", "=2+3", 60.02)
+    assert never["Primer llamado"][0] is None and never["Espera (min)"][0] is None
+    ages = [dict(zip(header, rows[i], strict=False))[CONFIG.characterization.questions[0].text]
+            for i in (1, 2, 3)]
+    assert [v for v, _f, _t in ages] == ["60 años o más", "=retirada", None]
