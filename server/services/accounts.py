@@ -13,6 +13,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import anyio
@@ -227,32 +228,43 @@ class Accounts:
         does, with the one choice that never wrongs the citizen: the ticket in hand (called
         or in attention) returns to the line keeping its place, as when a supervisor frees a
         counter; it is neither closed as served nor marked absent behind the clerk's back.
-        A counter someone else holds by now is left alone. Returns the sessions ended."""
-        def close(tx: Tx) -> list[int]:
-            now = self.clock()
-            ended = []
-            for row in tx.expired_counter_sessions(now):
-                tx.revoke_token(row.id, now)
-                ended.append(row.id)
-                counter = tx.counter_row(row.counter) if row.counter is not None else None
-                if counter is None or counter.state == "closed" or \
-                        (counter.clerk or "").lower() != row.name.lower():
-                    continue
-                user = tx.user_by_id(row.user_id) if row.user_id is not None else None
-                clerk = Principal(Role(row.role), row.name,
-                                  user.display_name if user else row.name, row.id,
-                                  row.user_id, row.counter)
-                self.desk.close_counter(tx, counter.number, clerk, SETTLE_RETURN,
-                                        "la sesión venció")
-            return ended
-
-        ended = await self.store.run(close)
-        for token_id in ended:
-            self._forget(token_id)
+        A counter someone else holds by now is left alone. One transaction per session, so
+        one that fails (logged) does not keep the others open. Returns the sessions ended."""
+        now = self.clock()
+        expired = await self.reads.run(lambda r: r.expired_counter_sessions(now))
+        ended = 0
+        for row in expired:
+            try:
+                closed = await self.store.run(partial(self._end_expired, row=row))
+            except Exception:  # noqa: BLE001 - the other sessions still end
+                log.exception("closing the expired session %d failed", row.id)
+                continue
+            if closed:
+                ended += 1
+                self._forget(row.id)
         if ended:
             log.info("%d sesiones de ventanilla vencieron; sus ventanillas quedaron cerradas",
-                     len(ended))
-        return len(ended)
+                     ended)
+        return ended
+
+    def _end_expired(self, tx: Tx, *, row: TokenRow) -> bool:
+        """Revoke one expired counter session and close its counter if the clerk still holds
+        it; False when the session was ended meanwhile (sign-out, a new sign-in)."""
+        current = tx.token_by_id(row.id)
+        if current is None or current.revoked_at is not None:
+            return False
+        now = self.clock()
+        tx.revoke_token(row.id, now)
+        counter = tx.counter_row(row.counter) if row.counter is not None else None
+        if counter is None or counter.state == "closed" or \
+                (counter.clerk or "").lower() != row.name.lower():
+            return True
+        user = tx.user_by_id(row.user_id) if row.user_id is not None else None
+        clerk = Principal(Role(row.role), row.name,
+                          user.display_name if user else row.name, row.id,
+                          row.user_id, row.counter)
+        self.desk.close_counter(tx, counter.number, clerk, SETTLE_RETURN, "la sesión venció")
+        return True
 
     async def watch_session_expiry(self) -> None:
         """For the server's life: close each counter session when it runs out (no request
