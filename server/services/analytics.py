@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from server.storage import Reader
-from server.storage.reader import open_reader
+from server.storage.reader import snapshot
 
 T = TypeVar("T")
 
@@ -31,15 +31,8 @@ MIN_DAYS = 62
 
 def read_in_process(path: str, fn: Callable[[Reader], T]) -> T:
     """Run ``fn`` in one read transaction on a connection of this process."""
-    conn = open_reader(path)
-    try:
-        conn.execute("BEGIN")
-        try:
-            return fn(Reader(conn))
-        finally:
-            conn.execute("COMMIT")
-    finally:
-        conn.close()
+    with snapshot(path) as reader:
+        return fn(reader)
 
 
 class Analytics:

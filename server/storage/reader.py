@@ -36,6 +36,21 @@ def open_reader(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+@contextlib.contextmanager
+def snapshot(path: str | Path) -> Iterator[Reader]:
+    """One read transaction on a new read-only connection, closed after it (a streamed
+    export, or a report in the analytics process)."""
+    conn = open_reader(path)
+    try:
+        conn.execute("BEGIN")
+        try:
+            yield Reader(conn)
+        finally:
+            conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 class ReadPool:
     """Read connections for one database file (already migrated: see ``prepare``)."""
 
@@ -70,19 +85,10 @@ class ReadPool:
     def run_sync(self, fn: Callable[[Reader], T]) -> T:
         return self._executor.submit(self._run, fn).result()
 
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Reader]:
+    def snapshot(self) -> contextlib.AbstractContextManager[Reader]:
         """A read transaction on a connection of its own, for long reads consumed piece by
         piece (a streamed export): it does not hold a pool thread meanwhile."""
-        conn = open_reader(self.path)
-        try:
-            conn.execute("BEGIN")
-            try:
-                yield Reader(conn)
-            finally:
-                conn.execute("COMMIT")
-        finally:
-            conn.close()
+        return snapshot(self.path)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
