@@ -32,14 +32,13 @@ from server.queue.stats_tables import (
     text_questions,
     ticket_cell_kinds,
     ticket_header,
-    ticket_records,
 )
 from server.services import export, stats_rollups
 from server.services.analytics import MIN_DAYS, Analytics
 from server.services.office import Office
 from server.services.stats_rollups import summarize_with_rollups
 from server.storage import Reader, ReadPool, Store
-from server.storage.stats import PAIR_SEP, Selection
+from server.storage.stats import Selection
 from server.storage.stats_rollups import DayRollup
 from server.storage.ticket_text import TicketText
 
@@ -84,16 +83,11 @@ def summary_of(cfg: OfficeConfig, query: StatsQuery, today: str, r: Reader
     return summary_json(result, query, labels_of(cfg, r)), built
 
 
-def _bounds(cfg: OfficeConfig, start: date, end: date) -> tuple[float, float]:
+def issued_bounds(cfg: OfficeConfig, start: date, end: date) -> tuple[float, float]:
+    """The instants a range of the office's days starts and ends (its local midnights)."""
     tz = cfg.tz
     return (datetime.combine(start, time(0), tz).timestamp(),
             datetime.combine(end + timedelta(days=1), time(0), tz).timestamp())
-
-
-def ticket_stream(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Labels
-                  ) -> Iterator[list[Any]]:
-    rows = r.ticket_rows(selection_of(cfg, query), *_bounds(cfg, query.start, query.end))
-    return ticket_records(rows, labels, cfg.tz, PAIR_SEP)
 
 
 #: Rows fetched from SQLite per ``writerows`` call of a CSV export.
@@ -108,7 +102,7 @@ def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels:
                         ) -> Iterator[list[tuple[Any, ...]]]:
     """The tickets' CSV cells as SQLite writes them, in batches (flat memory); ``typed``,
     the XLSX's values instead (no formula quoting: workbook strings are never formulas)."""
-    issued_from, issued_before = _bounds(cfg, query.start, query.end)
+    issued_from, issued_before = issued_bounds(cfg, query.start, query.end)
     first_offset, changes = offset_changes(cfg.tz, issued_from,
                                            issued_before + OFFSETS_PAST_RANGE_S)
     text = TicketText(labels=text_labels(labels, quoted=not typed),

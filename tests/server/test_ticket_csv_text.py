@@ -21,10 +21,11 @@ from server.queue.stats_query import StatsQuery
 from server.queue.stats_tables import ticket_header
 from server.services import export
 from server.services.analytics import read_in_process
-from server.services.statistics import labels_of, ticket_stream, ticket_text_batches
+from server.services.statistics import labels_of, ticket_text_batches
 from server.storage import Reader
 from server.storage.bulk import HISTORY_COLUMNS, insert_history
 from tests.conftest import prepare_database
+from tests.server.ticket_reference import ticket_stream
 
 NEW_YORK = ZoneInfo("America/New_York")  # 2026-03-08 02:00 EST -> 03:00 EDT (07:00 UTC)
 CONFIG = replace(load_config(DEMO_CONFIG), timezone="America/New_York")

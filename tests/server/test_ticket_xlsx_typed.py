@@ -18,11 +18,12 @@ from server.queue.stats_query import StatsQuery
 from server.queue.stats_tables import ticket_cell_kinds, ticket_header
 from server.services import export
 from server.services.analytics import read_in_process
-from server.services.statistics import labels_of, ticket_stream, ticket_text_batches
+from server.services.statistics import labels_of, ticket_text_batches
 from server.storage import Reader
 from server.storage.bulk import insert_history
 from tests.conftest import prepare_database
 from tests.server import test_ticket_csv_text as csv_text
+from tests.server.ticket_reference import ticket_stream
 
 CONFIG = replace(csv_text.CONFIG, characterization=replace(csv_text.CONFIG.characterization,
                                                            enabled=True))
