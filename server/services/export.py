@@ -42,26 +42,18 @@ def _cell(value: Any, decimal_comma: bool) -> Any:
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
                spanish_excel: bool = False) -> Iterator[bytes]:
-    """The CSV file as UTF-8 byte chunks, BOM first. Header cells are escaped like data
-    cells: characterization question texts, written by an admin, become column names."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if spanish_excel else ",", lineterminator="\r\n")
-    buf.write(BOM)
-    writer.writerow([_cell(name, spanish_excel) for name in header])
-    for row in rows:
-        writer.writerow([_cell(v, spanish_excel) for v in row])
-        if buf.tell() >= CHUNK_CHARS:
-            yield buf.getvalue().encode("utf-8")
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode("utf-8")
+    """The CSV file as UTF-8 byte chunks, BOM first, each cell escaped (``_cell``). Header
+    cells are escaped like data cells: characterization question texts, written by an admin,
+    become column names."""
+    escaped = ([[_cell(v, spanish_excel) for v in row]] for row in rows)
+    return csv_text_chunks(header, escaped, spanish_excel=spanish_excel)
 
 
 def csv_text_chunks(header: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]], *,
                     spanish_excel: bool = False) -> Iterator[bytes]:
-    """Like ``csv_chunks`` for rows whose cells are their final text already (None: empty),
-    such as ``Reader.ticket_text_rows``: each batch goes through ``writerows`` whole, with
-    no Python work per cell."""
+    """The CSV file as UTF-8 byte chunks, BOM first, for batches of rows whose cells are
+    their final text already (None: empty), such as ``Reader.ticket_text_rows``: each batch
+    goes through ``writerows`` whole, with no Python work per cell."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if spanish_excel else ",", lineterminator="\r\n")
     buf.write(BOM)
