@@ -71,7 +71,7 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
                ) -> int:
     """Write one worksheet per (name, header, rows); returns the number of data rows."""
     with _workbook(path) as book:
-        return sum(_write_rows(book.sheet(name, header), rows, book.moments)
+        return sum(_write_rows(book.sheet(name, header), rows, book)
                    for name, header, rows in sheets)
 
 
@@ -84,7 +84,7 @@ def write_typed_xlsx(path: Path, name: str, header: Sequence[str], kinds: Sequen
     type checks: the same workbook as ``write_xlsx`` over the Python values."""
     with _workbook(path) as book:
         sheet = book.sheet(name, header)
-        formats = {"date": book.moments[1][1], "time": book.moments[2][1], "number": None}
+        formats = {"date": book.date_format, "time": book.time_format, "number": None}
         columns = [(c, sheet.write_string, None) if kind == "text"
                    else (c, sheet.write_number, formats[kind])
                    for c, kind in enumerate(kinds)]
@@ -108,10 +108,11 @@ class _Book:
                                          "text_wrap": True})
         # Real Excel dates and times (serial numbers with a number format), so a sheet can
         # filter, sort and group by them; a datetime checks before a date (it is one).
-        self.moments = [
-            (dt.datetime, workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})),
-            (dt.date, workbook.add_format({"num_format": "yyyy-mm-dd"})),
-            (dt.time, workbook.add_format({"num_format": "hh:mm:ss"}))]
+        self.datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.time_format = workbook.add_format({"num_format": "hh:mm:ss"})
+        self.moments = [(dt.datetime, self.datetime_format), (dt.date, self.date_format),
+                        (dt.time, self.time_format)]
         self.used: set[str] = set()
 
     def sheet(self, name: str, header: Sequence[str]) -> Any:
@@ -136,12 +137,11 @@ def _workbook(path: Path) -> Iterator[_Book]:
         workbook.close()
 
 
-def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]],
-                moments: list[tuple[type, Any]]) -> int:
+def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]], book: _Book) -> int:
     """Data rows from row 1 on; returns how many. Exact types first, inline: a year is
     millions of cells. A date or a time is written as the serial number write_datetime would
     store, with the same format; other values as before."""
-    date_fmt, time_fmt = moments[1][1], moments[2][1]
+    date_fmt, time_fmt, moments = book.date_format, book.time_format, book.moments
     write_string, write_number = sheet.write_string, sheet.write_number
     r = 0
     for r, row in enumerate(rows, start=1):  # noqa: B007 - r is the row count after
