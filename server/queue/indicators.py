@@ -51,18 +51,17 @@ class Distribution:
         return cls.of_sorted(xs, math.fsum(xs))
 
     @classmethod
-    def of_sorted(cls, xs: Sequence[float], total: float | None = None) -> Distribution:
+    def of_sorted(cls, xs: Sequence[float], total: float) -> Distribution:
         """From values sorted ascending and their exact sum (``math.fsum``, correctly
-        rounded, so any grouping of the same values gives the same ``total``; computed here
-        when not given). Only the positions the percentiles interpolate between and the last
-        are read: values in their sorted place there are enough
-        (``server.queue.rollups.order_ranks``)."""
+        rounded, so any grouping of the same values gives the same ``total``). Only the
+        positions the percentiles interpolate between and the last are read: values in their
+        sorted place there are enough (``server.queue.rollups.order_ranks``)."""
         n = len(xs)
         if not n:
             return cls()
         median, p90 = (percentile(xs, p) for p in PERCENTILES)
         assert median is not None and p90 is not None
-        mean = (math.fsum(xs) if total is None else total) / n
+        mean = total / n
         return cls(n, mean, float(median), float(p90), float(xs[-1]))
 
     def in_minutes(self) -> dict[str, Any]:
