@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -79,6 +80,39 @@ def test_a_failing_request_rolls_back_alone_inside_a_batch(tmp_path: Path) -> No
             futures[1].result()
         values = store.run_sync(lambda tx: [tx.setting(k) for k in ("k1", "bad", "k2")])
         assert values == [1, None, 2]
+    finally:
+        store.close()
+
+
+def test_a_caller_that_gives_up_while_queued_does_not_stop_the_writer(tmp_path: Path) -> None:
+    """A health probe that times out behind a busy writer (or any cancelled request) used to
+    end the writer thread when its job ran anyway: every later write then waited forever."""
+    store = Store.open(tmp_path / "t.db")
+    busy, gate = threading.Event(), threading.Event()
+
+    def blocking(tx):  # type: ignore[no-untyped-def]
+        busy.set()
+        gate.wait(5)
+
+    async def scenario() -> object:
+        blocker = store.submit(blocking)
+        assert busy.wait(5)  # the writer is inside a job: the next one waits in the queue
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.05):
+                await store.run(lambda tx: tx.set_setting("given_up", 1, 0.0))
+        gate.set()
+        blocker.result()
+
+        def later(tx):  # type: ignore[no-untyped-def]
+            tx.set_setting("later", 2, 0.0)
+            return tx.setting("later")
+
+        return await asyncio.wait_for(store.run(later), 10)
+
+    try:
+        assert asyncio.run(scenario()) == 2
+        # Nobody was told the abandoned write was done, and it was not made.
+        assert store.run_sync(lambda tx: tx.setting("given_up")) is None
     finally:
         store.close()
 
