@@ -128,7 +128,7 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     # Each router straight on the app under the prefix, not inside an "/api/v1" router: FastAPI
     # matches a nested router once to choose it and again to run it, at every level; one
     # level less took ~0.13 ms of event-loop CPU off every request (docs/benchmarks.md).
-    for module in (panel, admin, tickets, counters, catalog, session, events, stats, survey,
+    for module in (tickets, panel, counters, admin, catalog, session, events, stats, survey,
                    ticket_live, hardware, labels, central_status, health,
                    audit):
         app.include_router(module.router, prefix=API_PREFIX)
