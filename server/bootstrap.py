@@ -115,15 +115,17 @@ def build(
 
     health = HealthService(db_path, config.tz, watch, sightings, schedule=seed.backup,
                            connected=hub.connected_tokens, sources={"bridges": bridges})
+    survey_keys = SurveyKeys(reads.run_sync(lambda r: r.setting(SECRET_SETTING)))
     return Services(
         store=store, reads=reads, hub=hub, passwords=passwords, office=office,
-        ticketing=Ticketing(store, office), desk=desk, reading=Reading(reads, office),
+        ticketing=Ticketing(store, office, survey_keys), desk=desk,
+        reading=Reading(reads, office),
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
         statistics=Statistics(reads, office, Analytics(db_path), store),
         surveys=Surveys(store, reads, office),
         health=health,
         hardware=hardware,
-        survey_keys=SurveyKeys(reads.run_sync(lambda r: r.setting(SECRET_SETTING))),
+        survey_keys=survey_keys,
         live_limits=LiveLimits(),
     )

@@ -13,7 +13,6 @@ from server.api.deps import (
     Kiosk,
     ReadingDep,
     Staff,
-    SurveyKeysDep,
     TicketingDep,
 )
 from server.api.schemas import (
@@ -60,14 +59,13 @@ class PrintReport(BaseModel):
 
 @router.post("", status_code=201, response_model=TicketIssued,
              responses=error_responses(401, 403, 409, 413, 422))
-async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer,
-                       keys: SurveyKeysDep) -> dict[str, Any]:
+async def issue_ticket(body: TicketCreate, ticketing: TicketingDep, who: Issuer
+                       ) -> dict[str, Any]:
     """Issue a ticket (kiosks). 409 when the office is closed, with `next_opening`.
     `status_url` (the QR code) carries the survey key in its fragment: only this answer, the
     printed ticket and the counter's tablet have it (docs/security.md)."""
-    ticket = await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
-                                          body.request_id)
-    return {**ticket, "status_url": keys.capability_url(ticket["status_url"], ticket["id"])}
+    return await ticketing.issue_ticket(body.service, body.group, who, body.characterization,
+                                        body.request_id)
 
 
 @router.get("/{ticket_id}", response_model=TicketPublic, responses=error_responses(404, 422))

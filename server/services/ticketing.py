@@ -14,25 +14,36 @@ from server.queue import lifecycle
 from server.queue.model import Status, Ticket
 from server.queue.no_show import refusal as no_show_refusal
 from server.queue.numbering import format_number
+from server.security.survey_keys import SurveyKeys
 from server.services.office import Office
 from server.storage import Store, Tx
 
 
 class Ticketing:
-    def __init__(self, store: Store, office: Office) -> None:
+    def __init__(self, store: Store, office: Office, survey_keys: SurveyKeys) -> None:
         self.store = store
         self.office = office
+        self.survey_keys = survey_keys
 
     # ------------------------------------------------------------------ issuing
 
     async def issue_ticket(self, service: str, group: str | None, actor: Principal,
                            characterization: dict[str, Any] | None = None,
-                           request_id: str | None = None, at_counter: int | None = None
-                           ) -> dict[str, Any]:
-        """Issue a ticket. ``request_id`` is the kiosk's idempotency key: when the answer to a
-        first attempt was lost, the retry with the same key gets the same ticket back (field
-        ``replayed``) instead of a second turn. ``at_counter``: a clerk issued it there for a
-        citizen who did not use the kiosk (the audit log says so)."""
+                           request_id: str | None = None) -> dict[str, Any]:
+        """Issue a ticket at a kiosk. ``request_id`` is the kiosk's idempotency key: when the
+        answer to a first attempt was lost, the retry with the same key gets the same ticket
+        back (field ``replayed``) instead of a second turn. ``status_url`` (the printed QR
+        code) carries the survey key in its fragment: only this answer, the printed ticket
+        and the counter's tablet have it (docs/security.md)."""
+        ticket = await self._issue(service, group, actor, characterization, request_id, None)
+        return {**ticket,
+                "status_url": self.survey_keys.capability_url(ticket["status_url"], ticket["id"])}
+
+    async def _issue(self, service: str, group: str | None, actor: Principal,
+                     characterization: dict[str, Any] | None, request_id: str | None,
+                     at_counter: int | None) -> dict[str, Any]:
+        """One ticket into its line. ``at_counter``: a clerk issued it there for a citizen
+        who did not use the kiosk (the audit log says so)."""
         office = self.office
         cfg = office.config
         answers = cfg.characterization.validate(characterization)
@@ -83,10 +94,12 @@ class Ticketing:
                                actor: Principal, request_id: str | None = None
                                ) -> dict[str, Any]:
         """A clerk issues a ticket at their counter for a citizen who cannot or will not use
-        the kiosk; it takes its place in line like any other (same rules, same numbering)."""
+        the kiosk; it takes its place in line like any other (same rules, same numbering).
+        Its status URL has no survey key: the clerk must not be able to rate their own
+        attention (the counter's tablet shows the survey)."""
         self.office.counter_config(number)
         self.office.may_act_at(actor, number)
-        return await self.issue_ticket(service, group, actor, None, request_id, number)
+        return await self._issue(service, group, actor, None, request_id, number)
 
     async def report_print(self, ticket_id: str, ok: bool, message: str, actor: Principal
                            ) -> dict[str, Any]:
