@@ -87,21 +87,24 @@ class WaitEstimates:
 
     def forecast(self, r: Reader, cfg: OfficeConfig, now: float,
                  closed_message: str | None, waiting: list[Ticket] | None = None) -> Waits:
+        rows = r.open_counter_rows()
+        if not rows:
+            # Nobody at any counter, so nobody can be called: every estimate is "none"
+            # whatever the line holds, and a kiosk issuing before the clerks sign in reads
+            # neither the line nor the learned times.
+            return Waits({}, {s.code: 0 for s in cfg.services}, closed_message)
         local = datetime.fromtimestamp(now, cfg.tz)
-        rows = r.counter_rows()
         typical = {s.code: self.typical_s(r, cfg, s.code, local) for s in cfg.services}
         open_: list[OpenCounter] = []
         for c in cfg.counters:
             row = rows.get(c.number)
-            if row is None or row.state == "closed":
+            if row is None:
                 continue
             held = r.in_hand(c.number)
             free_in = remaining_s(held, typical.get(held.service, 300.0), now) if held else 0.0
             if row.state == "paused":
                 free_in = max(free_in, pause_left_s(row.since, now))
             open_.append(OpenCounter(c, free_in, row.preferential_streak))
-        # With no counter open nobody can be called: every estimate is "none" whatever the
-        # line holds, so a kiosk issuing before the clerks sign in does not read the line.
         line = [] if not open_ else r.line_front(HORIZON) if waiting is None else waiting
         seconds = forecast_waits(line, open_, typical, cfg.policy, now)
         counts = {s.code: sum(1 for oc in open_ if s.code in oc.counter.services)

@@ -15,6 +15,11 @@ class CounterReads(Queries):
         return {r["number"]: CounterRow(**dict(r))
                 for r in self._all("SELECT * FROM counters ORDER BY number")}
 
+    def open_counter_rows(self) -> dict[int, CounterRow]:
+        """The counters someone is at (open or paused), by number."""
+        return {r["number"]: CounterRow(**dict(r)) for r in self._all(
+            "SELECT * FROM counters WHERE state != 'closed' ORDER BY number")}
+
     def clerk_at(self, number: int) -> str | None:
         """The clerk signed in at a counter now (None when closed): a hardware bridge's action
         there is attributed to them in the audit log."""
