@@ -128,6 +128,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     # Each router straight on the app under the prefix, not inside an "/api/v1" router: FastAPI
     # matches a nested router once to choose it and again to run it, at every level; one
     # level less took ~0.13 ms of event-loop CPU off every request (docs/benchmarks.md).
+    # The app tries the routers in this order: the ticket issue first (the busiest route),
+    # panel before counters (its /counters/public would match /counters/{number}).
     for module in (tickets, panel, counters, admin, catalog, session, events, stats, survey,
                    ticket_live, hardware, labels, central_status, health,
                    audit):
