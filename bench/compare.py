@@ -4,7 +4,9 @@ move with the neighbours' load; ratios taken this way hold).
 
 Pairs:
 - issue: the floor (``bench.floor_app``: a FastAPI request and one durable SQLite commit) vs
-  Turnero: sequential issue p50 and server CPU per request (``/proc`` of each server).
+  Turnero: sequential issue p50 and server CPU per request (``/proc`` of each server), the
+  CPU both request by request and with each server alone for a block of the same size
+  (between two of its requests the others' work empties the CPU caches, ~10 % more).
 - with ``--baseline REF``: the same issue run against Turnero at git REF (exported with
   ``git archive``, its own database prepared by its own code): an A/B of this tree's changes.
 - call next and board snapshot with 0 vs 10,000 tickets waiting (two servers of this tree;
@@ -57,6 +59,9 @@ class Server:
     latencies: list[float] = field(default_factory=list)
     cpu: float = 0.0
     requests: int = 0
+    #: CPU and requests when it ran alone (a block of requests, nobody else in between).
+    alone_cpu: float = 0.0
+    alone_requests: int = 0
 
     @property
     def base(self) -> str:
@@ -86,6 +91,9 @@ class Server:
     def cpu_ms(self) -> float:
         return self.cpu / self.requests * 1000
 
+    def alone_cpu_ms(self) -> float:
+        return self.alone_cpu / self.alone_requests * 1000
+
 
 def interleaved(work: list[tuple[Server, Callable[[], float]]], count: int) -> None:
     """``count`` timed calls on each server, alternating request by request (each call
@@ -98,6 +106,19 @@ def interleaved(work: list[tuple[Server, Callable[[], float]]], count: int) -> N
         assert s.process is not None
         s.cpu += cpu_seconds(s.process.pid) - before
         s.requests += count
+
+
+def alone(work: list[tuple[Server, Callable[[], float]]], count: int) -> None:
+    """``count`` calls on each server in turn, a whole block before the next server: its CPU
+    per request without the other servers' work between two of its requests (which takes
+    their code and data out of the CPU caches)."""
+    for s, fn in work:
+        assert s.process is not None
+        before = cpu_seconds(s.process.pid)
+        for _ in range(count):
+            fn()
+        s.alone_cpu += cpu_seconds(s.process.pid) - before
+        s.alone_requests += count
 
 
 def turnero(name: str, tree: Path, db: Path) -> Server:
@@ -222,10 +243,11 @@ def main() -> None:
             boards = {s.name: Server(s.name, [], ROOT, s.port, process=s.process)
                       for s in (empty, full)}
             for _ in range(args.rounds):
-                interleaved([(s, timed_post(clients[s.name],
-                                            "/floor" if s.name == "floor" else "/api/v1/tickets",
-                                            {"service": "A"}, 201)) for s in issue_side],
-                            args.issues)
+                issues = [(s, timed_post(clients[s.name],
+                                         "/floor" if s.name == "floor" else "/api/v1/tickets",
+                                         {"service": "A"}, 201)) for s in issue_side]
+                interleaved(issues, args.issues)
+                alone(issues, args.issues)
 
                 def call(s: Server) -> Callable[[], float]:
                     kiosk, clerk = clients[s.name], clerks[s.name]
@@ -255,12 +277,16 @@ def main() -> None:
     ref, cur = issue_side[0], issue_side[1]
     ratio_line("sequential issue p50 (floor vs Turnero)", ref.p50_ms(), cur.p50_ms(), "ms")
     ratio_line("server CPU per issue (floor vs Turnero)", ref.cpu_ms(), cur.cpu_ms(), "ms")
+    ratio_line("server CPU per issue, each server alone (floor vs Turnero)",
+               ref.alone_cpu_ms(), cur.alone_cpu_ms(), "ms")
     if args.baseline:
         old = issue_side[2]
         ratio_line(f"sequential issue p50 ({old.name} vs this tree)", old.p50_ms(),
                    cur.p50_ms(), "ms")
         ratio_line(f"server CPU per issue ({old.name} vs this tree)", old.cpu_ms(),
                    cur.cpu_ms(), "ms")
+        ratio_line(f"server CPU per issue, each server alone ({old.name} vs this tree)",
+                   old.alone_cpu_ms(), cur.alone_cpu_ms(), "ms")
     c0, c1 = calls[empty.name], calls[full.name]
     ratio_line(f"call next p50 (0 vs {args.waiting:,} waiting)", c0.p50_ms(), c1.p50_ms(), "ms")
     b0, b1 = boards[empty.name], boards[full.name]
