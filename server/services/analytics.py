@@ -6,16 +6,20 @@ loop, and so every kiosk and board, waits. In a separate process it competes onl
 The process reads the same SQLite file through its own read-only connection (WAL: a
 consistent snapshot beside the writer) and computes with the same code, so the figures are
 identical. The pool starts its process on first use and keeps it for the next report. An
-XLSX export (seconds of per-cell work for a year) is written there too.
+XLSX export (seconds of per-cell work for a year) is written there too. When the process dies
+(the system killed it: out of memory, an operator), a new one is started and the report asked
+again once: a dead process must not leave every later long report failing until a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +27,7 @@ from server.storage import Reader
 from server.storage.reader import snapshot
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: Ranges at least this long go to the analytics process; shorter ones (a day, a week, a
 #: month: tens of milliseconds) are cheaper on the read pool than a trip to another process.
@@ -50,13 +55,31 @@ class Analytics:
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             return self._pool
 
+    def _discard(self, broken: ProcessPoolExecutor) -> None:
+        """Forget a pool whose process died, so the next report starts a new one."""
+        log.warning("el proceso de estadísticas terminó inesperadamente; se inicia otro")
+        with self._lock:
+            if self._pool is broken:
+                self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
     async def run(self, fn: Callable[[Reader], T]) -> T:
         """``fn`` must be picklable (a module-level function or a ``functools.partial``)."""
         loop = asyncio.get_running_loop()
+        pool = self._executor()
+        try:
+            return await loop.run_in_executor(pool, read_in_process, self.path, fn)
+        except BrokenProcessPool:
+            self._discard(pool)
         return await loop.run_in_executor(self._executor(), read_in_process, self.path, fn)
 
     def run_sync(self, fn: Callable[[Reader], T]) -> T:
         """``run`` from a worker thread (an XLSX export being written)."""
+        pool = self._executor()
+        try:
+            return pool.submit(read_in_process, self.path, fn).result()
+        except BrokenProcessPool:
+            self._discard(pool)
         return self._executor().submit(read_in_process, self.path, fn).result()
 
     def close(self) -> None:

@@ -3,7 +3,10 @@ event loop never waits for it) and gives exactly the hand-checked figures of the
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,3 +37,28 @@ def test_a_year_gives_the_figures_of_its_two_days(stats_server: LiveServer, by: 
     assert year["total"] == days["total"]
     assert year["total"]["issued"] == 10 and year["total"]["wait_min"]["median"] == 7.5
     assert year["rows"] == days["rows"]
+
+
+def analytics_workers(server: LiveServer) -> list[int]:
+    """The pids of the server's analytics worker processes (spawned children running
+    ``spawn_main``; the resource tracker is another child, left alone)."""
+    assert server.process is not None
+    pids: list[int] = []
+    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                pids.append(int(child))
+    return pids
+
+
+def test_a_killed_analytics_process_does_not_break_the_next_long_report(
+        stats_server: LiveServer) -> None:
+    """The system may kill the analytics process (out of memory over a large year, an
+    operator); the next long report used to fail until the server was restarted."""
+    first = summary(stats_server, "2026-01-01", "2026-12-31", "service")
+    [worker] = analytics_workers(stats_server)
+    os.kill(worker, signal.SIGKILL)
+    assert summary(stats_server, "2026-01-01", "2026-12-31", "service") == first
+    [replacement] = analytics_workers(stats_server)
+    assert replacement != worker
