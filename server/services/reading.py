@@ -9,6 +9,7 @@ block the event loop nor queue behind writes.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import asdict
 from functools import partial
@@ -27,6 +28,8 @@ from server.security import clerk_scope
 from server.services.office import Office
 from server.storage import AuditRecord, CounterRow, Reader, ReadPool
 from server.views import counter_view, iso, public_ticket
+
+log = logging.getLogger(__name__)
 
 #: Phones hear of a change within this long: a busy minute's events are coalesced into a
 #: few recomputations instead of one per ticket issued.
@@ -385,11 +388,17 @@ class LiveTickets:
                     continue
                 started = asyncio.get_running_loop().time()
                 ids = {f.ticket_id for f in followers}
-                seq, self._views = await self.reads.run(
-                    partial(self.views, ticket_ids=ids, previous=self._views))
-                for f in followers:
-                    known = self._views.get(f.ticket_id)
-                    f.offer(seq, known[1] if known else None)
+                try:
+                    seq, self._views = await self.reads.run(
+                        partial(self.views, ticket_ids=ids, previous=self._views))
+                except Exception:  # noqa: BLE001 - the phones keep their last view
+                    # One failed read must not end this task: every phone would stop
+                    # hearing of its ticket until the server restarts.
+                    log.exception("recomputing the followed tickets failed")
+                else:
+                    for f in followers:
+                        known = self._views.get(f.ticket_id)
+                        f.offer(seq, known[1] if known else None)
                 # Events meanwhile wait in the buffer and are coalesced on the next turn.
                 rest = self.interval - (asyncio.get_running_loop().time() - started)
                 if rest > 0:

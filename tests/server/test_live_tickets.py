@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import websockets
 
+from server import bootstrap
+from server.auth import Passwords, Principal, Role
+from server.config import DEMO_CONFIG, load_config
+from server.services.office import OfficeSettings
 from tests.conftest import LiveServer
+
+KIOSK = Principal(Role.KIOSK, "k", "k", 1)
 
 PHONES = 12
 
@@ -77,3 +86,43 @@ def test_a_preferential_ticket_issued_puts_one_more_ahead_of_a_general_one(
     snapshot, update = asyncio.run(follow())
     assert snapshot["ticket"]["ahead"] == 0
     assert update["type"] == "ticket.update" and update["ticket"]["ahead"] == 1
+
+
+def test_one_failed_recomputation_does_not_stop_the_phones_updates(tmp_path: Path) -> None:
+    """Any one failure while the followed tickets are recomputed (here the clock fails once
+    on a read; in an office a transient SQLite error) used to end ``LiveTickets.run`` for
+    the server's life: every phone was told the server restarts, and on reconnecting got its
+    ticket once and never an update again."""
+    fail_once, failed = threading.Event(), threading.Event()
+
+    def clock() -> float:
+        if fail_once.is_set() and threading.current_thread().name.startswith("turnero-read"):
+            fail_once.clear()
+            failed.set()
+            raise OSError("el reloj no responde")
+        return time.time()
+
+    async def scenario() -> dict[str, Any] | None:
+        services = bootstrap.build(tmp_path / "t.db", load_config(DEMO_CONFIG),
+                                   OfficeSettings(open_all_hours=True),
+                                   passwords=Passwords.cheap(), clock=clock,
+                                   loop=asyncio.get_running_loop())
+        live = asyncio.create_task(services.live.run())
+        try:
+            mine = await services.ticketing.issue_ticket("A", None, KIOSK)
+            follower = await services.live.follow(mine["id"])
+            assert follower.view is not None and follower.view["ahead"] == 0
+            fail_once.set()
+            await services.ticketing.issue_ticket("A", "AM", KIOSK)  # preferential: ahead
+            assert await asyncio.to_thread(failed.wait, 10)  # that recomputation failed
+            await services.ticketing.issue_ticket("A", "AM", KIOSK)  # one more ahead
+            await asyncio.wait_for(follower.changed.wait(), 10)
+            assert not follower.ended and not live.done()
+            return follower.view
+        finally:
+            live.cancel()
+            await asyncio.gather(live, return_exceptions=True)
+            services.close()
+
+    view = asyncio.run(scenario())
+    assert view is not None and view["ahead"] == 2
