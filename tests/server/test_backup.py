@@ -4,6 +4,8 @@ single-instance lock of `turnero serve`."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
 import pty
 import select
@@ -12,14 +14,18 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from server.config import ConfigError, parse_config
-from tests.conftest import DEMO_CONFIG, ROOT, LiveServer, subprocess_env
+from server.backup import BackupScheduler
+from server.config import BackupSchedule, ConfigError, parse_config
+from server.storage import Store
+from tests.conftest import DEMO_CONFIG, ROOT, LiveServer, need, subprocess_env
 from tests.server.test_cli import turnero
 
 
@@ -293,3 +299,47 @@ def test_every_backup_key_is_in_the_readme_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key in ("time", "folder", "keep"):
         assert f"| `[backup] {key}` |" in readme
+
+
+def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
+        tmp_path: Path) -> None:
+    """Pruning used to be outside the scheduler's error handling: one old copy the system
+    refused to delete (a backup folder on a share or a stick that refuses deletes) ended
+    the daily backups for the server's life, with nothing in the log. Here the kernel
+    refuses the delete because the old copy is a mount point (needs root: CI runs as root)."""
+    need(os.geteuid() == 0, "root (bind-mounts a file over an old copy, which then cannot "
+                            "be deleted)")
+    db = tmp_path / "turnero.db"
+    Store.open(db).close()
+    folder = tmp_path / "copias"
+    folder.mkdir()
+    pinned = folder / "turnero-20200101-000000.db"
+    pinned.write_bytes(b"old")
+    (tmp_path / "over").write_bytes(b"old")
+    subprocess.run(["mount", "--bind", str(tmp_path / "over"), str(pinned)], check=True)
+    days = itertools.count()
+    start = time.time()
+
+    def clock() -> float:  # a day passes at every look: every look finds a backup due
+        return start + 86400 * next(days)
+
+    scheduler = BackupScheduler(db, BackupSchedule(time_of_day(0, 0), folder, 1),
+                                ZoneInfo("America/Bogota"), clock)
+
+    async def scenario() -> tuple[int, bool]:
+        task = scheduler.start()
+        try:
+            deadline = time.monotonic() + 30
+            while len(list(folder.glob("turnero-2*.db"))) < 3 and not task.done():
+                assert time.monotonic() < deadline, "no second daily backup"
+                await asyncio.sleep(0.02)
+            return len(list(folder.glob("turnero-2*.db"))), task.done()
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        made, ended = asyncio.run(scenario())
+    finally:
+        subprocess.run(["umount", str(pinned)], check=False)
+    assert not ended and made >= 3  # the undeletable copy and two daily backups
