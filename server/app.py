@@ -39,6 +39,7 @@ from server.api import (
 )
 from server.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from server.api.health import install_storage_errors
+from server.api.schemas import error_responses
 from server.api.strict_json import StrictJSON
 from server.auth import SESSION_HOURS, Passwords
 from server.backup import BackupScheduler
@@ -57,6 +58,7 @@ CSP = (
 )
 SWEEP_INTERVAL_S = 600
 API_PREFIX = "/api/v1"
+STORAGE_FAILURE = error_responses(503)
 
 
 @dataclass(frozen=True)
@@ -130,12 +132,15 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
     # level less took ~0.13 ms of event-loop CPU off every request (docs/benchmarks.md).
     # The app tries the routers in this order: the ticket issue first (the busiest route),
     # panel before counters (its /counters/public would match /counters/{number}).
+    # Any route may answer 503 when the database cannot be read or written (a full disk, a
+    # failing one; server/api/health.py), so the OpenAPI document says so for every route.
     for module in (tickets, panel, counters, admin, catalog, session, events, stats, survey,
                    ticket_live, hardware, labels, central_status, health,
                    audit):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, responses=STORAGE_FAILURE)
     app.include_router(announcements.build_router(
-        SpeechCache(settings.db_path.parent / "speech-cache")), prefix=API_PREFIX)
+        SpeechCache(settings.db_path.parent / "speech-cache")), prefix=API_PREFIX,
+        responses=STORAGE_FAILURE)
     pages.install(app)
     _add_health(app)
     app.add_middleware(StrictJSON)

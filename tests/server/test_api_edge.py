@@ -96,6 +96,17 @@ def admin(app: App, path: str = "") -> dict[str, str]:
 # --------------------------------------------------------------------------- JSON bodies
 
 
+def test_every_operation_declares_the_503_of_a_storage_failure(openapi: dict[str, Any]
+                                                                ) -> None:
+    """A full or failing disk answers 503 on any route (tests/server/test_disk_full.py); a
+    kiosk or bridge written from the OpenAPI document must know to expect it."""
+    undeclared = [(m, p) for m, p, op in operations(openapi) if "503" not in op["responses"]]
+    assert undeclared == []
+    issue = openapi["paths"]["/api/v1/tickets"]["post"]["responses"]["503"]
+    assert resolve(openapi, issue["content"]["application/json"]["schema"])["required"] == [
+        "detail"]
+
+
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400", "-1e999",
                                      "99999999999999999999", "-9223372036854775809",
                                      "1" * 5000])
