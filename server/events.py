@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 CLIENT_BUFFER = 256
 #: The ASGI scope extension a server offers a direct write under (``server.ws_protocol``):
@@ -185,17 +188,33 @@ class EventHub:
         prepared: list[tuple[dict[str, Any], int, dict[object, tuple[int, str]]]] = [
             (m, int(m.get("seq", 0)), {}) for m in messages]
         for sub in list(self._subscribers):
-            items: list[tuple[int, str]] = []
-            for message, seq, serialized in prepared:
-                if not sub.accepts(message):
-                    continue
-                item = serialized.get(sub.view)
-                if item is None:
-                    shown = sub.view(message) if sub.view is not None else message
-                    item = serialized[sub.view] = (seq, json.dumps(shown, ensure_ascii=False))
-                items.append(item)
+            try:
+                items = self._items_for(sub, prepared)
+            except Exception:  # noqa: BLE001 - that client alone is closed, the others served
+                # A client whose filter or view cannot take a message (a bug) must not cut
+                # the commit short for the clients after it: a board would miss the call.
+                log.exception("a live client's filter or view failed; closing that client")
+                self._drop(sub)
+                continue
             if items and not self._write_direct(sub, items, now):
                 self._buffer(sub, items)
+
+    @staticmethod
+    def _items_for(sub: Subscriber,
+                   prepared: list[tuple[dict[str, Any], int, dict[object, tuple[int, str]]]]
+                   ) -> list[tuple[int, str]]:
+        """The (seq, text) of the messages this client takes, each text serialized once per
+        kind of view across all clients."""
+        items: list[tuple[int, str]] = []
+        for message, seq, serialized in prepared:
+            if not sub.accepts(message):
+                continue
+            item = serialized.get(sub.view)
+            if item is None:
+                shown = sub.view(message) if sub.view is not None else message
+                item = serialized[sub.view] = (seq, json.dumps(shown, ensure_ascii=False))
+            items.append(item)
+        return items
 
     @staticmethod
     def _write_direct(sub: Subscriber, items: list[tuple[int, str]], now: float) -> bool:

@@ -43,6 +43,29 @@ def test_a_client_that_does_not_read_is_dropped_and_others_get_everything() -> N
     asyncio.run(scenario())
 
 
+def test_a_client_whose_view_fails_is_closed_and_the_others_still_get_the_call() -> None:
+    """The clients are served one after the other for each commit: one whose view raised
+    (a bug) used to cut the delivery short, so the boards after it missed the call."""
+    def broken_view(message: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("counter_name")
+
+    async def scenario() -> None:
+        hub = EventHub(asyncio.get_running_loop())
+        before = hub.subscribe()
+        broken = hub.subscribe(view=broken_view)
+        after = hub.subscribe()
+        hub.publish_many([{"type": "ticket.called", "seq": 7, "ticket": {"number": "A-001"}}])
+        for board in (before, after):
+            seq, text = board.queue.get_nowait()
+            assert seq == 7 and json.loads(text)["ticket"]["number"] == "A-001"
+        assert broken.queue.get_nowait() is None  # its sender is told to close the socket
+        assert hub.client_count == 2
+        hub.publish({"type": "counter.changed", "seq": 8})  # and the hub goes on
+        assert after.queue.get_nowait()[0] == 8
+
+    asyncio.run(scenario())
+
+
 async def issued_numbers(ws: Any, n: int) -> list[int]:
     """The numbers of the next ``n`` ``ticket.issued`` events on ``ws``, as they arrive."""
     numbers: list[int] = []
