@@ -18,11 +18,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 
 from server.queue.stats_tables import formula_safe
+
+T = TypeVar("T")
 
 BOM = "\ufeff"
 CHUNK_CHARS = 64 * 1024
@@ -67,36 +69,77 @@ def csv_text_chunks(header: Sequence[str], batches: Iterable[Sequence[Sequence[A
     yield buf.getvalue().encode("utf-8")
 
 
-def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
-               ) -> int:
-    """Write one worksheet per (name, header, rows); returns the number of data rows."""
+#: Rows an Excel worksheet holds, its header included. xlsxwriter skips a row past it without
+#: a word (and Excel could not show it), so the rows go on in a new sheet of the same name
+#: with " (2)", " (3)", … and the header again: a five-year export loses no ticket.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+               rows_per_sheet: int = EXCEL_MAX_ROWS) -> int:
+    """Write one worksheet per (name, header, rows), more when the rows do not fit in one
+    (``EXCEL_MAX_ROWS``); returns the number of data rows."""
     with _workbook(path) as book:
-        return sum(_write_rows(book.sheet(name, header), rows, book)
+        return sum(_write_rows(_Sheets(book, name, header, rows_per_sheet), rows, book)
                    for name, header, rows in sheets)
 
 
 def write_typed_xlsx(path: Path, name: str, header: Sequence[str], kinds: Sequence[str],
-                     batches: Iterable[Sequence[Sequence[Any]]]) -> int:
-    """One worksheet of rows whose cells are typed already (None: an empty cell), such as
-    ``Reader.ticket_text_rows`` with ``typed``; ``kinds`` says per column whether it holds
-    "text", a "number", a "date" (serial day) or a "time" (fraction of a day). The
-    xlsxwriter call and format are chosen once per column, so a cell costs one call and no
-    type checks: the same workbook as ``write_xlsx`` over the Python values."""
+                     batches: Iterable[Sequence[Sequence[Any]]],
+                     rows_per_sheet: int = EXCEL_MAX_ROWS) -> int:
+    """One worksheet (more when the rows do not fit in one) of rows whose cells are typed
+    already (None: an empty cell), such as ``Reader.ticket_text_rows`` with ``typed``;
+    ``kinds`` says per column whether it holds "text", a "number", a "date" (serial day) or a
+    "time" (fraction of a day). The xlsxwriter call and format are chosen once per column
+    (and sheet), so a cell costs one call and no type checks: the same workbook as
+    ``write_xlsx`` over the Python values."""
     with _workbook(path) as book:
-        sheet = book.sheet(name, header)
         formats = {"date": book.date_format, "time": book.time_format, "number": None}
-        columns = [(c, sheet.write_string, None) if kind == "text"
-                   else (c, sheet.write_number, formats[kind])
-                   for c, kind in enumerate(kinds)]
-        r = 0
+        sheets = _Sheets(book, name, header, rows_per_sheet)
+
+        def writers(sheet: Any) -> list[tuple[int, Any, Any]]:
+            return [(c, sheet.write_string, None) if kind == "text"
+                    else (c, sheet.write_number, formats[kind])
+                    for c, kind in enumerate(kinds)]
+
+        bound, columns = None, []
         for batch in batches:
-            for row in batch:
-                r += 1
+            for sheet, r, row in sheets.place(batch):
+                if sheet is not bound:
+                    bound, columns = sheet, writers(sheet)
                 for c, write, fmt in columns:
                     value = row[c]
                     if value is not None:
                         write(r, c, value, fmt)
-        return r
+        return sheets.count
+
+
+class _Sheets:
+    """The sheet and row the next data row goes to: row 1 on, then a new sheet with the same
+    header once one holds ``rows_per_sheet`` rows (its header included)."""
+
+    def __init__(self, book: _Book, name: str, header: Sequence[str], rows_per_sheet: int
+                 ) -> None:
+        self.book, self.name, self.header = book, name, header
+        self.room = rows_per_sheet - 1  # data rows under the header
+        self.current = book.sheet(name, header)
+        self.row = 0
+        #: Data rows so far, over every sheet.
+        self.count = 0
+
+    def next_row(self) -> int:
+        if self.row == self.room:
+            self.current = self.book.sheet(self.name, self.header)
+            self.row = 0
+        self.row += 1
+        self.count += 1
+        return self.row
+
+    def place(self, rows: Iterable[T]) -> Iterator[tuple[Any, int, T]]:
+        """Each row with the sheet and row number it goes to."""
+        for row in rows:
+            r = self.next_row()
+            yield self.current, r, row
 
 
 class _Book:
@@ -137,14 +180,13 @@ def _workbook(path: Path) -> Iterator[_Book]:
         workbook.close()
 
 
-def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]], book: _Book) -> int:
-    """Data rows from row 1 on; returns how many. Exact types first, inline: a year is
-    millions of cells. A date or a time is written as the serial number write_datetime would
-    store, with the same format; other values as before."""
+def _write_rows(sheets: _Sheets, rows: Iterable[Sequence[Any]], book: _Book) -> int:
+    """Data rows from row 1 on (a new sheet when one is full); returns how many. Exact types
+    first, inline: a year is millions of cells. A date or a time is written as the serial
+    number write_datetime would store, with the same format; other values as before."""
     date_fmt, time_fmt, moments = book.date_format, book.time_format, book.moments
-    write_string, write_number = sheet.write_string, sheet.write_number
-    r = 0
-    for r, row in enumerate(rows, start=1):  # noqa: B007 - r is the row count after
+    for sheet, r, row in sheets.place(rows):
+        write_string, write_number = sheet.write_string, sheet.write_number
         for c, value in enumerate(row):
             kind = type(value)
             if kind is str:
@@ -164,7 +206,7 @@ def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]], book: _Book) -> int:
                 sheet.write_datetime(r, c, value, fmt)
             elif value != "":
                 sheet.write_string(r, c, str(value))
-    return r
+    return sheets.count
 
 
 #: Excel's serial day 0 (its 1900 system counts 1900-02-29, so serials after February 1900

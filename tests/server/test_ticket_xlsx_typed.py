@@ -89,3 +89,33 @@ def test_typed_workbook_has_local_dates_times_and_rounded_minutes(
     ages = [dict(zip(header, rows[i], strict=False))[CONFIG.characterization.questions[0].text]
             for i in (1, 2, 3)]
     assert [v for v, _f, _t in ages] == ["60 años o más", "=retirada", None]
+
+
+def test_a_sheet_that_is_full_goes_on_in_the_next_one_with_its_header(tmp_path: Path) -> None:
+    """Excel holds 1,048,576 rows a sheet (the header is one): xlsxwriter skipped every row
+    past it without a word, so a five-year export lost its newest tickets."""
+    path = tmp_path / "big.xlsx"
+    rows = export.EXCEL_MAX_ROWS  # one more than the first sheet takes under its header
+    batches = ([(n, f"A-{n}") for n in range(first, min(first + 5000, rows + 1))]
+               for first in range(1, rows + 1, 5000))
+    assert export.write_typed_xlsx(path, "Turnos", ["Orden", "Turno"], ["number", "text"],
+                                   batches) == rows
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Turnos", "Turnos (2)"]
+    assert book["Turnos"].max_row == export.EXCEL_MAX_ROWS
+    assert list(book["Turnos (2)"].values) == [("Orden", "Turno"), (rows, f"A-{rows}")]
+    book.close()
+
+
+def test_rows_are_never_lost_across_sheets_of_the_plain_writer(tmp_path: Path) -> None:
+    """The per-value writer (the centre's tickets export) continues the same way; here with
+    sheets of four rows, the header included."""
+    path = tmp_path / "small.xlsx"
+    rows = [(n, date(2026, 12, 1), f"fila {n}") for n in range(1, 9)]
+    assert export.write_xlsx(path, [("Turnos", ["N", "Día", "Texto"], rows)],
+                             rows_per_sheet=4) == 8
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Turnos", "Turnos (2)", "Turnos (3)"]
+    read = [r for ws in book for r in list(ws.values)[1:]]
+    assert [ws["A1"].value for ws in book] == ["N"] * 3
+    assert [(n, d.date(), t) for n, d, t in read] == rows
