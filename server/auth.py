@@ -94,7 +94,8 @@ class Principal:
     counter: int | None = None
     csrf: str | None = None
     via_cookie: bool = False
-    #: The counters a hardware bridge may act for (its token's ``--counters``).
+    #: The counters a hardware bridge may act for, or the one a survey tablet serves (its
+    #: token's ``--counters``; empty: a tablet token from before, any counter).
     counters: frozenset[int] = frozenset()
 
     @property

@@ -106,7 +106,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                         help="survey: the satisfaction tablet at a counter (/survey?counter=N)")
     create.add_argument("--name", required=True)
     create.add_argument("--counters", type=_counter_list, default=None, metavar="1,2,3",
-                        help="role hardware: the counters the bridge may act for")
+                        help="role hardware: the counters the bridge may act for; role "
+                             "survey: the one counter its tablet serves (recommended)")
     _data_options(create)
     create.set_defaults(func=cmd_token_create)
 
@@ -405,7 +406,7 @@ def _prepare_demo(folder: Path, args: argparse.Namespace) -> None:
             lines.append(f"  {role:<11} {name:<13} contraseña: {password}")
         kiosk, _ = accounts.create_device_token_sync("kiosk", "quiosco-demo")
         display, _ = accounts.create_device_token_sync("display", "pantalla-demo")
-        survey, _ = accounts.create_device_token_sync("survey", "tableta-demo")
+        survey, _ = accounts.create_device_token_sync("survey", "tableta-demo", [1])
         _issue_demo_tickets(services)
     finally:
         services.close()

@@ -48,8 +48,9 @@ class TokenCreate(BaseModel):
     role: DeviceRole = Field(examples=["kiosk", "display", "survey"])
     name: str = Field(min_length=1, max_length=80)
     counters: list[int] | None = Field(
-        default=None, max_length=100, description="Only for role hardware: the counters the "
-                                                  "bridge may act for.")
+        default=None, max_length=100, description="Role hardware: the counters the bridge "
+                                                  "may act for (required). Role survey: the "
+                                                  "one counter its tablet serves.")
 
 
 @router.get("/config", response_model=OfficeConfigDoc, responses=_READ)

@@ -73,7 +73,7 @@ async def counter_survey(number: CounterNumber, surveys: SurveyDep, who: Tablet,
     """The survey the counter tablet shows now: the ticket finished last at this counter, if
     served within the last few minutes and not yet rated; 204 when there is none. A survey
     device token (the tablet) also gets the survey `key` to answer it."""
-    found = await surveys.for_counter(number)
+    found = await surveys.for_counter(number, who)
     if found is None:
         return Response(status_code=204)
     if who.role == Role.SURVEY:  # the tablet itself; a supervisor testing it cannot answer

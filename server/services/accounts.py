@@ -316,7 +316,10 @@ class Accounts:
 
     def create_device_token_sync(self, role: str, name: str, counters: list[int] | None = None
                                  ) -> tuple[str, dict[str, Any]]:
-        """A device token. A ``hardware`` bridge also names the counters it may act for."""
+        """A device token. A ``hardware`` bridge also names the counters it may act for; a
+        ``survey`` tablet may name the one counter it serves, and then gets the survey of
+        that counter only (a clerk who read the tablet's link cannot rate their own
+        attentions at another counter with it)."""
         if role not in {str(r) for r in DEVICE_ROLES}:
             raise Invalid(f"Rol {role!r} inválido para un dispositivo; use kiosk, display, "
                           "hardware o survey.")
@@ -324,11 +327,15 @@ class Accounts:
         if not name:
             raise Invalid("Dé un nombre al dispositivo (p. ej. quiosco-entrada).")
         hardware = role == Role.HARDWARE
+        tablet = role == Role.SURVEY
         if hardware and not counters:
             raise Invalid("Un puente de hardware necesita las ventanillas en las que actúa "
                           "(p. ej. --counters 1,2,3).")
-        if counters and not hardware:
-            raise Invalid("Solo un token de hardware lleva ventanillas.")
+        if counters and not (hardware or tablet):
+            raise Invalid("Solo un token de hardware o de encuesta lleva ventanillas.")
+        if tablet and counters and len(set(counters)) != 1:
+            raise Invalid("Una tableta de encuesta atiende una sola ventanilla (p. ej. "
+                          "--counters 1).")
         unknown = [n for n in counters or [] if self.desk.office.config.counter(n) is None]
         if unknown:
             raise Invalid(f"La ventanilla {unknown[0]} no existe.")
@@ -339,12 +346,13 @@ class Accounts:
                    for t in tx.tokens("device")):
                 raise Conflict(f"Ya hay un dispositivo activo llamado {name!r}; elija otro "
                                "nombre o revoque primero el anterior.")
-            tid = tx.insert_token(token_digest(token), "device", role, name, self.clock())
+            tid = tx.insert_token(token_digest(token), "device", role, name, self.clock(),
+                                  counter=counters[0] if tablet and counters else None)
             if hardware:
                 tx.add_hardware_device(tid, list(counters or []))
             row = next(t for t in tx.tokens("device") if t.id == tid)
             return {**token_public(row), **({"counters": sorted(set(counters or []))}
-                                            if hardware else {})}
+                                            if counters else {})}
 
         return token, self.store.run_sync(add)
 
@@ -386,6 +394,7 @@ class Accounts:
                 return False
             now = self.clock()
             tx.insert_token(token_digest(session), "device_session", row.role, row.name, now,
+                            counter=row.counter,  # a survey tablet's counter goes with it
                             expires_at=now + DEVICE_SESSION_DAYS * 86400, parent_id=row.id)
             return True
 
@@ -418,7 +427,9 @@ class Accounts:
                     return None
                 return Principal(Role(row.role), user.username, user.display_name, row.id,
                                  user.id, row.counter, row.csrf)
-            counters = r.device_counters(row.id) if row.role == Role.HARDWARE else frozenset()
+            counters = (r.device_counters(row.id) if row.role == Role.HARDWARE
+                        else frozenset({row.counter}) if row.counter is not None
+                        else frozenset())
             return Principal(Role(row.role), row.name, row.name, row.id, counters=counters)
 
         principal = await self.reads.run(lookup)

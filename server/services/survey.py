@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.errors import Conflict, NotFound
+from server.auth import Principal, Role
+from server.errors import AccessDenied, Conflict, NotFound
 from server.queue import survey
 from server.services.office import Office
 from server.storage import Reader, ReadPool, Store, Tx
@@ -45,10 +46,14 @@ class Surveys:
 
         return await self.store.run(save)
 
-    async def for_counter(self, counter: int) -> dict[str, Any] | None:
-        """The survey the counter tablet should show now, or None."""
+    async def for_counter(self, counter: int, who: Principal) -> dict[str, Any] | None:
+        """The survey the counter tablet should show now, or None. A tablet whose token names
+        its counter gets that counter's survey only."""
         if self.office.config.counter(counter) is None:
             raise NotFound(f"La ventanilla {counter} no existe.")
+        if who.role == Role.SURVEY and who.counters and counter not in who.counters:
+            raise AccessDenied(f"Esta tableta de encuesta es de la ventanilla "
+                               f"{min(who.counters)}.")
 
         def find(r: Reader) -> dict[str, Any] | None:
             now = self.office.clock()

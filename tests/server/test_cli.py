@@ -41,6 +41,13 @@ def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
                      str(db))
     assert tablet.returncode == 0, tablet.stderr
     tablet_token = tablet.stdout.strip().splitlines()[-1]
+    bound = turnero("token", "create", "--role", "survey", "--name", "tableta-2",
+                    "--counters", "2", "--db", str(db))
+    assert bound.returncode == 0, bound.stderr
+    bound_token = bound.stdout.strip().splitlines()[-1]
+    two = turnero("token", "create", "--role", "survey", "--name", "tableta-3",
+                  "--counters", "1,2", "--db", str(db))
+    assert two.returncode != 0 and "una sola ventanilla" in two.stderr
 
     server = LiveServer(db=db)
     server.start()
@@ -54,6 +61,20 @@ def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
         assert refused.status_code == 403, "a survey tablet cannot issue tickets"
         assert httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
                          headers=tablet_auth).status_code == 204
+        # A tablet bound to counter 2 reads counter 2's survey only, through its link's
+        # device session too: with it, nobody rates another counter's attentions.
+        bound_auth = {"Authorization": f"Bearer {bound_token}"}
+        assert httpx.get(f"{server.base_url}/api/v1/counters/2/survey-ticket",
+                         headers=bound_auth).status_code == 204
+        other = httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
+                          headers=bound_auth)
+        assert other.status_code == 403
+        assert other.json()["detail"] == "Esta tableta de encuesta es de la ventanilla 2."
+        with httpx.Client(base_url=server.base_url) as browser:
+            page = browser.get(f"/survey?counter=2&token={bound_token}", follow_redirects=True)
+            assert page.status_code == 200 and "token=" not in str(page.url)
+            assert browser.get("/api/v1/counters/2/survey-ticket").status_code == 204
+            assert browser.get("/api/v1/counters/1/survey-ticket").status_code == 403
         login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={
             "username": "ana", "password": "una-clave-larga", "counter": 1})
         assert login.status_code == 200 and login.json()["display_name"] == "Ana Gómez"
@@ -81,6 +102,8 @@ def test_demo_prepares_users_tokens_and_tickets(tmp_path: Path) -> None:
         # the printed token is a survey tablet's: it reads its counter, and cannot issue
         assert httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
                          headers=tablet).status_code == 204
+        assert httpx.get(f"{server.base_url}/api/v1/counters/2/survey-ticket",
+                         headers=tablet).status_code == 403  # the demo tablet is counter 1's
         assert httpx.post(f"{server.base_url}/api/v1/tickets", headers=tablet,
                           json={"service": "A", "group": None}).status_code == 403
         login = httpx.post(f"{server.base_url}/api/v1/auth/login", json={

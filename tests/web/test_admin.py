@@ -228,6 +228,24 @@ def test_admin_creates_and_revokes_a_device_token(live_server: LiveServer, brows
     page.context.close()
 
 
+def test_admin_binds_a_survey_tablet_to_its_counter(live_server: LiveServer, browser: Browser
+                                                    ) -> None:
+    page = admin_page(browser, live_server)
+    go(page, "Dispositivos")
+    expect(page.get_by_label("Ventanilla de la tableta")).to_be_hidden()  # kiosks have none
+    page.get_by_label("Nombre del dispositivo").fill("tableta-ventanilla-2")
+    page.get_by_label("Tipo").select_option("survey")
+    page.get_by_label("Ventanilla de la tableta").select_option("2")
+    page.get_by_role("button", name="Crear token").click()
+    token = page.get_by_label("Token de tableta-ventanilla-2").input_value()
+    with live_server.client(token) as tablet:
+        assert tablet.get("/api/v1/counters/2/survey-ticket").status_code == 204
+        other = tablet.get("/api/v1/counters/1/survey-ticket")
+        assert other.status_code == 403
+        assert other.json()["detail"] == "Esta tableta de encuesta es de la ventanilla 2."
+    page.context.close()
+
+
 def test_admin_has_no_serious_accessibility_problems(
         live_server: LiveServer, browser: Browser, axe_source: str) -> None:
     page = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()

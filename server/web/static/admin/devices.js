@@ -58,18 +58,28 @@ function tokenForm(box) {
   const name = h("input", { type: "text", maxlength: 80, autocomplete: "off" });
   const role = h("select", {}, Object.entries(deviceNames()).map(([value, label]) =>
     h("option", { value, text: label })));
+  // A survey tablet serves one counter: bound to it, its token shows that counter's survey
+  // only (nobody rates another counter's attentions with it).
+  const counter = h("select", {}, state.config.counters.map((c) =>
+    h("option", { value: String(c.number), text: c.name })));
+  const counterField = field("Ventanilla de la tableta", counter,
+    { hint: "La tableta solo mostrará la encuesta de esta ventanilla." });
+  const showCounter = () => { counterField.hidden = role.value !== "survey"; };
+  role.addEventListener("change", showCounter);
+  showCounter();
   const form = h("form", { class: "card", novalidate: true },
     h("h3", { text: "Crear un token de dispositivo" }),
     h("div", { class: "form-grid" },
       field("Nombre del dispositivo", name, { hint: "P. ej. quiosco-entrada o pantalla-sala." }),
-      field("Tipo", role)),
+      field("Tipo", role), counterField),
     formActions("Crear token"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!markInvalid(name, name.value.trim() ? "" : "Dé un nombre al dispositivo.")) return;
+    const body = { name: name.value.trim(), role: role.value };
+    if (role.value === "survey" && counter.value) body.counters = [Number(counter.value)];
     try {
-      const created = await api("POST", "/api/v1/admin/tokens",
-        { name: name.value.trim(), role: role.value });
+      const created = await api("POST", "/api/v1/admin/tokens", body);
       box.replaceChildren();
       say("");
       renderTokens(box, created);
