@@ -80,8 +80,23 @@ def caddy_config(folder: Path, turnero_port: int, http_port: int, https_port: in
     return path
 
 
+class PortTaken(Exception):
+    """A port ``free_port`` handed out was taken before the proxy bound it (the kernel may
+    give it to any new outgoing connection meanwhile): start again on new ports."""
+
+
 def start_proxy(kind: str, folder: Path, server: LiveServer) -> tuple[subprocess.Popen[bytes],
                                                                        dict[str, Any]]:
+    for _ in range(4):
+        try:
+            return start_proxy_once(kind, folder, server)
+        except PortTaken:
+            continue
+    raise AssertionError(f"{kind}: every port tried was taken")
+
+
+def start_proxy_once(kind: str, folder: Path, server: LiveServer
+                     ) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     http_port, https_port = free_port(), free_port()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder),
            "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
@@ -103,12 +118,15 @@ def start_proxy(kind: str, folder: Path, server: LiveServer) -> tuple[subprocess
         cmd = [caddy, "run", "--adapter", "caddyfile", "--config", str(config)]
         root_cert = folder / "caddy-data" / "pki" / "authorities" / "local" / "root.crt"
         output = folder / "proxy.log"  # Caddy logs to standard error
-    with open(output, "ab") as out:
+    with open(output, "wb") as out:  # a fresh log per attempt
         process = subprocess.Popen(cmd, stdout=out, stderr=out, env=env)
     base = f"https://127.0.0.1:{https_port}"
     deadline = time.monotonic() + 20
     while True:
-        assert process.poll() is None, f"{kind} stopped"
+        if process.poll() is not None:
+            if "address already in use" in output.read_text(errors="replace").lower():
+                raise PortTaken(kind)
+            raise AssertionError(f"{kind} stopped")
         try:
             if root_cert.exists():
                 httpx.get(f"{base}/healthz", verify=trusting(root_cert), timeout=1)
