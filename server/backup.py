@@ -97,12 +97,20 @@ def make_backup(db: Path, dest: Path, clock: Callable[[], float] = _time.time) -
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` dated backups in ``folder``; returns the deleted."""
+    """Delete all but the newest ``keep`` dated backups in ``folder``; returns the deleted.
+    A copy the system refuses to delete is logged and left, and the others are deleted
+    still: one stuck copy must not make the folder grow every day until the disk is full."""
     backups = sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
     doomed = backups[:-keep] if keep > 0 else []
+    removed = []
     for p in doomed:
-        p.unlink(missing_ok=True)
-    return doomed
+        try:
+            p.unlink(missing_ok=True)
+        except OSError as e:
+            log.error("No se pudo borrar la copia antigua %s: %s", p.name, e)
+            continue
+        removed.append(p)
+    return removed
 
 
 def last_status(db: Path) -> dict[str, object]:

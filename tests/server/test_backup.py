@@ -303,10 +303,11 @@ def test_every_backup_key_is_in_the_readme_table() -> None:
 
 def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
         tmp_path: Path) -> None:
-    """Pruning used to be outside the scheduler's error handling: one old copy the system
-    refused to delete (a backup folder on a share or a stick that refuses deletes) ended
-    the daily backups for the server's life, with nothing in the log. Here the kernel
-    refuses the delete because the old copy is a mount point (needs root: CI runs as root)."""
+    """Pruning used to be outside the scheduler's error handling, and stopped at the first
+    copy it could not delete: one old copy the system refused to delete (a backup folder on a
+    share or a stick that refuses deletes) ended the daily backups, or left every later copy
+    in the folder until the disk was full. Here the kernel refuses the delete because the
+    oldest copy is a mount point (needs root: CI runs as root)."""
     need(os.geteuid() == 0, "root (bind-mounts a file over an old copy, which then cannot "
                             "be deleted)")
     db = tmp_path / "turnero.db"
@@ -315,6 +316,8 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
     folder.mkdir()
     pinned = folder / "turnero-20200101-000000.db"
     pinned.write_bytes(b"old")
+    deletable = folder / "turnero-20200102-000000.db"
+    deletable.write_bytes(b"old")
     (tmp_path / "over").write_bytes(b"old")
     subprocess.run(["mount", "--bind", str(tmp_path / "over"), str(pinned)], check=True)
     days = itertools.count()
@@ -325,21 +328,33 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
 
     scheduler = BackupScheduler(db, BackupSchedule(time_of_day(0, 0), folder, 1),
                                 ZoneInfo("America/Bogota"), clock)
+    made: set[str] = set()
 
-    async def scenario() -> tuple[int, bool]:
+    def pruned() -> bool:
+        """keep = 1: only the newest copy, and the stuck one the system refuses to delete
+        (the deletable old copy and the earlier daily ones gone)."""
+        left = {p.name for p in folder.glob("turnero-2*.db")}
+        return len(left) == 2 and pinned.name in left
+
+    async def scenario() -> bool:
         task = scheduler.start()
         try:
             deadline = time.monotonic() + 30
-            while len(list(folder.glob("turnero-2*.db"))) < 3 and not task.done():
-                assert time.monotonic() < deadline, "no second daily backup"
+            # three daily backups, one by one, each followed by its pruning
+            while not (len(made) >= 3 and pruned()) and not task.done():
+                assert time.monotonic() < deadline, (
+                    f"made {sorted(made)}; in the folder "
+                    f"{sorted(p.name for p in folder.glob('turnero-2*.db'))}")
+                made.update(p.name for p in folder.glob("turnero-2*.db")
+                            if p not in (pinned, deletable))
                 await asyncio.sleep(0.02)
-            return len(list(folder.glob("turnero-2*.db"))), task.done()
+            return task.done()
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 
     try:
-        made, ended = asyncio.run(scenario())
+        ended = asyncio.run(scenario())
     finally:
         subprocess.run(["umount", str(pinned)], check=False)
-    assert not ended and made >= 3  # the undeletable copy and two daily backups
+    assert not ended and len(made) >= 3 and not deletable.exists()
