@@ -265,6 +265,20 @@ def test_counter_tablet_with_an_unknown_counter_says_so_at_once(office: LiveServ
     context.close()
 
 
+def test_a_tablet_bound_to_another_counter_says_which(office: LiveServer, browser: Any
+                                                      ) -> None:
+    with office.client(office.login("admin")) as admin:
+        made = admin.post("/api/v1/admin/tokens", json={
+            "role": "survey", "name": "tableta-ventanilla-2", "counters": [2]})
+        assert made.status_code == 201, made.text
+    context, page, _ = new_page(browser)
+    page.goto(f"{office.base_url}/survey?counter=3&token={made.json()['token']}")
+    expect(page.locator("#problem")).to_have_text(
+        "Esta tableta de encuesta es de la ventanilla 2. Abra su enlace con esa ventanilla.",
+        timeout=5000)
+    context.close()
+
+
 def test_counter_tablet_survey(office: LiveServer, browser: Any, artifacts: Path) -> None:
     context, page, problems = new_page(browser)
     page.goto(f"{office.base_url}/survey?counter=4&token={office.survey_token}")

@@ -68,7 +68,11 @@ function counterTablet(counter) {
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 0;
       if (status === 0) showProblem("Sin conexión con el servidor. Reintentando…");
-      else if (status === 401 || status === 403) {
+      else if (status === 403 && e.message.startsWith("Esta tableta de encuesta es de la ventanilla")) {
+        // bound to another counter: the server says which one
+        showProblem(`${e.message} Abra su enlace con esa ventanilla.`);
+        clearInterval(pollTimer); // a wrong address does not fix itself
+      } else if (status === 401 || status === 403) {
         showProblem("Este dispositivo no tiene un token válido. Pida al administrador un token de tableta de encuesta.");
       } else if (status === 404) {
         showProblem(`La ventanilla ${counter} no existe.`);
