@@ -141,6 +141,8 @@ class Store:
         conn = self._conn
         tx = Tx(conn)
         try:
+            if conn.in_transaction:  # the rollback after a failed batch failed too
+                conn.execute("ROLLBACK")
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             for job in batch:
