@@ -163,8 +163,8 @@ class BackupScheduler:
     """The server's daily backup: an asyncio task that sleeps until the time, then copies in a
     worker thread (never on the event loop; the copy is a read snapshot, so it never holds the
     writer) and prunes the folder. A failure is logged, recorded for the health check, and
-    retried after ``RETRY_S``; an old copy that cannot be deleted is logged and left for the
-    next day (it must not end the schedule)."""
+    retried after ``RETRY_S``; an old copy that cannot be deleted is logged and left by
+    ``prune`` (it must not end the schedule)."""
 
     RETRY_S = 600.0
 
@@ -196,10 +196,6 @@ class BackupScheduler:
             log.error("copia de seguridad programada falló: %s", e)
             record_failure(self.db, str(e), self.clock())
             return False
-        try:
-            removed = await asyncio.to_thread(prune, self.folder, self.schedule.keep)
-        except OSError as e:  # the copy is made; the old ones wait for the next day
-            log.error("%s No se pudieron borrar las copias antiguas: %s", report.describe(), e)
-            return True
+        removed = await asyncio.to_thread(prune, self.folder, self.schedule.keep)
         log.info("%s (%d copias antiguas borradas)", report.describe(), len(removed))
         return True
