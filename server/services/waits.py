@@ -87,7 +87,7 @@ class WaitEstimates:
 
     def forecast(self, r: Reader, cfg: OfficeConfig, now: float,
                  closed_message: str | None, waiting: list[Ticket] | None = None) -> Waits:
-        rows = r.open_counter_rows()
+        rows = r.counter_rows(open_only=True)
         if not rows:
             # Nobody at any counter, so nobody can be called: every estimate is "none"
             # whatever the line holds, and a kiosk issuing before the clerks sign in reads

@@ -11,14 +11,12 @@ class CounterReads(Queries):
         row = self._one("SELECT * FROM counters WHERE number = ?", (number,))
         return CounterRow(**dict(row)) if row else CounterRow(number)
 
-    def counter_rows(self) -> dict[int, CounterRow]:
+    def counter_rows(self, open_only: bool = False) -> dict[int, CounterRow]:
+        """Every counter's row by number; ``open_only``: the counters someone is at (open or
+        paused)."""
+        where = " WHERE state != 'closed'" if open_only else ""
         return {r["number"]: CounterRow(**dict(r))
-                for r in self._all("SELECT * FROM counters ORDER BY number")}
-
-    def open_counter_rows(self) -> dict[int, CounterRow]:
-        """The counters someone is at (open or paused), by number."""
-        return {r["number"]: CounterRow(**dict(r)) for r in self._all(
-            "SELECT * FROM counters WHERE state != 'closed' ORDER BY number")}
+                for r in self._all(f"SELECT * FROM counters{where} ORDER BY number")}
 
     def clerk_at(self, number: int) -> str | None:
         """The clerk signed in at a counter now (None when closed): a hardware bridge's action
