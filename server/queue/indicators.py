@@ -61,8 +61,7 @@ class Distribution:
             return cls()
         median, p90 = (percentile(xs, p) for p in PERCENTILES)
         assert median is not None and p90 is not None
-        mean = total / n
-        return cls(n, mean, float(median), float(p90), float(xs[-1]))
+        return cls(n, total / n, float(median), float(p90), float(xs[-1]))
 
     def in_minutes(self) -> dict[str, Any]:
         def m(v: float | None) -> float | None:

@@ -98,6 +98,14 @@ def ticket_from_values(values: tuple[Any, ...]) -> Ticket:
     60 frozen dataclasses from named row lookups cost more than the query itself, and those
     rows are the same from one issue to the next. A row that changed is another key, and a
     ``Ticket`` is immutable, so handing out the same object again is exact."""
+    return _ticket(values)
+
+
+def ticket_from_row(row: sqlite3.Row) -> Ticket:
+    return _ticket(tuple(row[c] for c in TICKET_COLUMNS))
+
+
+def _ticket(values: tuple[Any, ...]) -> Ticket:
     (id_, number, letter, seq, day, service, group, status, outcome, issued_at, queued_at,
      first_called_at, called_at, started_at, finished_at, counter, clerk, call_count,
      transfers, kiosk, first_service, first_counter, first_clerk) = values
@@ -108,20 +116,6 @@ def ticket_from_values(values: tuple[Any, ...]) -> Ticket:
         called_at=called_at, started_at=started_at, finished_at=finished_at, counter=counter,
         clerk=clerk, call_count=call_count, transfers=transfers, kiosk=kiosk,
         first_service=first_service, first_counter=first_counter, first_clerk=first_clerk,
-    )
-
-
-def ticket_from_row(row: sqlite3.Row) -> Ticket:
-    return Ticket(
-        id=row["id"], number=row["number"], letter=row["letter"], seq=row["seq"],
-        day=row["day"], service=row["service"], group=row["group_code"],
-        status=Status(row["status"]), outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        issued_at=row["issued_at"], queued_at=row["queued_at"],
-        first_called_at=row["first_called_at"], called_at=row["called_at"],
-        started_at=row["started_at"], finished_at=row["finished_at"], counter=row["counter"],
-        clerk=row["clerk"], call_count=row["call_count"], transfers=row["transfers"],
-        kiosk=row["kiosk"], first_service=row["first_service"],
-        first_counter=row["first_counter"], first_clerk=row["first_clerk"],
     )
 
 
