@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,35 +49,39 @@ class Selection:
         """The targets as one canonical text: a rollup built with other targets is stale."""
         return json.dumps([sorted(self.targets_s.items()), self.default_target_s])
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, mark: Callable[[Any], str] | None = None) -> tuple[str, list[Any]]:
+        """The WHERE clause of the selection and its parameters, as ``?`` in order; with
+        ``mark``, each parameter is handed to it instead and written as what it returns (a
+        named parameter, say), and the list comes back empty."""
+        params: list[Any] = []
+
+        def p(value: Any) -> str:
+            if mark is not None:
+                return mark(value)
+            params.append(value)
+            return "?"
+
         q, f = self.query, self.query.filters
-        params: list[Any]
         if self.days is None:
-            clauses = ["t.day BETWEEN ? AND ?"]
-            params = [q.start.isoformat(), q.end.isoformat()]
+            clauses = [f"t.day BETWEEN {p(q.start.isoformat())} AND {p(q.end.isoformat())}"]
         else:
-            clauses = ["t.day IN (SELECT value FROM json_each(?))"]
-            params = [json.dumps(self.days)]
+            clauses = [f"t.day IN (SELECT value FROM json_each({p(json.dumps(self.days))}))"]
         if f.service:
-            clauses.append("t.service = ?")
-            params.append(f.service)
+            clauses.append(f"t.service = {p(f.service)}")
         if f.counter is not None:
-            clauses.append("t.counter = ?")
-            params.append(f.counter)
+            clauses.append(f"t.counter = {p(f.counter)}")
         if f.clerk:
-            clauses.append("t.clerk = ?")
-            params.append(f.clerk)
+            clauses.append(f"t.clerk = {p(f.clerk)}")
         if f.group == GROUP_GENERAL:
             clauses.append("t.group_code IS NULL")
         elif f.group == GROUP_PREFERENTIAL:
             clauses.append("t.group_code IS NOT NULL")
         elif f.group:
-            clauses.append("t.group_code = ?")
-            params.append(f.group)
+            clauses.append(f"t.group_code = {p(f.group)}")
         for question, answer in f.characterization:
             clauses.append("EXISTS (SELECT 1 FROM ticket_characterization c WHERE "
-                           "c.ticket_id = t.id AND c.question = ? AND c.answer = ?)")
-            params += [question, answer]
+                           f"c.ticket_id = t.id AND c.question = {p(question)} "
+                           f"AND c.answer = {p(answer)})")
         return " AND ".join(clauses), params
 
     def key(self, by: str) -> tuple[str, list[Any]]:

@@ -156,11 +156,7 @@ class TicketTextReads(Queries):
         same order as ``StatsReads.ticket_rows``, the same cells as ``ticket_records``
         written by the CSV module; with ``text.typed``, the values the XLSX writes."""
         q = _Sql(text)
-        where, where_params = sel.where()
-        parts = where.split("?")
-        where = parts[0] + "".join(q.param(f"w{i}", value) + rest
-                                   for i, (value, rest) in
-                                   enumerate(zip(where_params, parts[1:], strict=True)))
+        where, _ = sel.where(mark=lambda value: q.param(f"w{len(q.params)}", value))
         wait = "((t.first_called_at - t.issued_at) / 60.0)"
         service = ("(CASE WHEN t.outcome = 'served' "
                    "THEN (t.finished_at - t.started_at) / 60.0 END)")
