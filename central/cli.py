@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from server.errors import DomainError
+from server.security.proxies import add_trusted_proxy_option
 
 
 def _database(p: argparse.ArgumentParser) -> None:
@@ -30,11 +31,7 @@ def register(sub: Any) -> None:
                        help="open data: no published cell from fewer than N tickets")
     serve.add_argument("--late-after-hours", type=float, default=24.0, metavar="H",
                        help="an office silent for H hours is shown as late")
-    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
-                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
-                       help="reverse proxy whose X-Forwarded-For is believed, e.g. the "
-                            "gobernación's HTTPS proxy (repeatable; default: none, or "
-                            "TURNERO_TRUSTED_PROXIES)")
+    add_trusted_proxy_option(serve, ", e.g. the gobernación's HTTPS proxy")
     serve.set_defaults(func=cmd_serve)
 
     office = commands.add_parser("office", help="offices").add_subparsers(
@@ -161,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Turnero central en http://{settings.host}:{settings.port}/central", flush=True)
     from server.cli import passwords_from_env
 
-    proxies: dict[str, Any] = dict(uvicorn_proxy_options(trusted))
+    proxies: dict[str, Any] = uvicorn_proxy_options(trusted)
     uvicorn.run(create_app(settings, passwords_from_env()), host=settings.host, port=settings.port,
                 log_level="warning", workers=1, **proxies)
     return 0

@@ -27,6 +27,7 @@ from server.config import DEMO_CONFIG, load_config
 from server.errors import ConfigError, DomainError, Invalid, SchemaTooNew
 from server.instance_lock import InstanceBusy
 from server.queue.stats_query import StatsQuery, parse_by, parse_filters, parse_range
+from server.security.proxies import add_trusted_proxy_option
 
 if TYPE_CHECKING:
     from server.bootstrap import Services
@@ -59,10 +60,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="address printed in QR codes (default: host:port)")
     serve.add_argument("--max-body-kb", type=int, default=64, metavar="KB",
                        help="largest request body accepted, in KB (larger: 413; default 64)")
-    serve.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
-                       default=[os.environ.get("TURNERO_TRUSTED_PROXIES", "")],
-                       help="reverse proxy whose X-Forwarded-For is believed (repeatable; "
-                            "default: none, or TURNERO_TRUSTED_PROXIES)")
+    add_trusted_proxy_option(serve)
     serve_options.add_serve_options(serve)
     serve.add_argument("--central-url", help="central reporting server (overrides [central] url)")
     serve.add_argument("--central-token", help="this office's token at the central server")

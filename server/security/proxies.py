@@ -8,10 +8,21 @@ uvicorn then takes the client address from the header only for requests that com
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
+import os
 from collections.abc import Iterable
 
 ENV_VAR = "TURNERO_TRUSTED_PROXIES"
+
+
+def add_trusted_proxy_option(parser: argparse.ArgumentParser, example: str = "") -> None:
+    """``--trusted-proxy`` (repeatable; default: none, or ``TURNERO_TRUSTED_PROXIES``) for a
+    ``serve`` command; ``example`` names the usual proxy in the help."""
+    parser.add_argument("--trusted-proxy", action="append", metavar="IP|CIDR",
+                        default=[os.environ.get(ENV_VAR, "")],
+                        help=f"reverse proxy whose X-Forwarded-For is believed{example} "
+                             f"(repeatable; default: none, or {ENV_VAR})")
 
 
 def parse_trusted_proxies(values: Iterable[str]) -> tuple[str, ...]:
