@@ -50,6 +50,15 @@ class AccessDenied(DomainError):
     """The caller's role or counter does not allow this action."""
 
 
+class OtherCounter(AccessDenied):
+    """A device bound to one counter asked for another; ``counter`` (its own) goes into the
+    answer, so its page can say which counter it belongs to."""
+
+    def __init__(self, message: str, counter: int) -> None:
+        super().__init__(message)
+        self.counter = counter
+
+
 class CsrfRejected(AccessDenied):
     """A browser request without the CSRF token its session cookie requires."""
 

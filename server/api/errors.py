@@ -24,6 +24,7 @@ from server.errors import (
     NotFound,
     NotSignedIn,
     OfficeClosed,
+    OtherCounter,
     TicketInHand,
     TooManyAttempts,
 )
@@ -57,6 +58,8 @@ def body_and_headers(exc: DomainError) -> tuple[dict[str, object], dict[str, str
         body["ticket"] = exc.ticket
     if isinstance(exc, OfficeClosed):
         body["next_opening"] = exc.next_opening
+    if isinstance(exc, OtherCounter):
+        body["counter"] = exc.counter
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(int(exc.retry_after) + 1)
     elif isinstance(exc, NotSignedIn):

@@ -125,6 +125,8 @@ class ErrorBody(BaseModel):
     ticket: TicketInHandRef | None = Field(
         default=None, description="409 of next, call, pause or sign-out: the ticket still in "
                                   "hand that the request must say what to do with")
+    counter: int | None = Field(
+        default=None, description="403 of a survey tablet bound to another counter: its own")
 
 
 _ERROR_TEXT = {

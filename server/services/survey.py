@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.auth import Principal, Role
-from server.errors import AccessDenied, Conflict, NotFound
+from server.errors import Conflict, NotFound, OtherCounter
 from server.queue import survey
 from server.services.office import Office
 from server.storage import Reader, ReadPool, Store, Tx
@@ -52,8 +52,8 @@ class Surveys:
         if self.office.config.counter(counter) is None:
             raise NotFound(f"La ventanilla {counter} no existe.")
         if who.role == Role.SURVEY and who.counters and counter not in who.counters:
-            raise AccessDenied(f"Esta tableta de encuesta es de la ventanilla "
-                               f"{min(who.counters)}.")
+            own = min(who.counters)
+            raise OtherCounter(f"Esta tableta de encuesta es de la ventanilla {own}.", own)
 
         def find(r: Reader) -> dict[str, Any] | None:
             now = self.office.clock()

@@ -69,7 +69,8 @@ def test_scripted_office_setup_then_serve(tmp_path: Path) -> None:
         other = httpx.get(f"{server.base_url}/api/v1/counters/1/survey-ticket",
                           headers=bound_auth)
         assert other.status_code == 403
-        assert other.json()["detail"] == "Esta tableta de encuesta es de la ventanilla 2."
+        assert other.json() == {"detail": "Esta tableta de encuesta es de la ventanilla 2.",
+                                "counter": 2}
         with httpx.Client(base_url=server.base_url) as browser:
             page = browser.get(f"/survey?counter=2&token={bound_token}", follow_redirects=True)
             assert page.status_code == 200 and "token=" not in str(page.url)

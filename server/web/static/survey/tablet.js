@@ -68,7 +68,7 @@ function counterTablet(counter) {
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 0;
       if (status === 0) showProblem("Sin conexión con el servidor. Reintentando…");
-      else if (status === 403 && e.message.startsWith("Esta tableta de encuesta es de la ventanilla")) {
+      else if (status === 403 && e instanceof ApiError && e.body.counter) {
         // bound to another counter: the server says which one
         showProblem(`${e.message} Abra su enlace con esa ventanilla.`);
         clearInterval(pollTimer); // a wrong address does not fix itself
