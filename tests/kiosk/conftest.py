@@ -21,7 +21,14 @@ import pytest
 from PIL import Image
 
 from kiosk.texts import ES
-from tests.conftest import DEMO_CONFIG, ROOT, LiveServer, prepare_database, subprocess_env
+from tests.conftest import (
+    DEMO_CONFIG,
+    ROOT,
+    LiveServer,
+    need,
+    prepare_database,
+    subprocess_env,
+)
 
 #: The buttons drawn above every screen ("Escuchar", "Letra grande", "Alto contraste" and
 #: their "off" titles): not answers to the screen's question.
@@ -178,3 +185,10 @@ def have_offscreen_gl() -> bool:
     libs = ("libGL.so.1", "libEGL.so.1")
     dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
     return all(any(os.path.exists(os.path.join(d, lib)) for d in dirs) for lib in libs)
+
+
+@pytest.fixture
+def needs_gl() -> None:
+    """Use with ``pytestmark = pytest.mark.usefixtures("needs_gl")`` in a module whose tests
+    open a real Kivy window."""
+    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")

@@ -15,21 +15,15 @@ import pytest
 from PIL import Image
 
 from kiosk.theme import HIGH_CONTRAST, PALETTE
-from tests.conftest import LiveServer, need
-from tests.kiosk.conftest import have_offscreen_gl
+from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.kivy
+pytestmark = [pytest.mark.kivy, pytest.mark.usefixtures("needs_gl")]
 
 SERVICE = "Radicación de PQRSD"
 #: The main text of each screen (its question; the service on the ticket), drawn in "ink".
 TITLES = {"services": "¿Qué necesita hacer hoy?",
           "groups": "¿Pertenece a un grupo de atención preferencial?",
           "ticket": SERVICE, "welcome": "Toque la pantalla para tomar su turno"}
-
-
-@pytest.fixture(autouse=True)
-def _needs_gl() -> None:
-    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")
 
 
 def hexa(colour: list[float]) -> str:

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, need
-from tests.kiosk.conftest import SIZES, have_offscreen_gl
+from tests.conftest import LiveServer
+from tests.kiosk.conftest import SIZES
 
-pytestmark = pytest.mark.kivy
+pytestmark = [pytest.mark.kivy, pytest.mark.usefixtures("needs_gl")]
 
 SERVICE = "Radicación de PQRSD"
 LONGEST_GROUP = "Niños, niñas y adolescentes o con bebé en brazos"
@@ -33,11 +33,6 @@ STEPS: list[dict[str, Any]] = [
 #: Where the answers cannot all be in sight: on 800x480 (9 cm of glass at 133 dpi) "No" and
 #: eight groups of 2 cm under the question do not fit; the group grid scrolls there.
 SCROLLS = {("800x480", "groups-large"), ("800x480", "groups-large-hc")}
-
-
-@pytest.fixture(autouse=True)
-def _needs_gl() -> None:
-    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")
 
 
 def words(text: str) -> set[str]:

@@ -9,17 +9,15 @@ from typing import Any
 import pytest
 
 from kiosk.theme import PORTRAIT_REACH_TOP
-from tests.conftest import LiveServer, need
-from tests.kiosk.conftest import ACCESS, have_offscreen_gl
+from tests.conftest import LiveServer
+from tests.kiosk.conftest import ACCESS
 
 STEPS = [{"wait": "welcome", "timeout": 30}, {"touch": "@screen"}, {"wait": "services"},
          {"shot": "services"}, {"touch": "Radicación de PQRSD"}, {"wait": "groups"},
          {"shot": "groups"}]
 
 
-@pytest.fixture(autouse=True)
-def _needs_gl() -> None:
-    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")
+pytestmark = pytest.mark.usefixtures("needs_gl")
 
 
 def answers(result: dict[str, Any], shot: str) -> list[dict[str, Any]]:

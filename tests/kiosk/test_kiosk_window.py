@@ -22,25 +22,19 @@ from kiosk.qr import qr_modules
 from kiosk.settings import KioskSettings
 from kiosk.theme import MIN_TOUCH_CM, cm_to_px
 from printer import paper_profile, render_ticket
-from tests.conftest import LiveServer, free_port, need
+from tests.conftest import LiveServer, free_port
 from tests.kiosk.conftest import (
     ACCESS,
     SIZES,
     distinct_colours,
-    have_offscreen_gl,
     history,
     waiting,
 )
 from tests.kiosk.test_service import deactivate_service
 
-pytestmark = pytest.mark.kivy
+pytestmark = [pytest.mark.kivy, pytest.mark.usefixtures("needs_gl")]
 
 ALL_SIZES = list(SIZES)
-
-
-@pytest.fixture(autouse=True)
-def _needs_gl() -> None:
-    need(have_offscreen_gl(), "OpenGL libraries for Kivy (apt: libgl1 libegl1 libgl1-mesa-dri)")
 
 
 def take_ticket(service: str, group: str, shot: str | None = None, first: bool = True
