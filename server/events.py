@@ -242,12 +242,16 @@ class EventHub:
 
     def _drop(self, sub: Subscriber) -> None:
         sub.overflowed = True
+        self._close(sub, None)
+
+    def _close(self, sub: Subscriber, marker: Revoked | None) -> None:
+        """Forget ``sub`` and leave only ``marker`` in its buffer (room made for it), so its
+        sender task wakes up and closes the socket with the marker's code."""
         sub.direct = None
         self._subscribers.discard(sub)
-        # Make room for the end marker so the sender task wakes up and closes the socket.
         while not sub.queue.empty():
             sub.queue.get_nowait()
-        sub.queue.put_nowait(None)
+        sub.queue.put_nowait(marker)
 
     def disconnect_token(self, token_id: int) -> None:
         """A token was revoked: close the sockets opened with it (from any thread)."""
@@ -258,11 +262,7 @@ class EventHub:
     def _disconnect_token(self, token_id: int) -> None:
         for sub in list(self._subscribers):
             if sub.token_id == token_id:
-                sub.direct = None
-                self._subscribers.discard(sub)
-                while not sub.queue.empty():
-                    sub.queue.get_nowait()
-                sub.queue.put_nowait(REVOKED)
+                self._close(sub, REVOKED)
 
     def close_all(self) -> None:
         for sub in list(self._subscribers):
