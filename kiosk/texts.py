@@ -7,10 +7,12 @@ dictionary (``--lang``). Pure: no Kivy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from display.spanish_numbers import letter_names, spoken_ticket
-from printer.layout import clock_text as printed_clock
+
+# "3:05 p. m.": the kiosk's clock is the printed ticket's (one format for screen and paper,
+# the same as the board and the phone page).
+from printer.layout import clock_text as clock_text
 from printer.layout import people_ahead_text, wait_line
 
 ES: dict[str, str] = {
@@ -68,12 +70,6 @@ def people_ahead(n: int) -> str:
 def estimated_wait(minutes: int | None, note: str | None = None) -> str:
     """As printed on the ticket: the estimate, or why there is none (``wait_note``)."""
     return wait_line(minutes, note)
-
-
-def clock_text(moment: datetime) -> str:
-    """ "3:05 p. m.": as printed on the ticket (one clock format for screen and paper, the
-    same as the board and the phone page)."""
-    return printed_clock(moment)
 
 
 def spoken_number(number: str, letters: Iterable[tuple[str, str]] = ()) -> str:

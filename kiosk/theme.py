@@ -189,11 +189,10 @@ class Layout:
         in landscape; more columns only when the answers would not fit otherwise."""
         if what == "services":
             limit = {"portrait": 6, "landscape": 6, "compact": 6}[self.kind]
-            few, many = (1, 2) if self.kind == "portrait" else (2, 3)
         else:
             limit = {"portrait": 3, "landscape": 4, "compact": 4}[self.kind]
-            few, many = (1, 2) if self.kind == "portrait" else (2, 3)
-        return few if count <= limit else many
+        few = 1 if self.kind == "portrait" else 2
+        return few if count <= limit else self.max_columns
 
 
 def layout_kind(width: int, height: int) -> str:
