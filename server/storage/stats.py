@@ -99,7 +99,8 @@ class Selection:
         return f"(CASE t.service {whens} ELSE ? END)", [*params, self.default_target_s]
 
 
-#: Column order of ``ticket_rows``.
+#: The row shape ``stats_tables.ticket_records`` takes, in this order (the centre's ticket
+#: rows; the office's exports are written by ``ticket_text`` in SQL).
 TICKET_ROW_COLUMNS = (
     "number", "day", "weekday", "issued_at", "service", "group_code", "counter", "clerk",
     "first_called_at", "started_at", "finished_at", "status", "outcome", "transfers",
@@ -165,25 +166,6 @@ class StatsReads(Queries):
         return self._durations(sel, by, "t.finished_at - t.started_at",
                                "t.outcome = 'served' AND t.started_at IS NOT NULL "
                                "AND t.finished_at IS NOT NULL", per_day)
-
-    def ticket_rows(self, sel: Selection, issued_from: float,
-                    issued_before: float) -> Iterator[tuple[Any, ...]]:
-        """One tuple per ticket (TICKET_ROW_COLUMNS), oldest first, streamed from a cursor.
-        ``issued_from``/``issued_before`` are the POSIX bounds of the local days, so SQLite walks
-        the issued_at index in order instead of sorting a year of rows."""
-        where, params = sel.where()
-        yield from self._tuples(
-            f"""SELECT t.number, t.day, t.weekday, t.issued_at, t.service, t.group_code,
-                       t.counter, t.clerk, t.first_called_at, t.started_at, t.finished_at,
-                       t.status, t.outcome, t.transfers, t.call_count, t.satisfaction,
-                       t.satisfaction_reason,
-                       (SELECT group_concat(c.question || '=' || c.answer, char(31))
-                          FROM ticket_characterization c WHERE c.ticket_id = t.id),
-                       t.first_service, t.first_counter, t.first_clerk
-                FROM tickets t INDEXED BY tickets_issued_at
-                WHERE t.issued_at >= ? AND t.issued_at < ? AND {where}
-                ORDER BY t.issued_at""",
-            [issued_from, issued_before, *params])
 
     def day_counts(self, day: str) -> dict[str, int]:
         """Today's totals for the live view."""

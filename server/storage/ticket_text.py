@@ -153,7 +153,7 @@ class TicketTextReads(Queries):
                          text: TicketText) -> sqlite3.Cursor:
         """One tuple of cell texts (None: an empty cell) per ticket, oldest first, as a
         cursor to fetch in chunks (a year never sits in memory). The same tickets in the
-        same order as ``StatsReads.ticket_rows``, the same cells as ``ticket_records``
+        same order and with the same cells as ``ticket_records`` over the same tickets
         written by the CSV module; with ``text.typed``, the values the XLSX writes."""
         q = _Sql(text)
         where, _ = sel.where(mark=lambda value: q.param(f"w{len(q.params)}", value))
