@@ -158,22 +158,21 @@ def dimension_records(by: str, summary: Summary, labels: Labels) -> list[list[An
             for key in sorted(summary.rows, key=lambda k: labels.sort_key(by, k))]
 
 
-TICKET_HEADER = (
-    "Turno", "Fecha", "Día de la semana", "Hora de emisión", "Servicio", "Grupo preferencial",
-    "Preferencial", "Ventanilla", "Funcionario", "Primer llamado", "Inicio de atención",
-    "Fin", "Espera (min)", "Atención (min)", "Dentro de la meta", "Resultado", "Traslados",
-    "Llamados", "Satisfacción (1-5)", "Motivo de la calificación", "Servicio antes del traslado",
-    "Ventanilla antes del traslado", "Funcionario antes del traslado",
+#: The tickets export's columns: (header, how a workbook writes its cells — their values'
+#: type as ``ticket_records`` gives them). Characterization answers come after, as "text".
+TICKET_EXPORT_COLUMNS = (
+    ("Turno", "text"), ("Fecha", "date"), ("Día de la semana", "text"),
+    ("Hora de emisión", "time"), ("Servicio", "text"), ("Grupo preferencial", "text"),
+    ("Preferencial", "text"), ("Ventanilla", "text"), ("Funcionario", "text"),
+    ("Primer llamado", "time"), ("Inicio de atención", "time"), ("Fin", "time"),
+    ("Espera (min)", "number"), ("Atención (min)", "number"), ("Dentro de la meta", "text"),
+    ("Resultado", "text"), ("Traslados", "number"), ("Llamados", "number"),
+    ("Satisfacción (1-5)", "number"), ("Motivo de la calificación", "text"),
+    ("Servicio antes del traslado", "text"), ("Ventanilla antes del traslado", "text"),
+    ("Funcionario antes del traslado", "text"),
 )
-
-
-#: How each ``TICKET_HEADER`` column is written to a workbook (characterization answers after
-#: them are "text"): its values' type, as ``ticket_records`` gives them.
-TICKET_CELL_KINDS = (
-    "text", "date", "text", "time", "text", "text", "text", "text", "text", "time", "time",
-    "time", "number", "number", "text", "text", "number", "number", "number", "text", "text",
-    "text", "text",
-)
+TICKET_HEADER = tuple(header for header, _kind in TICKET_EXPORT_COLUMNS)
+TICKET_CELL_KINDS = tuple(kind for _header, kind in TICKET_EXPORT_COLUMNS)
 
 
 def ticket_cell_kinds(labels: Labels) -> list[str]:

@@ -108,8 +108,8 @@ def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels:
     text = TicketText(labels=text_labels(labels, quoted=not typed),
                       targets_min=tuple(labels.targets_min.items()),
                       questions=text_questions(labels), first_offset=first_offset,
-                      offset_changes=changes, decimal_comma=spanish_excel and not typed,
-                      formula_start=() if typed else FORMULA_START, typed=typed)
+                      offset_changes=changes, decimal_comma=spanish_excel,
+                      formula_start=FORMULA_START, typed=typed)
     cur = r.ticket_text_rows(selection_of(cfg, query), issued_from, issued_before, text)
     return iter(partial(cur.fetchmany, CSV_BATCH), [])
 

@@ -38,12 +38,13 @@ class TicketText:
     #: UTC offset (seconds) before the first change, and (POSIX second, new offset) changes.
     first_offset: int
     offset_changes: tuple[tuple[float, int], ...]
-    #: A decimal comma (Excel set to Spanish) instead of a point.
+    #: The CSV's: a decimal comma (Excel set to Spanish) instead of a point.
     decimal_comma: bool
-    #: Text starting with one of these is what a spreadsheet runs as a formula: quoted.
+    #: The CSV's: text starting with one of these is what a spreadsheet runs as a formula,
+    #: quoted (a workbook's strings are never formulas).
     formula_start: tuple[str, ...]
     #: The XLSX's typed values (serial days, day fractions, REAL minutes, NULL for empty)
-    #: instead of the CSV's text.
+    #: instead of the CSV's text; ``decimal_comma`` and ``formula_start`` do not apply.
     typed: bool = False
 
 
@@ -52,8 +53,8 @@ class _Sql:
 
     def __init__(self, text: TicketText) -> None:
         self.params: dict[str, Any] = {"first_offset": text.first_offset}
-        self.marks = ", ".join(self.param(f"f{i}", ch)
-                               for i, ch in enumerate(text.formula_start))
+        starts = () if text.typed else text.formula_start
+        self.marks = ", ".join(self.param(f"f{i}", ch) for i, ch in enumerate(starts))
         self.changes = []
         previous = text.first_offset
         for i, (at, off) in enumerate(text.offset_changes):

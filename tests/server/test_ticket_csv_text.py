@@ -1,8 +1,8 @@
 """The tickets CSV is written by SQLite (storage.ticket_text): the file must be the one the
-per-row Python writer makes (``ticket_records``, which the XLSX still uses), byte for byte,
-in an office whose clock changes (daylight saving) and on the values where formatting in
-two languages could part: exact halves of a hundredth of a minute, midnight, formula-looking
-names, codes no longer configured."""
+per-row Python writer makes (``ticket_records``, which the centre's export still uses), byte
+for byte, in an office whose clock changes (daylight saving) and on the values where
+formatting in two languages could part: exact halves of a hundredth of a minute, midnight,
+formula-looking names, codes no longer configured."""
 
 from __future__ import annotations
 
