@@ -179,6 +179,16 @@ def ticket_cell_kinds(labels: Labels) -> list[str]:
     return [*TICKET_CELL_KINDS, *("text" for _q in _exported_questions(labels))]
 
 
+#: UTC offsets change only on quarter-hour boundaries: one look per quarter hour is enough.
+QUARTER_HOUR_S = 900
+
+
+def quarter_hour_offset(tz: tzinfo, bucket: int) -> int:
+    """The UTC offset (seconds) of quarter hour number ``bucket`` since the epoch."""
+    delta = dt.datetime.fromtimestamp(bucket * QUARTER_HOUR_S, tz).utcoffset()
+    return int(delta.total_seconds()) if delta else 0
+
+
 class LocalClock:
     """POSIX seconds → local time of day, fast: the UTC offset is looked up once per quarter
     hour (offsets only change on quarter-hour boundaries), not once per value."""
@@ -188,14 +198,10 @@ class LocalClock:
         self._offsets: dict[int, int] = {}
 
     def offset(self, ts: float) -> int:
-        bucket = int(ts // 900)
+        bucket = int(ts // QUARTER_HOUR_S)
         off = self._offsets.get(bucket)
         if off is None:
-            from datetime import datetime
-
-            delta = datetime.fromtimestamp(bucket * 900, self.tz).utcoffset()
-            off = int(delta.total_seconds()) if delta else 0
-            self._offsets[bucket] = off
+            off = self._offsets[bucket] = quarter_hour_offset(self.tz, bucket)
         return off
 
     def time(self, ts: float | None) -> dt.time | None:
@@ -298,16 +304,12 @@ def offset_changes(tz: tzinfo, start: float, end: float
     hour holds for all of it); nothing is kept per quarter hour, so five years cost no
     memory."""
 
-    def at(bucket: int) -> int:
-        delta = dt.datetime.fromtimestamp(bucket * 900, tz).utcoffset()
-        return int(delta.total_seconds()) if delta else 0
-
-    first = int(start // 900)
-    current = first_offset = at(first)
+    first = int(start // QUARTER_HOUR_S)
+    current = first_offset = quarter_hour_offset(tz, first)
     changes: list[tuple[float, int]] = []
-    for bucket in range(first + 1, int(end // 900) + 1):
-        off = at(bucket)
+    for bucket in range(first + 1, int(end // QUARTER_HOUR_S) + 1):
+        off = quarter_hour_offset(tz, bucket)
         if off != current:
-            changes.append((float(bucket * 900), off))
+            changes.append((float(bucket * QUARTER_HOUR_S), off))
             current = off
     return first_offset, tuple(changes)
