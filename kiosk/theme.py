@@ -171,9 +171,12 @@ class Layout:
     #: ``access_room`` is the height the screens leave free for that row (0 when side by
     #: side), ``font_access`` their title size (the longest word on one line).
     access_w: float = 0
+    #: Their height, and that of "Volver"/"Listo" beside them.
     access_h: float = 0
     access_room: float = 0
     font_access: float = 0
+    #: Their side padding (``ACCESS_INNER_PAD`` of the gap).
+    access_pad: float = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -273,6 +276,7 @@ def _access_sizes(values: dict[str, int], width: int, touch: float, text_scale: 
     else:
         access_w, room = int((width - 2 * pad - (n - 1) * gap) / n), access_h + gap
     return {"access_w": max(access_w, round(touch) + 1), "access_h": access_h,
+            "access_pad": inner,
             "access_room": room, "font_access": title_font(access_w)}
 
 
