@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -39,6 +40,8 @@ ARTIFACTS = Path(os.environ.get("TURNERO_ARTIFACTS", ROOT / "test-artifacts"))
 REQUIRE_ALL = os.environ.get("TURNERO_REQUIRE_ALL") == "1"
 
 
+T = TypeVar("T")
+
 def need(condition: bool, what: str) -> None:
     """Skip locally when a real part is missing; fail in CI (TURNERO_REQUIRE_ALL=1)."""
     if condition:
@@ -46,6 +49,18 @@ def need(condition: bool, what: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"{what} is required in CI but missing")
     pytest.skip(f"{what} missing")
+
+
+def eventually(probe: Callable[[], T], done: Callable[[T], bool], what: str,
+               timeout: float = 30.0) -> T:
+    """``probe()`` again every 0.2 s until ``done`` of its value, which it returns; for
+    another process's state (a server's sender, seen over HTTP): there is no event of ours
+    to await there. Fails with ``what`` and the last value after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not done(value := probe()):
+        assert time.monotonic() < deadline, f"{what}: {value}"
+        time.sleep(0.2)
+    return value
 
 
 @pytest.fixture
