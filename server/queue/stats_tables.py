@@ -224,7 +224,18 @@ def _exported_questions(labels: Labels) -> tuple[Question, ...]:
 
 
 def ticket_header(labels: Labels) -> list[str]:
-    return [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]
+    """The tickets export's column headers, each once: a question whose text repeats another
+    column's gets " (2)", " (3)", … so a reader can tell the columns apart (and a workbook
+    row, keyed by header, keeps every answer)."""
+    seen: set[str] = set()
+    header = []
+    for text in [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]:
+        candidate, n = text, 2
+        while candidate in seen:
+            candidate, n = f"{text} ({n})", n + 1
+        seen.add(candidate)
+        header.append(candidate)
+    return header
 
 
 def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,

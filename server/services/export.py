@@ -5,7 +5,9 @@ CSV: UTF-8 with a BOM (so Excel shows accents right), comma-separated by default
 on a computer set to Spanish (Colombia). Rows are yielded in chunks of ~64 KB.
 
 XLSX: xlsxwriter in ``constant_memory`` mode writes each row to a temporary file as it comes
-and zips at the end; the caller streams the finished file.
+and zips at the end; the caller streams the finished file. The tickets export, millions of
+cells already typed by SQLite, goes through rustpy-xlsxwriter's constant-memory writer
+instead (``write_typed_xlsx``), where a cell costs no interpreter work.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -73,6 +76,12 @@ def csv_text_chunks(header: Sequence[str], batches: Iterable[Sequence[Sequence[A
 #: a word (and Excel could not show it), so the rows go on in a new sheet of the same name
 #: with " (2)", " (3)", … and the header again: a five-year export loses no ticket.
 EXCEL_MAX_ROWS = 1_048_576
+#: How every workbook looks: the header row's fill (bold, wrapped), the column width and the
+#: number formats of dates and times (real Excel serials, so a sheet sorts and filters them).
+HEADER_FILL = "#DDE7F0"
+COLUMN_WIDTH = 14
+DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm:ss"
 
 
 def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
@@ -85,33 +94,53 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
 
 
 def write_typed_xlsx(path: Path, name: str, header: Sequence[str], kinds: Sequence[str],
-                     batches: Iterable[Sequence[Sequence[Any]]],
+                     batches: Iterable[Sequence[Sequence[Any]]], rows: int,
                      rows_per_sheet: int = EXCEL_MAX_ROWS) -> int:
-    """One worksheet (more when the rows do not fit in one) of rows whose cells are typed
-    already (None: an empty cell), such as ``Reader.ticket_text_rows`` with ``typed``;
+    """One worksheet (more when the rows do not fit in one) of ``rows`` rows whose cells are
+    typed already (None: an empty cell), such as ``Reader.ticket_text_rows`` with ``typed``;
     ``kinds`` says per column whether it holds "text", a "number", a "date" (serial day) or a
-    "time" (fraction of a day). The xlsxwriter call and format are chosen once per column
-    (and sheet), so a cell costs one call and no type checks: the same workbook as
-    ``write_xlsx`` over the Python values."""
-    with _workbook(path) as book:
-        formats = {"date": book.date_format, "time": book.time_format, "number": None}
-        sheets = _Sheets(book, name, header, rows_per_sheet)
+    "time" (fraction of a day). Returns the number of data rows.
 
-        def writers(sheet: Any) -> list[tuple[int, Any, Any]]:
-            return [(c, sheet.write_string, None) if kind == "text"
-                    else (c, sheet.write_number, formats[kind])
-                    for c, kind in enumerate(kinds)]
+    rustpy-xlsxwriter (Python's binding of rust_xlsxwriter, the Rust port of xlsxwriter by
+    its author) writes the cells in its constant-memory mode: a year's four million cells
+    take ~4 s there against ~17 s through xlsxwriter's per-cell calls (docs/benchmarks.md),
+    and the workbook reads back as ``write_xlsx``'s over the Python values, cell by cell
+    (tests/server/test_ticket_xlsx_typed.py). It takes every sheet before their rows, so
+    ``rows`` (counted in the same read transaction) says how many sheets; a row past that
+    count fails the export rather than being left out."""
+    import rustpy_xlsxwriter as rx
 
-        bound, columns = None, []
-        for batch in batches:
-            for sheet, r, row in sheets.place(batch):
-                if sheet is not bound:
-                    bound, columns = sheet, writers(sheet)
-                for c, write, fmt in columns:
-                    value = row[c]
-                    if value is not None:
-                        write(r, c, value, fmt)
-        return sheets.count
+    if len(set(header)) != len(header):
+        raise ValueError("cada columna necesita un encabezado distinto")
+    room = rows_per_sheet - 1  # data rows under each sheet's header
+    records = (dict(zip(header, row, strict=True)) for batch in batches for row in batch)
+    written = 0
+
+    def sheet_records(first: bool) -> Iterator[dict[str, Any]]:
+        nonlocal written
+        before = written
+        for record in itertools.islice(records, room):
+            written += 1
+            yield record
+        if first and written == before:
+            yield dict.fromkeys(header)  # no rows: the header alone (empty cells are skipped)
+
+    used: set[str] = set()
+    names = [_sheet_name(name, used) for _sheet in range(max(1, -(-rows // room)))]
+    header_format = rx.Format().set_bold().set_background_color(HEADER_FILL).set_text_wrap()
+    formats = {"date": rx.Format().set_num_format(DATE_FORMAT),
+               "time": rx.Format().set_num_format(TIME_FORMAT)}
+    column_formats: dict[str, rx.Format] = {h: formats[kind] for h, kind in zip(
+        header, kinds, strict=True) if kind in formats}
+    rx.write_worksheets(
+        [(n, sheet_records(i == 0)) for i, n in enumerate(names)], str(path),
+        freeze_panes={n: {"row": 1, "col": 0} for n in names},
+        column_width={n: COLUMN_WIDTH for n in names},
+        column_formats={n: column_formats for n in names},
+        header_format={n: header_format for n in names})
+    if next(records, None) is not None:
+        raise RuntimeError(f"hay más de las {rows} filas contadas para la hoja de cálculo")
+    return written
 
 
 class _Sheets:
@@ -147,13 +176,13 @@ class _Book:
 
     def __init__(self, workbook: Any) -> None:
         self.workbook = workbook
-        self.bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0",
+        self.bold = workbook.add_format({"bold": True, "bg_color": HEADER_FILL,
                                          "text_wrap": True})
         # Real Excel dates and times (serial numbers with a number format), so a sheet can
         # filter, sort and group by them; a datetime checks before a date (it is one).
         self.datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        self.time_format = workbook.add_format({"num_format": "hh:mm:ss"})
+        self.date_format = workbook.add_format({"num_format": DATE_FORMAT})
+        self.time_format = workbook.add_format({"num_format": TIME_FORMAT})
         self.moments = [(dt.datetime, self.datetime_format), (dt.date, self.date_format),
                         (dt.time, self.time_format)]
         self.used: set[str] = set()
@@ -161,7 +190,7 @@ class _Book:
     def sheet(self, name: str, header: Sequence[str]) -> Any:
         sheet = self.workbook.add_worksheet(_sheet_name(name, self.used))
         sheet.freeze_panes(1, 0)
-        sheet.set_column(0, len(header) - 1, 14)
+        sheet.set_column(0, len(header) - 1, COLUMN_WIDTH)
         sheet.write_row(0, 0, header, self.bold)
         return sheet
 

@@ -114,6 +114,12 @@ def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels:
     return iter(partial(cur.fetchmany, CSV_BATCH), [])
 
 
+def ticket_text_count(cfg: OfficeConfig, r: Reader, query: StatsQuery) -> int:
+    """How many rows ``ticket_text_batches`` gives for ``query`` in the same transaction."""
+    return r.ticket_text_count(selection_of(cfg, query), *issued_bounds(cfg, query.start,
+                                                                        query.end))
+
+
 def export_dimensions(cfg: OfficeConfig) -> list[str]:
     """Every dimension a summary export breaks the indicators down by."""
     c = cfg.characterization
@@ -142,7 +148,8 @@ def xlsx_of(cfg: OfficeConfig, kind: str, query: StatsQuery, today: str, path: s
     if kind == "tickets":
         return export.write_typed_xlsx(
             Path(path), "Turnos", ticket_header(labels), ticket_cell_kinds(labels),
-            ticket_text_batches(cfg, r, query, labels, False, typed=True)), []
+            ticket_text_batches(cfg, r, query, labels, False, typed=True),
+            ticket_text_count(cfg, r, query)), []
     blocks, built = summary_blocks(cfg, r, query, today)
     sheets: list[tuple[str, Sequence[str], Any]] = [
         ("Resumen", SUMMARY_HEADER, overview_records(blocks[0][1]))]

@@ -197,3 +197,14 @@ class TicketTextReads(Queries):
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(sql, q.params)
+
+    def ticket_text_count(self, sel: Selection, issued_from: float, issued_before: float
+                          ) -> int:
+        """How many rows ``ticket_text_rows`` gives for the same arguments (in the same read
+        transaction): a workbook knows from it how many sheets the rows fill."""
+        where, params = sel.where()
+        row = self.conn.execute(f"""
+            SELECT count(*) FROM tickets t INDEXED BY tickets_issued_at
+            WHERE t.issued_at >= ? AND t.issued_at < ? AND {where}""",
+                                [issued_from, issued_before, *params]).fetchone()
+        return int(row[0])

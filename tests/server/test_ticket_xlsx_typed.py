@@ -14,11 +14,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from server.config import OfficeConfig
 from server.queue.stats_query import StatsQuery
 from server.queue.stats_tables import ticket_cell_kinds, ticket_header
 from server.services import export
 from server.services.analytics import read_in_process
-from server.services.statistics import labels_of, ticket_text_batches
+from server.services.statistics import labels_of, ticket_text_batches, ticket_text_count
 from server.storage import Reader
 from server.storage.bulk import insert_history
 from tests.conftest import prepare_database
@@ -33,10 +34,8 @@ ANSWERS = {"t01": [("t01", "age_band", "60+"), ("t01", "sex", "mujer")],
 TICKETS = [(row, ANSWERS.get(row[0], [])) for row, _none in csv_text.TICKETS]
 
 
-@pytest.fixture(scope="module")
-def workbooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def write_both(tmp: Path, config: OfficeConfig = CONFIG) -> tuple[Path, Path]:
     """(per-row Python values, SQLite's typed values) over the same read transaction."""
-    tmp = tmp_path_factory.mktemp("xlsxtyped")
     db = tmp / "turnero.db"
     prepare_database(db)
     assert insert_history(db, TICKETS) == len(TICKETS)
@@ -44,16 +43,22 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     python, sql = tmp / "python.xlsx", tmp / "sql.xlsx"
 
     def write(r: Reader) -> tuple[int, int]:
-        labels = labels_of(CONFIG, r)
+        labels = labels_of(config, r)
         header = ticket_header(labels)
         return (export.write_xlsx(python, [("Turnos", header,
-                                            ticket_stream(CONFIG, r, query, labels))]),
+                                            ticket_stream(config, r, query, labels))]),
                 export.write_typed_xlsx(sql, "Turnos", header, ticket_cell_kinds(labels),
-                                        ticket_text_batches(CONFIG, r, query, labels, False,
-                                                            typed=True)))
+                                        ticket_text_batches(config, r, query, labels, False,
+                                                            typed=True),
+                                        ticket_text_count(config, r, query)))
 
     assert read_in_process(str(db), write) == (len(TICKETS), len(TICKETS))
     return python, sql
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write_both(tmp_path_factory.mktemp("xlsxtyped"))
 
 
 def cells(path: Path) -> dict[str, list[list[tuple[Any, str, str]]]]:
@@ -91,6 +96,63 @@ def test_typed_workbook_has_local_dates_times_and_rounded_minutes(
     assert [v for v, _f, _t in ages] == ["60 años o más", "=retirada", None]
 
 
+def looks(path: Path) -> list[tuple[Any, ...]]:
+    """Per sheet: its name, frozen panes, column widths and the header cells' style."""
+    def widths(sheet: Any) -> list[float | None]:
+        by_column = {i: dim.width for dim in sheet.column_dimensions.values()
+                     for i in range(dim.min, dim.max + 1)}  # a range of columns is one entry
+        return [by_column.get(i) for i in range(1, sheet.max_column + 1)]
+
+    with closing(openpyxl.load_workbook(path)) as book:
+        return [(sheet.title, sheet.freeze_panes, widths(sheet),
+                 [(c.font.b, c.fill.fill_type, c.fill.fgColor.rgb, c.alignment.wrap_text)
+                  for c in sheet[1]])
+                for sheet in book.worksheets]
+
+
+def test_typed_workbook_looks_like_the_python_one(workbooks: tuple[Path, Path]) -> None:
+    """The same bold, shaded, wrapped header, frozen under it, and the same column widths:
+    two libraries write the two workbooks."""
+    python, sql = (looks(p) for p in workbooks)
+    assert sql == python
+    ((_name, panes, widths, header),) = sql
+    assert panes == "A2" and len(set(widths)) == 1
+    assert header[0] == (True, "solid", "FFDDE7F0", True)
+
+
+def test_questions_with_the_same_text_keep_a_column_each(tmp_path: Path) -> None:
+    """Two questions worded alike (or like a fixed column) used to share a header; a workbook
+    row keyed by header would have kept one answer."""
+    age, sex, *rest = CONFIG.characterization.questions
+    config = replace(CONFIG, characterization=replace(
+        CONFIG.characterization, questions=(age, replace(sex, text=age.text),
+                                            *(replace(q, text="Turno") for q in rest[:1]))))
+    python, sql = write_both(tmp_path, config)
+    rows = cells(sql)["Turnos"]
+    header = [v for v, _f, _t in rows[0]]
+    assert header[-3:] == [age.text, f"{age.text} (2)", "Turno (2)"]
+    assert header.count("Turno") == 1
+    assert [v for v, _f, _t in rows[1][-3:]] == ["60 años o más", "Mujer", None]
+    assert cells(python) == cells(sql)
+
+
+def test_an_export_with_no_tickets_is_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    assert export.write_typed_xlsx(path, "Turnos", ["Orden", "Fecha"], ["number", "date"],
+                                   iter([]), 0) == 0
+    with closing(openpyxl.load_workbook(path)) as book:
+        assert [list(ws.values) for ws in book] == [[("Orden", "Fecha")]]
+
+
+def test_rows_past_the_count_fail_the_export_instead_of_being_left_out(tmp_path: Path
+                                                                       ) -> None:
+    """The sheets are laid out from the count before the rows come: a row more than counted
+    would have no sheet to go to."""
+    with pytest.raises(RuntimeError, match="más de las 3 filas"):
+        export.write_typed_xlsx(tmp_path / "more.xlsx", "Turnos", ["Orden"], ["number"],
+                                [[(1,), (2,)], [(3,), (4,)]], 3, rows_per_sheet=4)
+
+
 def test_a_sheet_that_is_full_goes_on_in_the_next_one_with_its_header(tmp_path: Path) -> None:
     """Excel holds 1,048,576 rows a sheet (the header is one): xlsxwriter skipped every row
     past it without a word, so a five-year export lost its newest tickets."""
@@ -99,7 +161,7 @@ def test_a_sheet_that_is_full_goes_on_in_the_next_one_with_its_header(tmp_path: 
     batches = ([(n, f"A-{n}") for n in range(first, min(first + 5000, rows + 1))]
                for first in range(1, rows + 1, 5000))
     assert export.write_typed_xlsx(path, "Turnos", ["Orden", "Turno"], ["number", "text"],
-                                   batches) == rows
+                                   batches, rows) == rows
     book = openpyxl.load_workbook(path, read_only=True)
     assert book.sheetnames == ["Turnos", "Turnos (2)"]
     assert book["Turnos"].max_row == export.EXCEL_MAX_ROWS
