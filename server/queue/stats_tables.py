@@ -283,6 +283,11 @@ def formula_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+#: Characters an Excel cell holds: a longer name is cut there in a workbook (as xlsxwriter
+#: cuts any text; the CSV keeps it whole).
+EXCEL_MAX_TEXT = 32_767
+
+
 def text_labels(labels: Labels, quoted: bool = True) -> tuple[tuple[str, Any, str], ...]:
     """(kind, code, cell text) of every code a ticket row shows as a name: what
     ``ticket_records`` looks up, for the cells written by SQL (storage.ticket_text). The
@@ -299,7 +304,7 @@ def text_labels(labels: Labels, quoted: bool = True) -> tuple[tuple[str, Any, st
     out += [("weekday", i, weekday_name(i)) for i in range(7)]
     for q in _exported_questions(labels):
         out += [(f"{CHAR_PREFIX}{q.code}", o.code, o.label) for o in q.choices]
-    return tuple((kind, code, formula_safe(name) if quoted else name)
+    return tuple((kind, code, formula_safe(name) if quoted else name[:EXCEL_MAX_TEXT])
                  for kind, code, name in out)
 
 

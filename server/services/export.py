@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import anyio
 
-from server.queue.stats_tables import formula_safe
+from server.queue.stats_tables import EXCEL_MAX_TEXT, formula_safe
 
 T = TypeVar("T")
 
@@ -110,6 +110,7 @@ def write_typed_xlsx(path: Path, name: str, header: Sequence[str], kinds: Sequen
     count fails the export rather than being left out."""
     import rustpy_xlsxwriter as rx
 
+    header = [text[:EXCEL_MAX_TEXT] for text in header]
     if len(set(header)) != len(header):
         raise ValueError("cada columna necesita un encabezado distinto")
     room = rows_per_sheet - 1  # data rows under each sheet's header

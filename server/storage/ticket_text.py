@@ -10,7 +10,7 @@ configuration; every value goes in as a named parameter.
 With ``TicketText.typed`` the same SQL gives the XLSX's values instead: dates as Excel serial
 days and times as fractions of a day (REAL, what ``write_datetime`` stores), minutes rounded
 to hundredths (REAL), labels as TEXT and NULL for every empty cell, so the workbook writer
-picks one xlsxwriter call per column and does no Python work per row.
+does no Python work per cell.
 """
 
 from __future__ import annotations

@@ -136,6 +136,17 @@ def test_questions_with_the_same_text_keep_a_column_each(tmp_path: Path) -> None
     assert cells(python) == cells(sql)
 
 
+def test_a_name_longer_than_a_cell_holds_is_cut_as_before(tmp_path: Path) -> None:
+    """An Excel cell holds 32,767 characters; xlsxwriter cut longer text, the typed writer
+    would refuse the whole export."""
+    first, *rest = CONFIG.services
+    config = replace(CONFIG, services=(replace(first, name="Trámite " * 5000), *rest))
+    python, sql = write_both(tmp_path, config)
+    names = {v for v, _f, _t in (row[4] for row in cells(sql)["Turnos"][1:])}
+    assert ("Trámite " * 5000)[:32_767] in names
+    assert cells(python) == cells(sql)
+
+
 def test_an_export_with_no_tickets_is_its_header(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     assert export.write_typed_xlsx(path, "Turnos", ["Orden", "Fecha"], ["number", "date"],
