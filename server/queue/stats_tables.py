@@ -217,6 +217,11 @@ def _minutes(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round((b - a) / 60.0, 2)
 
 
+#: Characters an Excel cell holds: a longer name is cut there in a workbook (as xlsxwriter
+#: cuts any text; the CSV keeps it whole), a header in every export.
+EXCEL_MAX_TEXT = 32_767
+
+
 def _exported_questions(labels: Labels) -> tuple[Question, ...]:
     """Characterization columns appear while the office asks the questions."""
     c = labels.characterization
@@ -224,15 +229,16 @@ def _exported_questions(labels: Labels) -> tuple[Question, ...]:
 
 
 def ticket_header(labels: Labels) -> list[str]:
-    """The tickets export's column headers, each once: a question whose text repeats another
-    column's gets " (2)", " (3)", … so a reader can tell the columns apart (and a workbook
-    row, keyed by header, keeps every answer)."""
+    """The tickets export's column headers, each once and each fitting an Excel cell: a
+    question whose text repeats another column's gets " (2)", " (3)", … so a reader can tell
+    the columns apart (and a workbook row, keyed by header, keeps every answer)."""
     seen: set[str] = set()
     header = []
     for text in [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]:
-        candidate, n = text, 2
+        candidate, n = text[:EXCEL_MAX_TEXT], 2
         while candidate in seen:
-            candidate, n = f"{text} ({n})", n + 1
+            suffix = f" ({n})"
+            candidate, n = text[:EXCEL_MAX_TEXT - len(suffix)] + suffix, n + 1
         seen.add(candidate)
         header.append(candidate)
     return header
@@ -281,11 +287,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(text: str) -> str:
     """Text that a spreadsheet would run as a formula (a name starting with "=") is quoted."""
     return "'" + text if text.startswith(FORMULA_START) else text
-
-
-#: Characters an Excel cell holds: a longer name is cut there in a workbook (as xlsxwriter
-#: cuts any text; the CSV keeps it whole).
-EXCEL_MAX_TEXT = 32_767
 
 
 def text_labels(labels: Labels, quoted: bool = True) -> tuple[tuple[str, Any, str], ...]:

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -82,6 +83,8 @@ HEADER_FILL = "#DDE7F0"
 COLUMN_WIDTH = 14
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm:ss"
+#: What a column of ``write_typed_xlsx`` holds (``stats_tables.TICKET_EXPORT_COLUMNS``).
+CELL_KINDS = frozenset({"text", "number", "date", "time"})
 
 
 def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
@@ -94,53 +97,56 @@ def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[S
 
 
 def write_typed_xlsx(path: Path, name: str, header: Sequence[str], kinds: Sequence[str],
-                     batches: Iterable[Sequence[Sequence[Any]]], rows: int,
+                     batches: Iterable[Sequence[Sequence[Any]]], row_count: int,
                      rows_per_sheet: int = EXCEL_MAX_ROWS) -> int:
-    """One worksheet (more when the rows do not fit in one) of ``rows`` rows whose cells are
-    typed already (None: an empty cell), such as ``Reader.ticket_text_rows`` with ``typed``;
-    ``kinds`` says per column whether it holds "text", a "number", a "date" (serial day) or a
-    "time" (fraction of a day). Returns the number of data rows.
+    """One worksheet (more when the rows do not fit in one) of ``row_count`` rows whose cells
+    are typed already (None: an empty cell), such as ``Reader.ticket_text_rows`` with
+    ``typed``; ``kinds`` says per column whether it holds "text", a "number", a "date" (serial
+    day) or a "time" (fraction of a day). The headers must be distinct and fit a cell
+    (``ticket_header``). Returns the number of data rows.
 
     rustpy-xlsxwriter (Python's binding of rust_xlsxwriter, the Rust port of xlsxwriter by
     its author) writes the cells in its constant-memory mode: a year's four million cells
     take ~4 s there against ~17 s through xlsxwriter's per-cell calls (docs/benchmarks.md),
     and the workbook reads back as ``write_xlsx``'s over the Python values, cell by cell
     (tests/server/test_ticket_xlsx_typed.py). It takes every sheet before their rows, so
-    ``rows`` (counted in the same read transaction) says how many sheets; a row past that
-    count fails the export rather than being left out."""
+    ``row_count`` (counted in the same read transaction) says how many sheets; rows that
+    differ from that count fail the export rather than being left out."""
     import rustpy_xlsxwriter as rx
 
-    header = [text[:EXCEL_MAX_TEXT] for text in header]
-    if len(set(header)) != len(header):
-        raise ValueError("cada columna necesita un encabezado distinto")
+    if len(set(header)) != len(header) or max(map(len, header), default=0) > EXCEL_MAX_TEXT:
+        raise ValueError("cada columna necesita un encabezado distinto que quepa en una celda")
+    if unknown := set(kinds) - CELL_KINDS:
+        raise ValueError(f"tipos de columna desconocidos: {sorted(unknown)}")
     room = rows_per_sheet - 1  # data rows under each sheet's header
+    # One stream of rows for every sheet: rustpy-xlsxwriter reads each sheet's rows to the
+    # end, in order, so each sheet takes the next ``room`` of them.
     records = (dict(zip(header, row, strict=True)) for batch in batches for row in batch)
     written = 0
 
     def sheet_records(first: bool) -> Iterator[dict[str, Any]]:
         nonlocal written
-        before = written
         for record in itertools.islice(records, room):
             written += 1
             yield record
-        if first and written == before:
+        if first and not written:
             yield dict.fromkeys(header)  # no rows: the header alone (empty cells are skipped)
 
     used: set[str] = set()
-    names = [_sheet_name(name, used) for _sheet in range(max(1, -(-rows // room)))]
+    names = [_sheet_name(name, used) for _sheet in range(max(1, math.ceil(row_count / room)))]
     header_format = rx.Format().set_bold().set_background_color(HEADER_FILL).set_text_wrap()
     formats = {"date": rx.Format().set_num_format(DATE_FORMAT),
                "time": rx.Format().set_num_format(TIME_FORMAT)}
-    column_formats: dict[str, rx.Format] = {h: formats[kind] for h, kind in zip(
-        header, kinds, strict=True) if kind in formats}
+    column_formats = {h: formats[kind] for h, kind in zip(header, kinds, strict=True)
+                      if kind in formats}
     rx.write_worksheets(
         [(n, sheet_records(i == 0)) for i, n in enumerate(names)], str(path),
         freeze_panes={n: {"row": 1, "col": 0} for n in names},
         column_width={n: COLUMN_WIDTH for n in names},
         column_formats={n: column_formats for n in names},
         header_format={n: header_format for n in names})
-    if next(records, None) is not None:
-        raise RuntimeError(f"hay más de las {rows} filas contadas para la hoja de cálculo")
+    if written != row_count or next(records, None) is not None:
+        raise RuntimeError(f"las filas no son las {row_count} contadas para la hoja de cálculo")
     return written
 
 

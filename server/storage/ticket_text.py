@@ -100,7 +100,7 @@ class _Sql:
         return f"CASE WHEN {code} != '' THEN {self.label(kind, code, self.safe(code))} END"
 
     def text(self, expr: str) -> str:
-        """A text cell; typed, an empty one is NULL (the workbook skips NULL only)."""
+        """A text cell; typed, an empty one is NULL (an empty cell in the workbook)."""
         return f"NULLIF({expr}, '')" if self.typed else expr
 
     def day(self, iso: str) -> str:

@@ -9,6 +9,7 @@ installing, then a real server from that environment.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -17,9 +18,13 @@ import tarfile
 import time
 import tomllib
 import zipfile
+from contextlib import closing
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
+import openpyxl
 
 from tests.conftest import ROOT, free_port, need
 
@@ -154,6 +159,17 @@ def test_the_wheel_installs_into_a_fresh_venv_and_serves(tmp_path: Path) -> None
             signed = client.post("/api/v1/auth/login",
                                  json={"username": "admin", "password": PASSWORD})
             assert signed.status_code == 200 and signed.json()["role"] == "admin"
+            # the tickets workbook comes from a compiled dependency (rustpy-xlsxwriter)
+            issued = client.post("/api/v1/tickets", json={"service": "A"},
+                                 headers={"Authorization": f"Bearer {kiosk_token}"})
+            assert issued.status_code == 201, issued.text
+            today = datetime.now(ZoneInfo("America/Bogota")).date()
+            workbook = client.get("/api/v1/stats/export", params={
+                "from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat(),
+                "format": "xlsx", "kind": "tickets"})
+            assert workbook.status_code == 200, workbook.text
+            with closing(openpyxl.load_workbook(io.BytesIO(workbook.content))) as book:
+                assert book["Turnos"]["A2"].value == issued.json()["number"]
     finally:
         server.terminate()
         server.wait(timeout=20)

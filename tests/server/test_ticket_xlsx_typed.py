@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import closing
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from server.services.analytics import read_in_process
 from server.services.statistics import labels_of, ticket_text_batches, ticket_text_count
 from server.storage import Reader
 from server.storage.bulk import insert_history
+from server.storage.reader import snapshot
 from tests.conftest import prepare_database
 from tests.server import test_ticket_csv_text as csv_text
 from tests.server.ticket_reference import ticket_stream
@@ -132,6 +133,11 @@ def test_questions_with_the_same_text_keep_a_column_each(tmp_path: Path) -> None
     header = [v for v, _f, _t in rows[0]]
     assert header[-3:] == [age.text, f"{age.text} (2)", "Turno (2)"]
     assert header.count("Turno") == 1
+    long = replace(age, text="¿" * 40_000)  # cut to a cell, then told apart within it
+    with snapshot(tmp_path / "turnero.db") as r:
+        cut = ticket_header(labels_of(replace(config, characterization=replace(
+            config.characterization, questions=(long, long))), r))
+    assert cut[-2:] == ["¿" * 32_767, "¿" * 32_763 + " (2)"]
     assert [v for v, _f, _t in rows[1][-3:]] == ["60 años o más", "Mujer", None]
     assert cells(python) == cells(sql)
 
@@ -155,13 +161,36 @@ def test_an_export_with_no_tickets_is_its_header(tmp_path: Path) -> None:
         assert [list(ws.values) for ws in book] == [[("Orden", "Fecha")]]
 
 
-def test_rows_past_the_count_fail_the_export_instead_of_being_left_out(tmp_path: Path
-                                                                       ) -> None:
+@pytest.mark.parametrize("count", [3, 5])
+def test_rows_other_than_counted_fail_the_export_instead_of_being_left_out(
+        tmp_path: Path, count: int) -> None:
     """The sheets are laid out from the count before the rows come: a row more than counted
-    would have no sheet to go to."""
-    with pytest.raises(RuntimeError, match="más de las 3 filas"):
+    would have no sheet to go to, a row fewer would leave a sheet without its header."""
+    with pytest.raises(RuntimeError, match=f"no son las {count} contadas"):
         export.write_typed_xlsx(tmp_path / "more.xlsx", "Turnos", ["Orden"], ["number"],
-                                [[(1,), (2,)], [(3,), (4,)]], 3, rows_per_sheet=4)
+                                [[(1,), (2,)], [(3,), (4,)]], count, rows_per_sheet=4)
+
+
+def test_rows_go_on_over_sheets_in_order_each_with_its_header(tmp_path: Path) -> None:
+    """Sheets of three rows under the header: eight rows fill two and start a third."""
+    path = tmp_path / "three.xlsx"
+    rows = [(n, 46000.0 + n, f"A-{n}") for n in range(1, 9)]
+    assert export.write_typed_xlsx(path, "Turnos", ["N", "Fecha", "Turno"],
+                                   ["number", "date", "text"], [rows[:5], rows[5:]], 8,
+                                   rows_per_sheet=4) == 8
+    sheets = cells(path)
+    assert list(sheets) == ["Turnos", "Turnos (2)", "Turnos (3)"]
+    assert [len(s) for s in sheets.values()] == [4, 4, 3]
+    assert all(s[0] == [("N", "General", "s"), ("Fecha", "General", "s"),
+                        ("Turno", "General", "s")] for s in sheets.values())
+    read = [[v for v, _f, _t in row] for s in sheets.values() for row in s[1:]]
+    assert [(n, d.date(), t) for n, d, t in read] == [
+        (n, date(1899, 12, 30) + timedelta(days=46000 + n), f"A-{n}") for n in range(1, 9)]
+
+
+def test_a_column_kind_the_writer_does_not_know_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="desconocidos"):
+        export.write_typed_xlsx(tmp_path / "k.xlsx", "Turnos", ["Fecha"], ["fecha"], [], 0)
 
 
 def test_a_sheet_that_is_full_goes_on_in_the_next_one_with_its_header(tmp_path: Path) -> None:
