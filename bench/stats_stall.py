@@ -2,8 +2,8 @@
 
 A real server over a generated year of history (``server.services.demo_history``); a kiosk
 issues 10 tickets/s. Phases alternate: idle (only the kiosk) and busy (a supervisor asks for the
-year summary again and again meanwhile). Printed: issue p50/p99 per phase and the ratio
-busy ÷ idle of the p99 (target: within 2x).
+year summary again and again meanwhile, from a process of its own). Printed: issue p50/p99
+per phase and the ratio busy ÷ idle of the p99 (target: within 2x).
 
     python -m bench.stats_stall [--per-day 1000] [--phases 3] [--seconds 10]
                                 [--report summary|csv|xlsx]
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -49,30 +51,39 @@ async def kiosk(base: str, token: str, seconds: float) -> list[float]:
     return out
 
 
-async def supervisor(base: str, token: str, params: dict[str, str],
-                     stop: asyncio.Event) -> list[float]:
+def supervisor(base: str, token: str, params: dict[str, str], stop: Any, out: Any) -> None:
+    """Ask for the report again and again until ``stop`` is set; put the times taken on
+    ``out``. Its own process, as the supervisor's browser is another machine: downloading
+    a year's CSV (35 MB) in the kiosk's event loop delayed the kiosk's own requests."""
     took: list[float] = []
     path = "/api/v1/stats/export" if "format" in params else "/api/v1/stats/summary"
-    async with httpx.AsyncClient(base_url=base, timeout=600,
-                                 headers={"Authorization": f"Bearer {token}"}) as c:
+    with httpx.Client(base_url=base, timeout=600,
+                      headers={"Authorization": f"Bearer {token}"}) as c:
         while not stop.is_set():
             t0 = time.perf_counter()
-            async with c.stream("GET", path, params=params) as r:
-                assert r.status_code == 200, await r.aread()
-                async for _chunk in r.aiter_bytes():
+            with c.stream("GET", path, params=params) as r:
+                assert r.status_code == 200, r.read()
+                for _chunk in r.iter_bytes():
                     pass
             took.append(time.perf_counter() - t0)
-    return took
+    out.put(took)
 
 
-async def phase(server: LiveServer, sup: str, params: dict[str, str], seconds: float,
-                busy: bool) -> tuple[list[float], list[float]]:
-    stop = asyncio.Event()
-    reports = asyncio.create_task(supervisor(server.base_url, sup, params, stop)) if busy \
-        else None
-    issued = await kiosk(server.base_url, server.kiosk_token, seconds)
-    stop.set()
-    return issued, (await reports if reports else [])
+def phase(server: LiveServer, sup: str, params: dict[str, str], seconds: float,
+          busy: bool) -> tuple[list[float], list[float]]:
+    if not busy:
+        return asyncio.run(kiosk(server.base_url, server.kiosk_token, seconds)), []
+    ctx = multiprocessing.get_context("spawn")
+    stop, out = ctx.Event(), ctx.Queue()
+    reports = ctx.Process(target=supervisor, args=(server.base_url, sup, params, stop, out))
+    reports.start()
+    try:
+        issued = asyncio.run(kiosk(server.base_url, server.kiosk_token, seconds))
+    finally:
+        stop.set()
+    took: list[float] = out.get(timeout=600)
+    reports.join(timeout=60)
+    return issued, took
 
 
 def year_history(db: Path, per_day: int) -> tuple[int, date, date]:
@@ -108,9 +119,9 @@ def main() -> None:
             busy: list[float] = []
             reports: list[float] = []
             for _ in range(args.phases):
-                lat, _ = asyncio.run(phase(server, sup, params, args.seconds, busy=False))
+                lat, _ = phase(server, sup, params, args.seconds, busy=False)
                 idle += lat
-                lat, took = asyncio.run(phase(server, sup, params, args.seconds, busy=True))
+                lat, took = phase(server, sup, params, args.seconds, busy=True)
                 busy += lat
                 reports += took
         finally:

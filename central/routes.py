@@ -135,7 +135,7 @@ async def export_file(
                                                 sep == "semicolon")
         return StreamingResponse(chunks, media_type=export.CSV_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{filename}"'})
-    path = await export.xlsx_file(partial(service.export_xlsx, from_, to, office),
-                                  "turnero-central-")
+    path = await export.written_file(partial(service.export_xlsx, from_, to, office),
+                                     "turnero-central-")
     return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
                         background=BackgroundTask(path.unlink, missing_ok=True))

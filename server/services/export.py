@@ -257,12 +257,13 @@ def _excel_time(value: dt.time) -> float:
             + float(value.microsecond) / 1e6) / 86400
 
 
-async def xlsx_file(write: Callable[[Path], object], prefix: str) -> Path:
-    """A new temporary .xlsx file filled by ``write(path)``, for a response to send and then
-    remove. The file system and the workbook block, so both run in worker threads; the file
-    is removed again when writing fails or the request is cancelled."""
+async def written_file(write: Callable[[Path], object], prefix: str, suffix: str = ".xlsx"
+                       ) -> Path:
+    """A new temporary file filled by ``write(path)`` (a workbook, a long CSV), for a response
+    to send and then remove. The file system and the writing block, so both run in worker
+    threads; the file is removed again when writing fails or the request is cancelled."""
     with anyio.CancelScope(shield=True):  # once created, the path must reach the cleanup
-        path = await anyio.to_thread.run_sync(_new_file, prefix, ".xlsx")
+        path = await anyio.to_thread.run_sync(_new_file, prefix, suffix)
     try:
         await anyio.to_thread.run_sync(write, path)
     except BaseException:

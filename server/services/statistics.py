@@ -49,13 +49,18 @@ SEPARATORS = (None, "", "comma", "semicolon")
 
 @dataclass(frozen=True)
 class ExportFile:
-    """A finished export: CSV as byte ``chunks`` (streamed) or XLSX at ``path`` (a temporary
-    file the caller deletes after sending it)."""
+    """A finished export: CSV as byte ``chunks`` (streamed), or at ``path`` an XLSX or a long
+    range's tickets CSV (a temporary file the caller deletes after sending it)."""
 
     filename: str
     media_type: str
     chunks: Iterator[bytes] | None = None
     path: Path | None = None
+
+
+def is_long(query: StatsQuery) -> bool:
+    """A range long enough for the analytics process (a summary, a tickets export)."""
+    return (query.end - query.start).days + 1 >= MIN_DAYS
 
 
 def labels_of(cfg: OfficeConfig, r: Reader) -> Labels:
@@ -112,6 +117,23 @@ def ticket_text_batches(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels:
                       formula_start=FORMULA_START, typed=typed)
     cur = r.ticket_text_rows(selection_of(cfg, query), issued_from, issued_before, text)
     return iter(partial(cur.fetchmany, CSV_BATCH), [])
+
+
+def ticket_csv_chunks(cfg: OfficeConfig, r: Reader, query: StatsQuery, spanish_excel: bool
+                      ) -> Iterator[bytes]:
+    """The tickets CSV of ``query`` as byte chunks, while ``r``'s transaction stays open."""
+    labels = labels_of(cfg, r)
+    return export.csv_text_chunks(ticket_header(labels),
+                                  ticket_text_batches(cfg, r, query, labels, spanish_excel),
+                                  spanish_excel=spanish_excel)
+
+
+def csv_of(cfg: OfficeConfig, query: StatsQuery, spanish_excel: bool, path: str, r: Reader
+           ) -> None:
+    """Write the tickets CSV of ``query`` to ``path`` (module level: the analytics process
+    runs it for long ranges); the same bytes as the chunks ``Statistics.csv`` streams."""
+    with open(path, "wb") as out:
+        out.writelines(ticket_csv_chunks(cfg, r, query, spanish_excel))
 
 
 def ticket_text_count(cfg: OfficeConfig, r: Reader, query: StatsQuery) -> int:
@@ -196,7 +218,7 @@ class Statistics:
         """Indicators of a range, one row per value of ``query.by``. Long ranges run in the
         analytics process (see ``server.services.analytics``), with the same code."""
         compute = functools.partial(summary_of, self.config, query, self.office.today())
-        if self.analytics is not None and (query.end - query.start).days + 1 >= MIN_DAYS:
+        if self.analytics is not None and is_long(query):
             result, built = await self.analytics.run(compute)
         else:
             result, built = await self.reads.run(compute)
@@ -272,13 +294,10 @@ class Statistics:
         The summary is one table: totals, classes, then one block per dimension."""
         cfg = self.config
         with self.reads.snapshot() as r:
-            labels = self.labels(r)
             if kind == "tickets":
-                yield from export.csv_text_chunks(
-                    ticket_header(labels),
-                    ticket_text_batches(cfg, r, query, labels, spanish_excel),
-                    spanish_excel=spanish_excel)
+                yield from ticket_csv_chunks(cfg, r, query, spanish_excel)
                 return
+            labels = self.labels(r)
             blocks, built = summary_blocks(cfg, r, query, self.office.today())
             stats_rollups.keep_sync(self.store, built)
             records = overview_records(blocks[0][1])
@@ -310,8 +329,22 @@ class Statistics:
         if sep not in SEPARATORS:
             raise Invalid(f"Separador {sep!r} no válido; use comma o semicolon.")
         filename = self.filename(kind, query, fmt)
+        spanish_excel = sep == "semicolon"
+        if fmt == "csv" and kind == "tickets" and self.analytics is not None \
+                and is_long(query):
+            # Written whole in the analytics process and then sent: streamed from here, a
+            # year's rows held this process's interpreter lock against the kiosks (p99 up to
+            # 2.7x idle, docs/benchmarks.md).
+            path = await export.written_file(partial(self.long_csv, query, spanish_excel),
+                                             "turnero-", ".csv")
+            return ExportFile(filename, export.CSV_MEDIA_TYPE, path=path)
         if fmt == "csv":
             return ExportFile(filename, export.CSV_MEDIA_TYPE,
-                              chunks=self.csv(kind, query, spanish_excel=sep == "semicolon"))
-        path = await export.xlsx_file(partial(self.xlsx, kind, query), "turnero-")
+                              chunks=self.csv(kind, query, spanish_excel))
+        path = await export.written_file(partial(self.xlsx, kind, query), "turnero-")
         return ExportFile(filename, export.XLSX_MEDIA_TYPE, path=path)
+
+    def long_csv(self, query: StatsQuery, spanish_excel: bool, path: Path) -> None:
+        """Write a long range's tickets CSV to ``path`` in the analytics process."""
+        assert self.analytics is not None
+        self.analytics.run_sync(partial(csv_of, self.config, query, spanish_excel, str(path)))

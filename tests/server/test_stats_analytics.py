@@ -62,3 +62,26 @@ def test_a_killed_analytics_process_does_not_break_the_next_long_report(
     assert summary(stats_server, "2026-01-01", "2026-12-31", "service") == first
     [replacement] = analytics_workers(stats_server)
     assert replacement != worker
+
+
+def tickets_csv(server: LiveServer, start: str, end: str, sep: str | None) -> Any:
+    params = {"from": start, "to": end, "format": "csv", "kind": "tickets",
+              **({"sep": sep} if sep else {})}
+    with server.client(server.tokens["super"]) as c:
+        r = c.get("/api/v1/stats/export", params=params)
+    assert r.status_code == 200, r.text
+    return r
+
+
+@pytest.mark.parametrize("sep", [None, "semicolon"])
+def test_a_year_of_tickets_as_csv_is_the_file_of_its_two_days(stats_server: LiveServer,
+                                                              sep: str | None) -> None:
+    """A long range's tickets CSV is written in the analytics process and then sent (streamed
+    from the server process, a year's rows held its interpreter lock against the kiosks):
+    byte for byte the CSV the two days stream."""
+    days = tickets_csv(stats_server, h.DAY1, h.DAY2, sep)
+    year = tickets_csv(stats_server, "2026-01-01", "2026-12-31", sep)
+    assert year.content == days.content
+    assert year.content.startswith(b"\xef\xbb\xbf") and year.content.count(b"\r\n") == 11
+    assert year.headers["content-type"] == days.headers["content-type"]
+    assert 'filename="turnos_2026-01-01_2026-12-31.csv"' in year.headers["content-disposition"]
