@@ -11,13 +11,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from display.speech import SpeechCache
-from server import bootstrap
+from server import background, bootstrap
 from server.api import (
     admin,
     announcements,
@@ -99,9 +100,10 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
         closed = await services.ticketing.close_stale_days()
         if closed:
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
-        tasks = [asyncio.create_task(_sweep(services.ticketing, services.statistics)),
-                 asyncio.create_task(services.live.run()),
-                 asyncio.create_task(services.accounts.watch_session_expiry())]
+        tasks = [background.start("cierre-de-dias",
+                                  partial(_sweep, services.ticketing, services.statistics)),
+                 background.start("turnos-seguidos", services.live.run),
+                 background.start("sesiones-vencidas", services.accounts.watch_session_expiry)]
         if seed.backup is not None:  # the daily backup of the office file's [backup]
             tasks.append(BackupScheduler(settings.db_path, seed.backup,
                                          services.office.config.tz).start())

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from server import background
 from server.config import BackupSchedule
 from server.storage.backup import check_copy, copy_database
 
@@ -122,6 +123,14 @@ def last_status(db: Path) -> dict[str, object]:
         return {}
 
 
+def last_ok_at(db: Path) -> float | None:
+    """When the last good copy was made, if the status file says so with a number (a file
+    edited by hand or cut short is no copy made)."""
+    last = last_status(db).get("last_ok")
+    at = last.get("at") if isinstance(last, dict) else None
+    return float(at) if isinstance(at, (int, float)) and not isinstance(at, bool) else None
+
+
 def record_failure(db: Path, message: str, at: float) -> None:
     _write_status(db, {"last_error": {"at": at, "message": message}})
 
@@ -177,12 +186,11 @@ class BackupScheduler:
         self.folder = scheduled_folder(db, schedule)
 
     def start(self) -> asyncio.Task[None]:
-        return asyncio.create_task(self._loop(), name="turnero-backup")
+        return background.start("copias-de-seguridad", self._loop)
 
     async def _loop(self) -> None:
         while True:
-            last = last_status(self.db).get("last_ok")
-            last_at = float(last["at"]) if isinstance(last, dict) else None
+            last_at = last_ok_at(self.db)
             due = next_run(self.schedule, self.clock(), self.tz, last_at)
             await asyncio.sleep(max(0.0, due - self.clock()))
             if not await self.run_once():
