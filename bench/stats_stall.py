@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import queue
 import tempfile
 import time
 from datetime import date, timedelta
@@ -81,7 +82,13 @@ def phase(server: LiveServer, sup: str, params: dict[str, str], seconds: float,
         issued = asyncio.run(kiosk(server.base_url, server.kiosk_token, seconds))
     finally:
         stop.set()
-    took: list[float] = out.get(timeout=600)
+    while True:  # the supervisor's times, or its failure (not a ten-minute wait)
+        try:
+            took: list[float] = out.get(timeout=1)
+            break
+        except queue.Empty:
+            if not reports.is_alive():
+                raise RuntimeError(f"the supervisor process ended ({reports.exitcode})") from None
     reports.join(timeout=60)
     return issued, took
 

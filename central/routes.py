@@ -9,12 +9,12 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from starlette.background import BackgroundTask
 
 from central.refusals import TooLarge
 from central.service import Caller, CentralService
+from server.api.downloads import attachment, finished_file
 from server.errors import Invalid
 from server.services import export
 
@@ -123,7 +123,7 @@ async def export_file(
     office: str | None = None,
     format: Annotated[str, Query(description="csv or xlsx")] = "csv",  # noqa: A002
     sep: Annotated[str | None, Query(description="semicolon for Excel in Spanish")] = None,
-) -> StreamingResponse | FileResponse:
+) -> StreamingResponse:
     """The offices' tickets as the office export's columns (plus the office), streamed."""
     if format not in ("csv", "xlsx"):
         raise Invalid(f"Formato {format!r} no válido; use csv o xlsx.")
@@ -133,9 +133,7 @@ async def export_file(
     if format == "csv":
         chunks = await anyio.to_thread.run_sync(service.export_csv, from_, to, office,
                                                 sep == "semicolon")
-        return StreamingResponse(chunks, media_type=export.CSV_MEDIA_TYPE, headers={
-            "Content-Disposition": f'attachment; filename="{filename}"'})
+        return attachment(chunks, export.CSV_MEDIA_TYPE, filename)
     path = await export.written_file(partial(service.export_xlsx, from_, to, office),
-                                     "turnero-central-")
-    return FileResponse(path, media_type=export.XLSX_MEDIA_TYPE, filename=filename,
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+                                     "turnero-central-", ".xlsx")
+    return finished_file(path, export.XLSX_MEDIA_TYPE, filename)

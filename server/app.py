@@ -102,7 +102,8 @@ def create_app(settings: Settings, seed: OfficeConfig | None = None,
             log.info("%d turnos de días anteriores quedaron como no atendidos", closed)
         tasks = [background.start("cierre-de-dias",
                                   partial(_sweep, services.ticketing, services.statistics)),
-                 background.start("turnos-seguidos", services.live.run),
+                 # phones following a ticket reconnect at once when it stops: back soon
+                 background.start("turnos-seguidos", services.live.run, restart_after_s=2.0),
                  background.start("sesiones-vencidas", services.accounts.watch_session_expiry)]
         if seed.backup is not None:  # the daily backup of the office file's [backup]
             tasks.append(BackupScheduler(settings.db_path, seed.backup,

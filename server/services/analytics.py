@@ -5,8 +5,9 @@ duration). On a read-pool thread it still holds the interpreter lock: while it r
 loop, and so every kiosk and board, waits. In a separate process it competes only for a core.
 The process reads the same SQLite file through its own read-only connection (WAL: a
 consistent snapshot beside the writer) and computes with the same code, so the figures are
-identical. The pool starts its process on first use and keeps it for the next report. An
-XLSX export (seconds of per-cell work for a year) is written there too. When the process dies
+identical. The pool starts its process on first use and keeps it for the next report. The
+export files (every XLSX, a long range's tickets CSV: seconds of work for a year) are
+written there too, one report at a time. When the process dies
 (the system killed it: out of memory, an operator), a new one is started and the report asked
 again once: a dead process must not leave every later long report failing until a restart.
 """
@@ -74,7 +75,7 @@ class Analytics:
         return await loop.run_in_executor(self._executor(), read_in_process, self.path, fn)
 
     def run_sync(self, fn: Callable[[Reader], T]) -> T:
-        """``run`` from a worker thread (an XLSX export being written)."""
+        """``run`` from a worker thread (an export file being written)."""
         pool = self._executor()
         try:
             return pool.submit(read_in_process, self.path, fn).result()

@@ -19,12 +19,14 @@ import itertools
 import math
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
+import anyio.lowlevel
 
 from server.queue.stats_tables import EXCEL_MAX_TEXT, formula_safe
 
@@ -257,20 +259,55 @@ def _excel_time(value: dt.time) -> float:
             + float(value.microsecond) / 1e6) / 86400
 
 
-async def written_file(write: Callable[[Path], object], prefix: str, suffix: str = ".xlsx"
-                       ) -> Path:
-    """A new temporary file filled by ``write(path)`` (a workbook, a long CSV), for a response
-    to send and then remove. The file system and the writing block, so both run in worker
-    threads; the file is removed again when writing fails or the request is cancelled."""
+async def written_file(write: Callable[[Path], object], prefix: str, suffix: str) -> Path:
+    """A new temporary file filled by ``write(path)`` (a workbook, a long CSV), to send with
+    ``sent_once``. The file system and the writing block, so both run in worker threads; the
+    file is removed again when writing fails or the request is cancelled meanwhile."""
     with anyio.CancelScope(shield=True):  # once created, the path must reach the cleanup
         path = await anyio.to_thread.run_sync(_new_file, prefix, suffix)
+    abandoned = threading.Event()
+
+    def write_or_remove(target: Path) -> None:
+        """A cancelled request does not stop the thread: a writer still running then would
+        make the file again after the request removed it, so the writer removes it too."""
+        try:
+            write(target)
+        finally:
+            if abandoned.is_set():
+                target.unlink(missing_ok=True)
+
     try:
-        await anyio.to_thread.run_sync(write, path)
+        await anyio.to_thread.run_sync(write_or_remove, path)
+        await anyio.lowlevel.checkpoint()  # a cancel that came while writing lands here
     except BaseException:
+        abandoned.set()
         with anyio.CancelScope(shield=True):
             await anyio.Path(path).unlink(missing_ok=True)
         raise
     return path
+
+
+#: Bytes read at a time from a finished file being sent.
+FILE_CHUNK = 256 * 1024
+
+
+def sent_once(path: Path) -> tuple[Iterator[bytes], int]:
+    """A finished temporary file's bytes in chunks, and its size, with the file already gone
+    from the folder: the open handle keeps it readable until the response has sent it or is
+    dropped (a client gone mid-download, the server stopped), and then the system frees it.
+    Removing it after sending, as before, never happened when the client left midway."""
+    fh = path.open("rb")
+    try:
+        size = os.fstat(fh.fileno()).st_size
+    finally:
+        path.unlink(missing_ok=True)
+
+    def chunks() -> Iterator[bytes]:
+        with fh:
+            while block := fh.read(FILE_CHUNK):
+                yield block
+
+    return chunks(), size
 
 
 def _new_file(prefix: str, suffix: str) -> Path:

@@ -128,8 +128,8 @@ def ticket_csv_chunks(cfg: OfficeConfig, r: Reader, query: StatsQuery, spanish_e
                                   spanish_excel=spanish_excel)
 
 
-def csv_of(cfg: OfficeConfig, query: StatsQuery, spanish_excel: bool, path: str, r: Reader
-           ) -> None:
+def tickets_csv_of(cfg: OfficeConfig, query: StatsQuery, spanish_excel: bool, path: str,
+                   r: Reader) -> None:
     """Write the tickets CSV of ``query`` to ``path`` (module level: the analytics process
     runs it for long ranges); the same bytes as the chunks ``Statistics.csv`` streams."""
     with open(path, "wb") as out:
@@ -320,8 +320,9 @@ class Statistics:
 
     async def export(self, query: StatsQuery, fmt: str = "csv", kind: str = "tickets",
                      sep: str | None = None) -> ExportFile:
-        """The tickets or the indicators of a range as CSV (UTF-8 with BOM, streamed) or
-        XLSX (written to a temporary file in a worker thread)."""
+        """The tickets or the indicators of a range as CSV (UTF-8 with BOM; streamed, or for a
+        long range's tickets written to a temporary file) or XLSX (a temporary file). The
+        files are written in the analytics process when there is one."""
         if fmt not in FORMATS:
             raise Invalid(f"Formato {fmt!r} no válido; use csv o xlsx.")
         if kind not in KINDS:
@@ -335,16 +336,21 @@ class Statistics:
             # Written whole in the analytics process and then sent: streamed from here, a
             # year's rows held this process's interpreter lock against the kiosks (p99 up to
             # 2.7x idle, docs/benchmarks.md).
-            path = await export.written_file(partial(self.long_csv, query, spanish_excel),
+            path = await export.written_file(partial(self.tickets_csv, query, spanish_excel),
                                              "turnero-", ".csv")
             return ExportFile(filename, export.CSV_MEDIA_TYPE, path=path)
         if fmt == "csv":
             return ExportFile(filename, export.CSV_MEDIA_TYPE,
                               chunks=self.csv(kind, query, spanish_excel))
-        path = await export.written_file(partial(self.xlsx, kind, query), "turnero-")
+        path = await export.written_file(partial(self.xlsx, kind, query), "turnero-", ".xlsx")
         return ExportFile(filename, export.XLSX_MEDIA_TYPE, path=path)
 
-    def long_csv(self, query: StatsQuery, spanish_excel: bool, path: Path) -> None:
-        """Write a long range's tickets CSV to ``path`` in the analytics process."""
-        assert self.analytics is not None
-        self.analytics.run_sync(partial(csv_of, self.config, query, spanish_excel, str(path)))
+    def tickets_csv(self, query: StatsQuery, spanish_excel: bool, path: Path) -> None:
+        """Write the tickets CSV to ``path``: in the analytics process when there is one (a
+        long range's rows would hold this process's interpreter lock against the kiosks)."""
+        compute = partial(tickets_csv_of, self.config, query, spanish_excel, str(path))
+        if self.analytics is not None:
+            self.analytics.run_sync(compute)
+        else:
+            with self.reads.snapshot() as r:
+                compute(r)

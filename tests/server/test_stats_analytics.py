@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,15 @@ def test_a_year_of_tickets_as_csv_is_the_file_of_its_two_days(stats_server: Live
     """A long range's tickets CSV is written in the analytics process and then sent (streamed
     from the server process, a year's rows held its interpreter lock against the kiosks):
     byte for byte the CSV the two days stream."""
+    files = Path(tempfile.gettempdir()).glob
+    before = set(files("turnero-*.csv"))
     days = tickets_csv(stats_server, h.DAY1, h.DAY2, sep)
     year = tickets_csv(stats_server, "2026-01-01", "2026-12-31", sep)
     assert year.content == days.content
     assert year.content.startswith(b"\xef\xbb\xbf") and year.content.count(b"\r\n") == 11
     assert year.headers["content-type"] == days.headers["content-type"]
     assert 'filename="turnos_2026-01-01_2026-12-31.csv"' in year.headers["content-disposition"]
+    # the year's file was finished before it was sent (its length known), the days streamed
+    assert year.headers["content-length"] == str(len(year.content))
+    assert "content-length" not in days.headers
+    assert set(files("turnero-*.csv")) == before  # the file left the folder once sent
