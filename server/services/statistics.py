@@ -50,7 +50,7 @@ SEPARATORS = (None, "", "comma", "semicolon")
 @dataclass(frozen=True)
 class ExportFile:
     """A finished export: CSV as byte ``chunks`` (streamed), or at ``path`` an XLSX or a long
-    range's tickets CSV (a temporary file the caller deletes after sending it)."""
+    range's tickets CSV (a temporary file, sent with ``export.sent_once``)."""
 
     filename: str
     media_type: str
@@ -331,9 +331,8 @@ class Statistics:
             raise Invalid(f"Separador {sep!r} no válido; use comma o semicolon.")
         filename = self.filename(kind, query, fmt)
         spanish_excel = sep == "semicolon"
-        if fmt == "csv" and kind == "tickets" and self.analytics is not None \
-                and is_long(query):
-            # Written whole in the analytics process and then sent: streamed from here, a
+        if fmt == "csv" and kind == "tickets" and is_long(query):
+            # Written whole (in the analytics process) and then sent: streamed from here, a
             # year's rows held this process's interpreter lock against the kiosks (p99 up to
             # 2.7x idle, docs/benchmarks.md).
             path = await export.written_file(partial(self.tickets_csv, query, spanish_excel),
