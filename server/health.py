@@ -122,14 +122,18 @@ class StorageWatch:
         return out
 
     async def _probing(self, run_probe: Callable[[], Any]) -> None:
+        """Probe until a write works again. Whatever a probe raises, probing goes on: if this
+        task ended, the alert would stay on after the disk came back."""
         while self.failing_since is not None:
             await asyncio.sleep(PROBE_INTERVAL_S)
             try:
                 await run_probe()
+                self._settled()
             except sqlite3.Error as e:
                 self.error = str(e)
-                continue
-            self._settled()
+            except Exception as e:  # noqa: BLE001 - still failing; logged, probed again
+                log.warning("la prueba de escritura falló: %s", e)
+                self.error = str(e)
 
     def _settled(self) -> None:
         """A probe worked. After a full disk that is not enough: a one-row update can fit in

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 import httpx
 from websockets.sync.client import connect
 
+from server.health import StorageWatch
 from tests.conftest import LiveServer, prepare_database
 from tests.server.test_cli import turnero
 
@@ -103,3 +107,32 @@ def test_health_shows_hardware_bridges(live_server: LiveServer) -> None:
     r = httpx.get(url)
     assert r.status_code == 503 and r.json()["failing"] == ["bridges"]
     assert r.json()["devices"]["bridges"][0]["message"] == "No responden: ventanilla-1."
+
+
+def test_the_storage_alert_clears_even_when_a_disk_check_failed_meanwhile() -> None:
+    """After a full disk the probe also asks whether the disk has room again. That check
+    can fail itself (the data disk unplugged and plugged back: an I/O error): it ended the
+    probing, and the alert stayed on after the disk had come back, until a restart."""
+    answers = iter([OSError(5, "Error de entrada/salida"), True])
+
+    def room() -> bool:
+        answer = next(answers, True)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def probe() -> None:
+        return None  # the disk accepts writes again
+
+    async def main() -> StorageWatch:
+        watch = StorageWatch(probe, room)
+        watch.failed("full", sqlite3.OperationalError("database or disk is full"), time.time())
+        deadline = time.monotonic() + 20
+        while watch.failing_since is not None:
+            assert time.monotonic() < deadline, watch.error
+            await asyncio.sleep(0.1)
+        watch.stop()
+        return watch
+
+    watch = asyncio.run(main())
+    assert watch.kind is None and watch.incidents[-1]["until"] is not None
