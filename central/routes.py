@@ -136,4 +136,4 @@ async def export_file(
         return attachment(chunks, export.CSV_MEDIA_TYPE, filename)
     path = await export.written_file(partial(service.export_xlsx, from_, to, office),
                                      "turnero-central-", ".xlsx")
-    return finished_file(path, export.XLSX_MEDIA_TYPE, filename)
+    return await finished_file(path, export.XLSX_MEDIA_TYPE, filename)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 from fastapi.responses import StreamingResponse
 
 from server.services import export
@@ -21,8 +22,9 @@ def attachment(chunks: Iterator[bytes], media_type: str, filename: str,
     return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
-def finished_file(path: Path, media_type: str, filename: str) -> StreamingResponse:
+async def finished_file(path: Path, media_type: str, filename: str) -> StreamingResponse:
     """A finished temporary file as a download; it leaves the folder at once
-    (``export.sent_once``), so no copy stays behind however the download ends."""
-    chunks, size = export.sent_once(path)
+    (``export.sent_once``, in a worker thread: file system calls block), so no copy stays
+    behind however the download ends."""
+    chunks, size = await anyio.to_thread.run_sync(export.sent_once, path)
     return attachment(chunks, media_type, filename, size)

@@ -95,4 +95,4 @@ async def export_file(
     if out.chunks is not None:
         return attachment(out.chunks, out.media_type, out.filename)
     assert out.path is not None
-    return finished_file(out.path, out.media_type, out.filename)
+    return await finished_file(out.path, out.media_type, out.filename)
