@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import background
@@ -114,28 +115,31 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def last_status(db: Path) -> dict[str, object]:
-    """``{"last_ok": {...report...}, "last_error": {"at", "message"}}``, each optional."""
+def last_status(db: Path) -> dict[str, dict[str, Any]]:
+    """``{"last_ok": {...report...}, "last_error": {"at", "message"}}``, each optional. An
+    entry that is not an object with a number ``at`` (a file edited by hand or cut short) is
+    left out, so every reader (the schedule, the health check) can trust what it gets."""
     try:
         data = json.loads(status_path(db).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: entry for key, entry in data.items() if isinstance(entry, dict)
+            and isinstance(entry.get("at"), (int, float)) and not isinstance(entry["at"], bool)}
 
 
 def last_ok_at(db: Path) -> float | None:
-    """When the last good copy was made, if the status file says so with a number (a file
-    edited by hand or cut short is no copy made)."""
+    """When the last good copy was made, if the status file says so."""
     last = last_status(db).get("last_ok")
-    at = last.get("at") if isinstance(last, dict) else None
-    return float(at) if isinstance(at, (int, float)) and not isinstance(at, bool) else None
+    return float(last["at"]) if last else None
 
 
 def record_failure(db: Path, message: str, at: float) -> None:
     _write_status(db, {"last_error": {"at": at, "message": message}})
 
 
-def _write_status(db: Path, change: dict[str, object]) -> None:
+def _write_status(db: Path, change: dict[str, dict[str, Any]]) -> None:
     data = last_status(db)
     if "last_ok" in change:
         data.pop("last_error", None)  # a good copy settles an earlier failure
@@ -190,7 +194,7 @@ class BackupScheduler:
 
     async def _loop(self) -> None:
         while True:
-            last_at = last_ok_at(self.db)
+            last_at = await asyncio.to_thread(last_ok_at, self.db)
             due = next_run(self.schedule, self.clock(), self.tz, last_at)
             await asyncio.sleep(max(0.0, due - self.clock()))
             if not await self.run_once():
@@ -198,12 +202,16 @@ class BackupScheduler:
 
     async def run_once(self) -> bool:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            report = await asyncio.to_thread(make_backup, self.db, self.folder, self.clock)
+            report = await asyncio.to_thread(self._copy)
         except (BackupFailed, OSError) as e:
             log.error("copia de seguridad programada falló: %s", e)
-            record_failure(self.db, str(e), self.clock())
+            await asyncio.to_thread(record_failure, self.db, str(e), self.clock())
             return False
         removed = await asyncio.to_thread(prune, self.folder, self.schedule.keep)
         log.info("%s (%d copias antiguas borradas)", report.describe(), len(removed))
         return True
+
+    def _copy(self) -> BackupReport:
+        """Today's copy into the folder (a worker thread's job: it is all file system)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return make_backup(self.db, self.folder, self.clock)

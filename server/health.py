@@ -278,16 +278,10 @@ def disk_check(db: Path) -> dict[str, Any]:
     return out
 
 
-def _report(status: dict[str, object], key: str) -> dict[str, Any] | None:
-    """One entry of the backup status file, when it is an object."""
-    value = status.get(key)
-    return value if isinstance(value, dict) else None
-
-
 def backup_check(db: Path, schedule: BackupSchedule | None, now: float, tz: ZoneInfo
                  ) -> dict[str, Any]:
     status = last_status(db)
-    last_ok, last_error = _report(status, "last_ok"), _report(status, "last_error")
+    last_ok, last_error = status.get("last_ok"), status.get("last_error")
     out: dict[str, Any] = {
         "ok": True, "scheduled": schedule is not None,
         "last_at": _iso(float(last_ok["at"]), tz) if last_ok else None,

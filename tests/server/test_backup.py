@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import pty
 import select
@@ -22,8 +23,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from server.backup import BackupScheduler
+from server.backup import BackupScheduler, last_ok_at, status_path
 from server.config import BackupSchedule, ConfigError, parse_config
+from server.health import backup_check
 from server.storage import Store
 from tests.conftest import DEMO_CONFIG, ROOT, LiveServer, need, subprocess_env
 from tests.server.test_cli import turnero
@@ -349,3 +351,34 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
         assert ok and pinned.name in left and deletable.name not in left and len(left) == 2
         newest |= left - {pinned.name}
     assert len(newest) == 3  # three daily copies were made, one by one
+
+
+def test_a_status_file_edited_by_hand_does_not_end_the_daily_backups(tmp_path: Path) -> None:
+    """The scheduler read the last copy's time as ``float(...)`` outside its error handling:
+    a status file whose time was not a number ended the backups for good (and the health
+    check answered 500)."""
+    db = tmp_path / "turnero.db"
+    Store.open(db).close()
+    status_path(db).write_text(json.dumps({"last_ok": {"at": "ayer"}}), encoding="utf-8")
+    assert last_ok_at(db) is None
+    folder = tmp_path / "copias"
+    scheduler = BackupScheduler(db, BackupSchedule(time_of_day(0, 0), folder, 2),
+                                ZoneInfo("America/Bogota"))
+
+    async def first_copy() -> list[Path]:
+        task = scheduler.start()
+        try:
+            while not list(folder.glob("turnero-2*.db")):
+                assert not task.done()
+                await asyncio.sleep(0.02)
+        finally:
+            task.cancel()
+        return list(folder.glob("turnero-2*.db"))
+
+    schedule = BackupSchedule(time_of_day(0, 0), folder, 2)
+    tz = ZoneInfo("America/Bogota")
+    assert backup_check(db, schedule, time.time(), tz)["message"] == \
+        "No hay una copia de seguridad de las últimas 26 horas."  # not a 500
+    assert len(asyncio.run(asyncio.wait_for(first_copy(), 30))) == 1
+    assert isinstance(last_ok_at(db), float)
+    assert backup_check(db, schedule, time.time(), tz)["ok"]
