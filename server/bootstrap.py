@@ -60,8 +60,7 @@ class Services:
     surveys: Surveys
     health: HealthService
     hardware: HardwareBridges
-    #: The survey capability (docs/security.md) and the live-socket limits.
-    survey_keys: SurveyKeys
+    #: The live-socket limits.
     live_limits: LiveLimits
 
     def close(self) -> None:
@@ -123,9 +122,8 @@ def build(
         live=LiveTickets(reads, office, hub),
         accounts=accounts, admin=OfficeAdmin(store, office, accounts),
         statistics=Statistics(reads, office, Analytics(db_path), store),
-        surveys=Surveys(store, reads, office),
+        surveys=Surveys(store, reads, office, survey_keys),
         health=health,
         hardware=hardware,
-        survey_keys=survey_keys,
         live_limits=LiveLimits(),
     )

@@ -17,7 +17,6 @@ from starlette.requests import HTTPConnection
 from server.auth import Principal, Role
 from server.bootstrap import Services
 from server.errors import AccessDenied, CsrfRejected, NotSignedIn
-from server.security.survey_keys import SurveyKeys
 from server.services.accounts import Accounts
 from server.services.admin import OfficeAdmin
 from server.services.desk import Desk
@@ -48,10 +47,6 @@ async def _ticketing(request: Request) -> Ticketing:
 
 async def _desk(request: Request) -> Desk:
     return services_of(request).desk
-
-
-async def _survey_keys(request: Request) -> SurveyKeys:
-    return services_of(request).survey_keys
 
 
 async def _reading(request: Request) -> Reading:
@@ -88,7 +83,6 @@ AdminDep = Annotated[OfficeAdmin, Depends(_admin)]
 StatsDep = Annotated[Statistics, Depends(_statistics)]
 SurveyDep = Annotated[Surveys, Depends(_surveys)]
 HardwareDep = Annotated[HardwareBridges, Depends(_hardware)]
-SurveyKeysDep = Annotated[SurveyKeys, Depends(_survey_keys)]
 
 
 async def principal_from(conn: HTTPConnection, query_token: str | None = None

@@ -7,17 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from server.auth import Principal, Role
-from server.errors import Conflict, NotFound, OtherCounter
+from server.errors import AccessDenied, Conflict, NotFound, OtherCounter
 from server.queue import survey
+from server.security.survey_keys import SurveyKeys
 from server.services.office import Office
 from server.storage import Reader, ReadPool, Store, Tx
 
+NO_KEY = ("Esta encuesta solo la puede responder el ciudadano, con el código QR de su turno, "
+          "o la tableta de la ventanilla al terminar la atención.")
+
 
 class Surveys:
-    def __init__(self, store: Store, reads: ReadPool, office: Office) -> None:
+    def __init__(self, store: Store, reads: ReadPool, office: Office, keys: SurveyKeys
+                 ) -> None:
         self.store = store
         self.reads = reads
         self.office = office
+        self.keys = keys
 
     @staticmethod
     def _ticket(r: Reader, ticket_id: str) -> survey.SurveyTicket:
@@ -34,7 +40,13 @@ class Surveys:
         """open / answered / not_ready / closed, with the rating faces and reasons to show."""
         return await self.reads.run(lambda r: self._view(self._ticket(r, ticket_id)))
 
-    async def answer(self, ticket_id: str, rating: Any, reason: Any) -> dict[str, Any]:
+    async def answer(self, ticket_id: str, key: str | None, rating: Any, reason: Any
+                     ) -> dict[str, Any]:
+        """Only with the ticket's survey key (its QR code, or the counter tablet's): a clerk
+        must not rate their own attentions."""
+        if not self.keys.valid(ticket_id, key):
+            raise AccessDenied(NO_KEY)
+
         def save(tx: Tx) -> dict[str, Any]:
             now = self.office.clock()
             t = self._ticket(tx, ticket_id)
@@ -48,7 +60,8 @@ class Surveys:
 
     async def for_counter(self, counter: int, who: Principal) -> dict[str, Any] | None:
         """The survey the counter tablet should show now, or None. A tablet whose token names
-        its counter gets that counter's survey only."""
+        its counter gets that counter's survey only; the tablet itself also gets the survey
+        ``key`` to answer it (a supervisor testing the tablet cannot answer)."""
         if self.office.config.counter(counter) is None:
             raise NotFound(f"La ventanilla {counter} no existe.")
         if who.role == Role.SURVEY and who.counters and counter not in who.counters:
@@ -61,4 +74,7 @@ class Surveys:
             t = survey.tablet_candidate(latest, now)
             return self._view(t) if t else None
 
-        return await self.reads.run(find)
+        found = await self.reads.run(find)
+        if found is not None and who.role == Role.SURVEY:
+            found["key"] = self.keys.key_for(found["ticket"])
+        return found
