@@ -4,7 +4,7 @@ API and the columns of the spreadsheets. Pure (no SQL, no web)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -233,15 +233,21 @@ def ticket_header(labels: Labels) -> list[str]:
     question whose text repeats another column's gets " (2)", " (3)", … so a reader can tell
     the columns apart (and a workbook row, keyed by header, keeps every answer)."""
     seen: set[str] = set()
-    header = []
-    for text in [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]:
-        candidate, n = text[:EXCEL_MAX_TEXT], 2
-        while candidate in seen:
-            suffix = f" ({n})"
-            candidate, n = text[:EXCEL_MAX_TEXT - len(suffix)] + suffix, n + 1
-        seen.add(candidate)
-        header.append(candidate)
-    return header
+    return [distinct_name(text, seen, EXCEL_MAX_TEXT)
+            for text in [*TICKET_HEADER, *(q.text for q in _exported_questions(labels))]]
+
+
+def distinct_name(text: str, used: set[str], limit: int,
+                  key: Callable[[str], str] = str) -> str:
+    """``text`` cut to ``limit`` characters, or with " (2)", " (3)", … when ``used`` already
+    has it (compared by ``key``: Excel's sheet names ignore case); the name is added to
+    ``used``. Headers and sheet names of the exports."""
+    candidate, n = text[:limit], 2
+    while key(candidate) in used:
+        suffix = f" ({n})"
+        candidate, n = text[:limit - len(suffix)] + suffix, n + 1
+    used.add(key(candidate))
+    return candidate
 
 
 def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.lowlevel
 
-from server.queue.stats_tables import EXCEL_MAX_TEXT, formula_safe
+from server.queue.stats_tables import EXCEL_MAX_TEXT, distinct_name, formula_safe
 
 T = TypeVar("T")
 
@@ -319,9 +319,4 @@ def _new_file(prefix: str, suffix: str) -> Path:
 def _sheet_name(name: str, used: set[str]) -> str:
     """Excel refuses []:*?/\\ and names over 31 characters or repeated (case-insensitive)."""
     base = "".join(ch for ch in name if ch not in "[]:*?/\\").strip("' ")[:31] or "Hoja"
-    candidate, n = base, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(candidate.lower())
-    return candidate
+    return distinct_name(base, used, 31, str.lower)

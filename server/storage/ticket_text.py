@@ -157,7 +157,7 @@ class TicketTextReads(Queries):
         same order and with the same cells as ``ticket_records`` over the same tickets
         written by the CSV module; with ``text.typed``, the values the XLSX writes."""
         q = _Sql(text)
-        where, _ = sel.where(mark=lambda value: q.param(f"w{len(q.params)}", value))
+        tickets = _tickets_issued(sel, q.params)
         wait = "((t.first_called_at - t.issued_at) / 60.0)"
         service = ("(CASE WHEN t.outcome = 'served' "
                    "THEN (t.finished_at - t.started_at) / 60.0 END)")
@@ -189,11 +189,7 @@ class TicketTextReads(Queries):
             cols.append(f"(SELECT {answer} FROM ticket_characterization c "
                         f"WHERE c.ticket_id = t.id AND c.question = {q.param(f'q{i}', question)})")
         q.params.update({"from": issued_from, "before": issued_before})
-        sql = f"""
-            SELECT {", ".join(cols)}
-            FROM tickets t INDEXED BY tickets_issued_at
-            WHERE t.issued_at >= :from AND t.issued_at < :before AND {where}
-            ORDER BY t.issued_at"""
+        sql = f"""SELECT {", ".join(cols)} {tickets} ORDER BY t.issued_at"""
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(sql, q.params)
@@ -202,9 +198,21 @@ class TicketTextReads(Queries):
                           ) -> int:
         """How many rows ``ticket_text_rows`` gives for the same arguments (in the same read
         transaction): a workbook knows from it how many sheets the rows fill."""
-        where, params = sel.where()
-        row = self.conn.execute(f"""
-            SELECT count(*) FROM tickets t INDEXED BY tickets_issued_at
-            WHERE t.issued_at >= ? AND t.issued_at < ? AND {where}""",
-                                [issued_from, issued_before, *params]).fetchone()
+        params: dict[str, Any] = {"from": issued_from, "before": issued_before}
+        row = self.conn.execute(f"SELECT count(*) {_tickets_issued(sel, params)}",
+                                params).fetchone()
         return int(row[0])
+
+
+def _tickets_issued(sel: Selection, params: dict[str, Any]) -> str:
+    """The FROM and WHERE of both queries above, which must select the same tickets (a
+    workbook fails when its rows are not the ones counted): ``sel``'s tickets issued in
+    [:from, :before), through the issue-time index; its values go into ``params``."""
+    def mark(value: Any) -> str:
+        name = f"w{len(params)}"
+        params[name] = value
+        return f":{name}"
+
+    where, _ = sel.where(mark=mark)
+    return ("FROM tickets t INDEXED BY tickets_issued_at "
+            f"WHERE t.issued_at >= :from AND t.issued_at < :before AND {where}")
