@@ -237,7 +237,7 @@ _INGEST_COLUMNS = ("office", "day", "ticket", "number", "weekday", "issued_at", 
                    "satisfaction_reason", "characterization", "first_service",
                    "first_counter", "first_clerk")
 
-#: Column order of ``ticket_rows`` (``server.storage.stats.TICKET_ROW_COLUMNS``; the
+#: Column order of ``ticket_rows``: what ``stats_tables.ticket_records`` unpacks (the
 #: characterization is a JSON object here, joined into the office's pairs by the service).
 EXPORT_SELECT = """SELECT number, to_char(day, 'YYYY-MM-DD'), weekday, issued_at, service,
                           group_code, counter, clerk, first_called_at, started_at, finished_at,

@@ -252,9 +252,10 @@ def distinct_name(text: str, used: set[str], limit: int,
 
 def ticket_records(rows: Iterable[Sequence[Any]], labels: Labels, tz: tzinfo,
                    pair_sep: str = "\x1f") -> Iterator[list[Any]]:
-    """One spreadsheet row per ticket from storage rows (storage.stats.TICKET_ROW_COLUMNS).
-    The ticket id is left out on purpose: it is the citizen's capability for the status page
-    and the survey, and an auditor does not need it."""
+    """One spreadsheet row per ticket from rows of the ticket's columns in the order unpacked
+    below (the centre's ``EXPORT_SELECT``; characterization as "question=answer" pairs joined
+    by ``pair_sep``). The ticket id is left out on purpose: it is the citizen's capability
+    for the status page and the survey, and an auditor does not need it."""
     clock = LocalClock(tz)
     questions = _exported_questions(labels)
     for (number, day, weekday, issued, service, group, counter, clerk, called, started,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from server.config import OfficeConfig
 from server.errors import Invalid
@@ -45,6 +45,7 @@ from server.storage.ticket_text import TicketText
 FORMATS = ("csv", "xlsx")
 KINDS = ("tickets", "summary")
 SEPARATORS = (None, "", "comma", "semicolon")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -309,12 +310,8 @@ class Statistics:
         """Write the workbook to ``path``; returns the number of data rows. In the analytics
         process when there is one (a year's workbook is seconds of per-cell work that would
         hold this process's interpreter lock against the kiosks)."""
-        compute = partial(xlsx_of, self.config, kind, query, self.office.today(), str(path))
-        if self.analytics is not None:
-            written, built = self.analytics.run_sync(compute)
-        else:
-            with self.reads.snapshot() as r:
-                written, built = compute(r)
+        written, built = self._write_file(
+            partial(xlsx_of, self.config, kind, query, self.office.today(), str(path)))
         stats_rollups.keep_sync(self.store, built)
         return written
 
@@ -347,9 +344,12 @@ class Statistics:
     def tickets_csv(self, query: StatsQuery, spanish_excel: bool, path: Path) -> None:
         """Write the tickets CSV to ``path``: in the analytics process when there is one (a
         long range's rows would hold this process's interpreter lock against the kiosks)."""
-        compute = partial(tickets_csv_of, self.config, query, spanish_excel, str(path))
+        self._write_file(partial(tickets_csv_of, self.config, query, spanish_excel, str(path)))
+
+    def _write_file(self, write: Callable[[Reader], T]) -> T:
+        """Run an export file's ``write`` (from a worker thread) in the analytics process, or
+        over a snapshot here when there is none (a benchmark over a file it only reads)."""
         if self.analytics is not None:
-            self.analytics.run_sync(compute)
-        else:
-            with self.reads.snapshot() as r:
-                compute(r)
+            return self.analytics.run_sync(write)
+        with self.reads.snapshot() as r:
+            return write(r)

@@ -99,15 +99,6 @@ class Selection:
         return f"(CASE t.service {whens} ELSE ? END)", [*params, self.default_target_s]
 
 
-#: The row shape ``stats_tables.ticket_records`` takes, in this order (the centre's ticket
-#: rows; the office's exports are written by ``ticket_text`` in SQL).
-TICKET_ROW_COLUMNS = (
-    "number", "day", "weekday", "issued_at", "service", "group_code", "counter", "clerk",
-    "first_called_at", "started_at", "finished_at", "status", "outcome", "transfers",
-    "call_count", "satisfaction", "satisfaction_reason", "characterization", "first_service",
-    "first_counter", "first_clerk",
-)
-
 #: Separates "question=answer" pairs in the characterization column (ASCII unit separator).
 PAIR_SEP = "\x1f"
 

@@ -26,7 +26,7 @@ def ticket_stream(cfg: OfficeConfig, r: Reader, query: StatsQuery, labels: Label
 
 def ticket_rows(r: Reader, sel: Selection, issued_from: float, issued_before: float
                 ) -> Iterator[tuple[Any, ...]]:
-    """One tuple per ticket (``TICKET_ROW_COLUMNS``), oldest first."""
+    """One tuple per ticket in the columns ``ticket_records`` unpacks, oldest first."""
     where, params = sel.where()
     yield from r.conn.execute(
         f"""SELECT t.number, t.day, t.weekday, t.issued_at, t.service, t.group_code,
