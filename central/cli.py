@@ -144,11 +144,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.app import create_app
-    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
+    from server.security.proxies import uvicorn_proxy_options
 
     settings = _settings(args)
     try:  # the sign-in throttle counts the client's address: only a listed proxy may tell it
-        trusted = parse_trusted_proxies(args.trusted_proxy)
+        proxies = uvicorn_proxy_options(args.trusted_proxy)
     except ValueError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -158,7 +158,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Turnero central en http://{settings.host}:{settings.port}/central", flush=True)
     from server.cli import passwords_from_env
 
-    proxies: dict[str, Any] = uvicorn_proxy_options(trusted)
     uvicorn.run(create_app(settings, passwords_from_env()), host=settings.host, port=settings.port,
                 log_level="warning", workers=1, **proxies)
     return 0

@@ -229,13 +229,13 @@ def _open(args: argparse.Namespace, open_all_hours: bool = False) -> Services:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from server.security.proxies import parse_trusted_proxies, uvicorn_proxy_options
+    from server.security.proxies import uvicorn_proxy_options
 
     load_config(args.config)  # fail early with readable messages
     options = serve_options.uvicorn_options(args)  # HTTPS and logs
     _warn_public_url(args.host, args.port, args.public_url)
     try:
-        trusted = parse_trusted_proxies(args.trusted_proxy)
+        proxies = uvicorn_proxy_options(args.trusted_proxy)
     except ValueError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
@@ -244,8 +244,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     serve_options.public_url(args, options),
                     max_body_bytes=args.max_body_kb * 1024, central_url=args.central_url,
                     central_token=args.central_token, session_hours=args.session_hours,
-                    **options,
-                    **uvicorn_proxy_options(trusted))
+                    **options, **proxies)
     except SchemaTooNew as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2

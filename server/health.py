@@ -129,10 +129,9 @@ class StorageWatch:
             try:
                 await run_probe()
                 self._settled()
-            except sqlite3.Error as e:
-                self.error = str(e)
-            except Exception as e:  # noqa: BLE001 - still failing; logged, probed again
-                log.warning("la prueba de escritura falló: %s", e)
+            except Exception as e:  # noqa: BLE001 - still failing; probed again
+                if not isinstance(e, sqlite3.Error):  # a storage error is the expected one
+                    log.warning("la prueba de escritura falló: %s", e)
                 self.error = str(e)
 
     def _settled(self) -> None:

@@ -12,6 +12,7 @@ import argparse
 import ipaddress
 import os
 from collections.abc import Iterable
+from typing import Any
 
 ENV_VAR = "TURNERO_TRUSTED_PROXIES"
 
@@ -43,8 +44,10 @@ def parse_trusted_proxies(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def uvicorn_proxy_options(trusted: tuple[str, ...]) -> dict[str, object]:
-    """Keyword arguments for ``uvicorn.run``: read proxy headers only from trusted peers."""
+def uvicorn_proxy_options(values: Iterable[str]) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run`` from the ``--trusted-proxy`` values: read proxy
+    headers only from trusted peers. Raises ValueError as ``parse_trusted_proxies``."""
+    trusted = parse_trusted_proxies(values)
     if not trusted:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": list(trusted)}
