@@ -148,6 +148,8 @@ class LiveServer:
     root: Path = ROOT
     #: Cheap argon2 for passwords this server hashes (tests); False: production argon2.
     cheap_passwords: bool = True
+    #: More environment for the server process (a ``TMPDIR`` of its own, say).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -176,6 +178,7 @@ class LiveServer:
             cmd.append("--open-all-hours")
         self.log_path = self.db.with_suffix(f".{self.port}.log")
         extra = {"TURNERO_TEST_CHEAP_ARGON2": "1"} if self.cheap_passwords else {}
+        extra.update(self.env)
         self.process = start_server_process(cmd, self.log_path, f"{self.base_url}/healthz",
                                             timeout, verify=self.verify, root=self.root,
                                             env=subprocess_env(self.root, **extra))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+from server.auth import Principal, Role
 from server.queue.model import Counter, Status, Ticket
+
+#: A kiosk issuing tickets through the services directly (no HTTP).
+KIOSK = Principal(Role.KIOSK, "k", "k", 1)
 
 _ids = itertools.count(1)
 

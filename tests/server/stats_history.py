@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,10 +117,20 @@ def run_stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
     session."""
     tmp = tmp_path_factory.mktemp("stats")
     config = characterization_config(tmp)
-    server = LiveServer(db=tmp / "turnero.db", config=config)
+    (tmp / "tmp").mkdir()  # its export files, apart from any other process's
+    server = LiveServer(db=tmp / "turnero.db", config=config, env={"TMPDIR": str(tmp / "tmp")})
     server.tokens = prepare_database(server.db, config)
     write(server.db)
     server.start()
     server.tokens["super"] = server.login("super")
     yield server
     server.stop()
+
+
+def export(server: LiveServer, **params: Any) -> Any:
+    """``GET /stats/export`` as the supervisor, of the two days unless ``from``/``to`` say
+    otherwise; asserts 200."""
+    with server.client(server.tokens["super"]) as c:
+        r = c.get("/api/v1/stats/export", params={"from": DAY1, "to": DAY2, **params})
+    assert r.status_code == 200, r.text
+    return r

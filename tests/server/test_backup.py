@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import os
 import pty
 import select
@@ -321,7 +322,6 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
     deletable = folder / "turnero-20200102-000000.db"
     deletable.write_bytes(b"old")
     (tmp_path / "over").write_bytes(b"old")
-    subprocess.run(["mount", "--bind", str(tmp_path / "over"), str(pinned)], check=True)
     days = itertools.count()
     start = time.time()
 
@@ -340,6 +340,9 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
             days.append((ok, {p.name for p in folder.glob("turnero-2*.db")}))
         return days
 
+    mounted = subprocess.run(["mount", "--bind", str(tmp_path / "over"), str(pinned)],
+                             capture_output=True, text=True, check=False)
+    need(mounted.returncode == 0, f"mount --bind (CAP_SYS_ADMIN): {mounted.stderr.strip()}")
     try:
         days = asyncio.run(three_days())
     finally:
@@ -353,7 +356,20 @@ def test_an_old_copy_that_cannot_be_deleted_does_not_stop_the_daily_backups(
     assert len(newest) == 3  # three daily copies were made, one by one
 
 
-def test_a_status_file_edited_by_hand_does_not_end_the_daily_backups(tmp_path: Path) -> None:
+class CopyMade(logging.Handler):
+    """Set once the scheduler logs a finished copy (after its status and pruning)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.event = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "copias antiguas borradas" in record.getMessage():
+            self.event.set()  # logged on the event loop, by run_once
+
+
+def test_a_status_file_edited_by_hand_does_not_end_the_daily_backups(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The scheduler read the last copy's time as ``float(...)`` outside its error handling:
     a status file whose time was not a number ended the backups for good (and the health
     check answered 500)."""
@@ -366,19 +382,21 @@ def test_a_status_file_edited_by_hand_does_not_end_the_daily_backups(tmp_path: P
                                 ZoneInfo("America/Bogota"))
 
     async def first_copy() -> list[Path]:
+        made = CopyMade()
+        logging.getLogger("turnero.backup").addHandler(made)
         task = scheduler.start()
         try:
-            while not list(folder.glob("turnero-2*.db")):
-                assert not task.done()
-                await asyncio.sleep(0.02)
+            await made.event.wait()
         finally:
             task.cancel()
+            logging.getLogger("turnero.backup").removeHandler(made)
         return list(folder.glob("turnero-2*.db"))
 
     schedule = BackupSchedule(time_of_day(0, 0), folder, 2)
     tz = ZoneInfo("America/Bogota")
     assert backup_check(db, schedule, time.time(), tz)["message"] == \
         "No hay una copia de seguridad de las últimas 26 horas."  # not a 500
-    assert len(asyncio.run(asyncio.wait_for(first_copy(), 30))) == 1
+    with caplog.at_level(logging.INFO, logger="turnero.backup"):
+        assert len(asyncio.run(asyncio.wait_for(first_copy(), 30))) == 1
     assert isinstance(last_ok_at(db), float)
     assert backup_check(db, schedule, time.time(), tz)["ok"]

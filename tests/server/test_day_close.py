@@ -9,8 +9,8 @@ from server import bootstrap
 from server.auth import Passwords, Principal, Role
 from server.config import DEMO_CONFIG, load_config
 from server.services.office import OfficeSettings
+from tests.server.factories import KIOSK
 
-KIOSK = Principal(Role.KIOSK, "k", "k", 1)
 SUP = Principal(Role.SUPERVISOR, "s", "s", 2)
 
 

@@ -6,6 +6,8 @@ CSV is 35 MB of a Raspberry Pi's /tmp)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import tempfile
 import threading
 import uuid
@@ -20,6 +22,15 @@ from tests.conftest import eventually
 
 def leftovers(prefix: str) -> list[Path]:
     return sorted(Path(tempfile.gettempdir()).glob(f"{prefix}*"))
+
+
+def open_handles(path: Path) -> int:
+    """This process's open descriptors on ``path`` (removed from its folder meanwhile)."""
+    links = []
+    for fd in list(Path("/proc/self/fd").iterdir()):
+        with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
+            links.append(os.readlink(fd))
+    return sum(1 for link in links if link in (str(path), f"{path} (deleted)"))
 
 
 class SlowWriter:
@@ -45,9 +56,9 @@ def test_an_export_cancelled_while_written_leaves_no_file() -> None:
         task = asyncio.create_task(export.written_file(write, prefix, ".csv"))
         await asyncio.to_thread(write.started.wait, 10)
         task.cancel()  # the client left while the file was being written
-        threading.Timer(0.2, write.go_on.set).start()
         with pytest.raises(asyncio.CancelledError):
-            await task
+            await task  # the request ends at once; its writer thread goes on
+        write.go_on.set()  # and only now writes the file: after the request's cleanup
 
     asyncio.run(main())
     assert write.finished.wait(10)  # the thread outlives the request, then cleans up after it
@@ -61,7 +72,8 @@ def test_an_export_whose_scope_times_out_leaves_no_file() -> None:
 
     async def main() -> None:
         with anyio.move_on_after(0.05) as scope:
-            threading.Timer(0.2, write.go_on.set).start()
+            # a loop timer like the scope's deadline, later: the timeout always comes first
+            asyncio.get_running_loop().call_later(0.1, write.go_on.set)
             await export.written_file(write, prefix, ".xlsx")
         assert scope.cancelled_caught  # the timeout reached the caller, not lost
 
@@ -76,8 +88,9 @@ def test_a_finished_file_leaves_the_folder_as_soon_as_it_is_being_sent(tmp_path:
     chunks, size = export.sent_once(path)
     assert not path.exists() and size == export.FILE_CHUNK + 10
     first = next(chunks)
+    assert open_handles(path) == 1
     chunks.close()  # the client left after the first chunk: the handle closes with it
-    assert len(first) == export.FILE_CHUNK
+    assert len(first) == export.FILE_CHUNK and open_handles(path) == 0
     path.write_bytes(b"abc")
     chunks, size = export.sent_once(path)
     assert b"".join(chunks) == b"abc" and size == 3 and list(tmp_path.iterdir()) == []

@@ -15,12 +15,11 @@ import httpx
 import websockets
 
 from server import bootstrap
-from server.auth import Passwords, Principal, Role
+from server.auth import Passwords
 from server.config import DEMO_CONFIG, load_config
 from server.services.office import OfficeSettings
 from tests.conftest import LiveServer
-
-KIOSK = Principal(Role.KIOSK, "k", "k", 1)
+from tests.server.factories import KIOSK
 
 PHONES = 12
 

@@ -11,25 +11,18 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
 from tests.conftest import ROOT, LiveServer, subprocess_env
 from tests.server import stats_history as h
+from tests.server.stats_history import export
 
 
 @pytest.fixture(scope="module")
 def stats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     yield from h.run_stats_server(tmp_path_factory)
-
-def export(server: LiveServer, **params: Any) -> Any:
-    with server.client(server.tokens["super"]) as c:
-        r = c.get("/api/v1/stats/export", params={"from": h.DAY1, "to": h.DAY2, **params})
-    assert r.status_code == 200, r.text
-    return r
-
 
 def read_csv(content: bytes, delimiter: str = ",") -> list[dict[str, str]]:
     assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM first, so Excel reads accents"

@@ -26,9 +26,9 @@ from server.services.stats_rollups import summarize_raw
 from server.storage import Store
 from server.storage.bulk import insert_history
 from tests.conftest import ROOT
+from tests.server.factories import KIOSK
 from tests.server.test_upgrade import differences
 
-KIOSK = Principal(Role.KIOSK, "k", "k", 1)
 SUP = Principal(Role.SUPERVISOR, "s", "s", 2)
 CFG = load_config(DEMO_CONFIG)
 TODAY = date(2025, 12, 10)  # a Wednesday

@@ -232,9 +232,11 @@ def test_admin_binds_a_survey_tablet_to_its_counter(live_server: LiveServer, bro
                                                     ) -> None:
     page = admin_page(browser, live_server)
     go(page, "Dispositivos")
+    expect(page.get_by_label("Tipo")).to_have_value("kiosk")  # the form is drawn
     expect(page.get_by_label("Ventanilla de la tableta")).to_be_hidden()  # kiosks have none
     page.get_by_label("Nombre del dispositivo").fill("tableta-ventanilla-2")
     page.get_by_label("Tipo").select_option("survey")
+    expect(page.get_by_label("Ventanilla de la tableta")).to_be_visible()
     page.get_by_label("Ventanilla de la tableta").select_option("2")
     page.get_by_role("button", name="Crear token").click()
     token = page.get_by_label("Token de tableta-ventanilla-2").input_value()
