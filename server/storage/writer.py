@@ -128,8 +128,9 @@ class Store:
         (if it ended, every later write would wait forever)."""
         try:
             self._run_batch(batch)
-        except Exception as e:  # noqa: BLE001 - handed to the callers, and logged
-            log.exception("writer batch failed")
+        except Exception as e:  # noqa: BLE001 - handed to the callers (and logged)
+            if not isinstance(e, sqlite3.Error):  # a storage error is the callers' to report
+                log.exception("writer batch failed")
             if self._conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("ROLLBACK")
@@ -138,25 +139,15 @@ class Store:
                     job.future.set_exception(e)
 
     def _run_batch(self, batch: list[_Job]) -> None:
+        """One transaction for the batch; a failure to begin or commit it reaches every job's
+        caller through ``_run_batch_safely``, which also rolls back."""
         conn = self._conn
         tx = Tx(conn)
-        try:
-            if conn.in_transaction:  # the rollback after a failed batch failed too
-                conn.execute("ROLLBACK")
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            for job in batch:
-                job.future.set_exception(e)
-            return
+        if conn.in_transaction:  # the rollback after a failed batch failed too
+            conn.execute("ROLLBACK")
+        conn.execute("BEGIN IMMEDIATE")
         outcomes = self._run_jobs(tx, batch)
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            for job, _, _ in outcomes:
-                job.future.set_exception(e)
-            return
+        conn.execute("COMMIT")
         if tx.events and self._on_commit is not None:
             try:
                 self._on_commit(tx.events)
